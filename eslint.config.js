@@ -1,0 +1,34 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const onlyTokensImportJose = { name: 'jose', message: 'only src/auth/tokens imports jose' };
+
+/** STYLE.md's one-way dependencies: server → graphql | rest → auth → db → config. */
+const layer = (files, forbidden, paths = [onlyTokensImportJose]) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { paths, patterns: forbidden.length ? [{ group: forbidden, message: 'breaks the layering in STYLE.md' }] : [] },
+    ],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.fides/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  layer(['src/server/**'], []),
+  layer(['src/graphql/**'], ['**/rest/**', '**/server/**']),
+  layer(['src/rest/**'], ['**/graphql/**', '**/server/**']),
+  layer(['src/auth/**'], ['**/graphql/**', '**/rest/**', '**/server/**']),
+  layer(['src/auth/tokens/**'], ['**/graphql/**', '**/rest/**', '**/server/**'], []),
+  layer(['src/db/**'], ['**/auth/**', '**/graphql/**', '**/rest/**', '**/server/**']),
+  layer(['src/config/**'], ['../**']),
+);

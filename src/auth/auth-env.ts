@@ -1,0 +1,21 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { AuthSettings } from './settings.js';
+import type { KeyStore } from './tokens/index.js';
+
+/** What every use case runs against: a request-scoped entity manager, the keys and the settings. */
+export interface AuthEnv {
+  /** A fork for this request only. */
+  readonly em: EntityManager;
+  readonly keys: KeyStore;
+  readonly settings: AuthSettings;
+}
+
+/** The calling client, as established from a verified bearer token. */
+export interface Principal {
+  readonly clientId: string;
+  readonly isRoot: boolean;
+  /** Effective scopes: the token's scopes that the client still holds now, in the client's order. */
+  readonly scopes: readonly string[];
+  readonly expiresAt: Date;
+  readonly jti: string;
+}

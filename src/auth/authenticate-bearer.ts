@@ -1,0 +1,42 @@
+import { ClientSchema } from '../db/entities/index.js';
+import type { AuthEnv, Principal } from './auth-env.js';
+import { InvalidTokenError } from './errors.js';
+import { verifyAccessToken } from './tokens/index.js';
+
+/**
+ * Turns a bearer token into the calling principal. Verifies the token, then intersects its scopes with the
+ * scopes the client holds now, so narrowing a client applies at once and a deleted client's tokens stop working.
+ */
+export async function authenticateBearer(env: AuthEnv, token: string): Promise<Principal> {
+  const claims = await verifyAccessToken(env.keys, env.settings.tokens, token);
+  const isRoot = claims.clientId === env.settings.root.clientId;
+  let current: readonly string[];
+  if (isRoot) {
+    current = env.settings.registry;
+  } else {
+    const client = await env.em.findOne(ClientSchema, { id: claims.clientId }, { fields: ['id', 'scopes'] });
+    if (!client) throw new InvalidTokenError('client no longer exists');
+    current = client.scopes;
+  }
+  const granted = new Set(claims.scopes);
+  return {
+    clientId: claims.clientId,
+    isRoot,
+    scopes: current.filter((scope) => granted.has(scope)),
+    expiresAt: new Date(claims.exp * 1000),
+    jti: claims.jti,
+  };
+}
+
+/**
+ * Reads an `Authorization` header: no header, or a scheme other than Bearer, means an anonymous caller (null);
+ * a Bearer token must verify, or this throws `InvalidTokenError`.
+ */
+export async function principalFromAuthorization(env: AuthEnv, header: string | null): Promise<Principal | null> {
+  const match = header === null ? null : /^Bearer[ ]+(\S+)[ ]*$/i.exec(header);
+  if (!match) {
+    if (header !== null && /^Bearer\b/i.test(header)) throw new InvalidTokenError('empty or malformed Bearer header');
+    return null;
+  }
+  return authenticateBearer(env, match[1]!);
+}

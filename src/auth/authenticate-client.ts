@@ -1,0 +1,50 @@
+import { ClientSchema } from '../db/entities/index.js';
+import type { AuthEnv } from './auth-env.js';
+import { InvalidClientError } from './errors.js';
+import { verifySecret } from './secrets.js';
+
+export interface ClientCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+export interface AuthenticatedClient {
+  readonly clientId: string;
+  readonly isRoot: boolean;
+  /** Everything the client holds now, in its order. */
+  readonly scopes: readonly string[];
+}
+
+/** Longer ids are never issued; they are answered like any unknown id, at the same cost. */
+const MAX_CLIENT_ID_LENGTH = 64;
+
+/**
+ * Authenticates a client by id and secret. Unknown id and wrong secret are indistinguishable to the caller,
+ * in answer and in time: an unknown id still pays one argon2 verification, against a dummy hash.
+ */
+export async function authenticateClient(
+  env: AuthEnv,
+  credentials: ClientCredentials,
+  usedBasic = false,
+): Promise<AuthenticatedClient> {
+  const { settings } = env;
+  const { clientId, clientSecret } = credentials;
+  if (clientId === settings.root.clientId) {
+    if (await verifySecret(settings.root.secretHash, clientSecret)) {
+      return { clientId, isRoot: true, scopes: settings.registry };
+    }
+    throw new InvalidClientError('wrong secret for the root client', usedBasic);
+  }
+  const client =
+    clientId.length <= MAX_CLIENT_ID_LENGTH
+      ? await env.em.findOne(ClientSchema, { id: clientId }, { fields: ['id', 'scopes', 'secretHash'] })
+      : null;
+  if (!client) {
+    await verifySecret(settings.dummySecretHash, clientSecret);
+    throw new InvalidClientError('unknown client id', usedBasic);
+  }
+  if (!(await verifySecret(client.secretHash, clientSecret))) {
+    throw new InvalidClientError('wrong secret', usedBasic);
+  }
+  return { clientId, isRoot: false, scopes: client.scopes };
+}

@@ -1,0 +1,159 @@
+/**
+ * Every failure a client may see. Each class carries its HTTP status, its stable machine-readable code and,
+ * for the OAuth endpoints, its RFC 6749 error. Anything that is not one of these is unexpected and is answered
+ * as a generic server error by whoever puts it on the wire.
+ */
+
+/** Stable codes, the same for REST bodies (`error`/status) and GraphQL `extensions.code`. */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'INVALID_CLIENT'
+  | 'RATE_LIMITED';
+
+/** RFC 6749 §5.2 error codes, plus RFC 6750's for bearer tokens. */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_scope'
+  | 'unsupported_grant_type'
+  | 'invalid_token'
+  | 'insufficient_scope';
+
+/** One entry of a 422 `detail`, in FastAPI's shape so Fides scripts read it as they do today. */
+export interface ValidationIssue {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+export abstract class GatehouseError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: ErrorCode;
+  readonly oauthError?: OAuthErrorCode;
+  /** What goes in `detail`: safe for clients by construction. */
+  get detail(): string | ValidationIssue[] {
+    return this.message;
+  }
+}
+
+/** The one public text for every failed client authentication, whatever the cause. */
+export const CLIENT_AUTH_FAILED = 'Client authentication failed.';
+
+/** Unknown client, wrong secret or missing credentials: deliberately indistinguishable. */
+export class InvalidClientError extends GatehouseError {
+  readonly status = 401;
+  readonly code = 'INVALID_CLIENT';
+  override readonly oauthError = 'invalid_client';
+  override name = 'InvalidClientError';
+  /** Whether the client tried HTTP Basic (then the 401 carries `WWW-Authenticate: Basic`). */
+  constructor(
+    /** For the log only, never for the client. */
+    readonly reason: string,
+    readonly usedBasic = false,
+  ) {
+    super(CLIENT_AUTH_FAILED);
+  }
+}
+
+export class InvalidRequestError extends GatehouseError {
+  readonly status = 400;
+  readonly code = 'BAD_USER_INPUT';
+  override readonly oauthError = 'invalid_request';
+  override name = 'InvalidRequestError';
+}
+
+export class UnsupportedGrantTypeError extends GatehouseError {
+  readonly status = 400;
+  readonly code = 'BAD_USER_INPUT';
+  override readonly oauthError = 'unsupported_grant_type';
+  override name = 'UnsupportedGrantTypeError';
+}
+
+/** The token endpoint's `scope` asks for a scope the client does not hold. */
+export class InvalidScopeError extends GatehouseError {
+  readonly status = 400;
+  readonly code = 'BAD_USER_INPUT';
+  override readonly oauthError = 'invalid_scope';
+  override name = 'InvalidScopeError';
+  constructor(readonly scopes: readonly string[]) {
+    super(`The client is not allowed the requested scope(s): [${scopes.join(', ')}]`);
+  }
+}
+
+/** No bearer token where one is needed. */
+export class UnauthenticatedError extends GatehouseError {
+  readonly status = 401;
+  readonly code = 'UNAUTHENTICATED';
+  override name = 'UnauthenticatedError';
+  constructor() {
+    super('Authentication required: send a bearer access token in the Authorization header.');
+  }
+}
+
+/** A bearer token that is malformed, tampered, expired, revoked, or whose client is gone. */
+export class InvalidTokenError extends GatehouseError {
+  readonly status = 401;
+  readonly code = 'UNAUTHENTICATED';
+  override readonly oauthError = 'invalid_token';
+  override name = 'InvalidTokenError';
+  /** For the log only: why verification failed. */
+  constructor(readonly reason: string) {
+    super('The access token is invalid or has expired.');
+  }
+}
+
+/** A valid token that lacks the scopes an operation needs. */
+export class ForbiddenError extends GatehouseError {
+  readonly status = 403;
+  readonly code = 'FORBIDDEN';
+  override readonly oauthError = 'insufficient_scope';
+  override name = 'ForbiddenError';
+  constructor(readonly requiredScopes: readonly string[]) {
+    super(`Not Authorized for this action. Required scope(s): [${requiredScopes.join(', ')}]`);
+  }
+}
+
+/** A non-root caller tried to grant scopes it does not hold itself. */
+export class ScopeEscalationError extends GatehouseError {
+  readonly status = 403;
+  readonly code = 'FORBIDDEN';
+  override name = 'ScopeEscalationError';
+  constructor(readonly missingScopes: readonly string[]) {
+    super(`Cannot assign scopes that you do not have. Missing scopes: [${missingScopes.join(', ')}]`);
+  }
+}
+
+/** A scope name that is not in the registry. */
+export class UnknownScopeError extends GatehouseError {
+  readonly status = 422;
+  readonly code = 'BAD_USER_INPUT';
+  override name = 'UnknownScopeError';
+  constructor(
+    readonly unknownScopes: readonly string[],
+    registry: readonly string[],
+  ) {
+    super(`Invalid Scope. Scopes must be one of [${registry.join(', ')}].`);
+  }
+}
+
+/** Input of the wrong shape; `issues` become the 422 `detail` list. */
+export class ValidationError extends GatehouseError {
+  readonly status = 422;
+  readonly code = 'BAD_USER_INPUT';
+  override name = 'ValidationError';
+  constructor(readonly issues: ValidationIssue[]) {
+    super(issues.map((issue) => `${issue.loc.join('.')}: ${issue.msg}`).join('; '));
+  }
+  override get detail(): ValidationIssue[] {
+    return this.issues;
+  }
+}
+
+export class NotFoundError extends GatehouseError {
+  readonly status = 404;
+  readonly code = 'NOT_FOUND';
+  override name = 'NotFoundError';
+}

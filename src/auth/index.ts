@@ -1,0 +1,11 @@
+export type { AuthEnv, Principal } from './auth-env.js';
+export { safeErrorFields, type Logger } from './logger.js';
+export { authenticateBearer, principalFromAuthorization } from './authenticate-bearer.js';
+export { authenticateClient, type AuthenticatedClient, type ClientCredentials } from './authenticate-client.js';
+export { createClient, type CreateClientInput, type CreatedClient } from './create-client.js';
+export * from './errors.js';
+export { issueToken, type TokenGrant } from './issue-token.js';
+export { listScopes } from './list-scopes.js';
+export { REQUIRED_SCOPES, requireScopes } from './permissions.js';
+export { SCOPE_REGISTRY } from './scope-registry.js';
+export { createAuthSettings, type AuthSettings } from './settings.js';

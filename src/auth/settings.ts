@@ -1,0 +1,36 @@
+import type { Config } from '../config/index.js';
+import { SCOPE_REGISTRY } from './scope-registry.js';
+import { hashSecret, newClientSecret } from './secrets.js';
+import type { TokenAudience } from './tokens/index.js';
+
+/** What the OAuth domain needs from configuration, prepared once at start. */
+export interface AuthSettings {
+  /** Every scope a client may hold, in registry order. */
+  readonly registry: readonly string[];
+  readonly root: {
+    readonly clientId: string;
+    /** argon2id of the configured root secret, so the root client is checked exactly like the others. */
+    readonly secretHash: string;
+  };
+  readonly tokens: TokenAudience & { readonly lifetimeSeconds: number };
+  /** Verified against when the client id is unknown, so an unknown id costs what a wrong secret costs. */
+  readonly dummySecretHash: string;
+}
+
+export async function createAuthSettings(config: Config): Promise<AuthSettings> {
+  const { security } = config;
+  const [rootHash, dummyHash] = await Promise.all([
+    hashSecret(security.oauthRootClientSecret),
+    hashSecret(newClientSecret()),
+  ]);
+  return Object.freeze({
+    registry: SCOPE_REGISTRY,
+    root: Object.freeze({ clientId: security.oauthRootClientId, secretHash: rootHash }),
+    tokens: Object.freeze({
+      issuer: security.oauthIssuer,
+      audience: security.oauthAudience,
+      lifetimeSeconds: Math.round(security.oauthAccessTokenExpireMinutes * 60),
+    }),
+    dummySecretHash: dummyHash,
+  });
+}

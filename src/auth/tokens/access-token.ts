@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { InvalidTokenError } from '../errors.js';
+import { SIGNING_ALG, type KeyStore } from './keys.js';
+
+/** RFC 9068 media type of a JWT access token. */
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+
+export interface TokenAudience {
+  readonly issuer: string;
+  readonly audience: string;
+}
+
+export interface AccessTokenClaims {
+  readonly clientId: string;
+  /** In the order the client holds them. */
+  readonly scopes: readonly string[];
+  readonly jti: string;
+  /** Seconds since the epoch. */
+  readonly iat: number;
+  readonly exp: number;
+}
+
+/** Signs an RFC 9068 access token with the current key. */
+export async function signAccessToken(
+  keys: KeyStore,
+  audience: TokenAudience,
+  input: { clientId: string; scopes: readonly string[]; lifetimeSeconds: number },
+): Promise<{ token: string; claims: AccessTokenClaims }> {
+  const iat = Math.floor(Date.now() / 1000);
+  const claims: AccessTokenClaims = {
+    clientId: input.clientId,
+    scopes: input.scopes,
+    jti: randomUUID(),
+    iat,
+    exp: iat + input.lifetimeSeconds,
+  };
+  const token = await new SignJWT({ client_id: claims.clientId, scope: claims.scopes.join(' ') })
+    .setProtectedHeader({ alg: SIGNING_ALG, typ: ACCESS_TOKEN_TYP, kid: keys.current.kid })
+    .setIssuer(audience.issuer)
+    .setAudience(audience.audience)
+    .setSubject(claims.clientId)
+    .setJti(claims.jti)
+    .setIssuedAt(claims.iat)
+    .setExpirationTime(claims.exp)
+    .sign(keys.current.privateKey);
+  return { token, claims };
+}
+
+/** Header parameters that would let a token choose its own key; never honoured. */
+const KEY_CHOOSING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'] as const;
+
+/**
+ * Verifies an access token: algorithm, `typ`, `iss` and `aud` pinned, `exp` required, the key chosen only by
+ * `kid` among our own. Every failure is an `InvalidTokenError` whose reason goes to the log only.
+ */
+export async function verifyAccessToken(keys: KeyStore, audience: TokenAudience, token: string): Promise<AccessTokenClaims> {
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(
+      token,
+      (header: JWTHeaderParameters) => {
+        for (const name of KEY_CHOOSING_HEADERS) {
+          if (name in header) throw new InvalidTokenError(`header carries "${name}"`);
+        }
+        const key = typeof header.kid === 'string' ? keys.publicKey(header.kid) : undefined;
+        if (!key) throw new InvalidTokenError('unknown kid');
+        return key;
+      },
+      {
+        algorithms: [SIGNING_ALG],
+        issuer: audience.issuer,
+        audience: audience.audience,
+        typ: ACCESS_TOKEN_TYP,
+        requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id', 'scope'],
+      },
+    ));
+  } catch (error) {
+    if (error instanceof InvalidTokenError) throw error;
+    if (error instanceof errors.JOSEError) throw new InvalidTokenError(error.code);
+    throw new InvalidTokenError('unverifiable');
+  }
+  const { sub, client_id: clientId, scope, jti, iat, exp } = payload;
+  if (typeof clientId !== 'string' || clientId !== sub || typeof scope !== 'string' || typeof jti !== 'string') {
+    throw new InvalidTokenError('malformed claims');
+  }
+  return { clientId, scopes: scope === '' ? [] : scope.split(' '), jti, iat: iat!, exp: exp! };
+}

@@ -1,0 +1,5 @@
+export { ACCESS_TOKEN_TYP, signAccessToken, verifyAccessToken } from './access-token.js';
+export type { AccessTokenClaims, TokenAudience } from './access-token.js';
+export { KeyDecryptionError } from './key-encryption.js';
+export { createSigningKey, ensureSigningKey, loadKeyStore, SIGNING_ALG } from './keys.js';
+export type { KeyStore } from './keys.js';

@@ -1,0 +1,88 @@
+/**
+ * The server's configuration, checked once at start and frozen.
+ *
+ * Sources, lowest to highest priority: defaults < TOML config file < environment.
+ * Every key below names its TOML section/key and its environment variable(s).
+ */
+export interface Config {
+  readonly security: SecurityConfig;
+  readonly database: DatabaseConfig;
+  readonly webserver: WebserverConfig;
+  /** Where the config file was read from, or `null` when none was found. */
+  readonly configPath: string | null;
+}
+
+export interface SecurityConfig {
+  /**
+   * Client id of the root client, which holds every scope.
+   * `[security] oauth_root_client_id`, `FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID`.
+   * @default generated on first boot and kept in the data folder's secrets file
+   */
+  readonly oauthRootClientId: string;
+  /**
+   * Secret of the root client. Compared in constant time; never logged.
+   * `[security] oauth_root_client_secret`, `FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET`.
+   * @default generated on first boot and kept in the data folder's secrets file
+   */
+  readonly oauthRootClientSecret: string;
+  /**
+   * Access-token lifetime in minutes; a positive number, fractions allowed (`0.05` = 3 s).
+   * `[security] oauth_access_token_expire_minutes`, `FIDES__SECURITY__OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES`,
+   * `OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES`.
+   * @default 11520 (8 days)
+   */
+  readonly oauthAccessTokenExpireMinutes: number;
+  /**
+   * Exactly 32 characters; encrypts the private signing keys at rest (AES-256-GCM).
+   * Changing it makes the stored signing keys unreadable: the server then refuses to start.
+   * `[security] app_encryption_key`, `FIDES__SECURITY__APP_ENCRYPTION_KEY`.
+   * @default generated on first boot and kept in the data folder's secrets file
+   */
+  readonly appEncryptionKey: string;
+  /**
+   * `iss` of every token and of the metadata document; pinned on verification.
+   * `[security] oauth_issuer`, `FIDES__SECURITY__OAUTH_ISSUER`.
+   * @default `http://localhost:<port>`
+   */
+  readonly oauthIssuer: string;
+  /**
+   * `aud` of every token; pinned on verification.
+   * `[security] oauth_audience`, `FIDES__SECURITY__OAUTH_AUDIENCE`.
+   * @default the issuer
+   */
+  readonly oauthAudience: string;
+  /** Which of the root credentials and encryption key were generated, and the file that holds them. */
+  readonly generated: { readonly path: string; readonly keys: readonly string[] } | null;
+}
+
+export type DatabaseConfig =
+  | {
+      /** `postgresql://…`: a real PostgreSQL server. */
+      readonly kind: 'postgresql';
+      readonly url: string;
+    }
+  | {
+      /** `pglite://memory`: embedded, in memory, gone at exit. */
+      readonly kind: 'pglite-memory';
+      readonly url: string;
+    }
+  | {
+      /** `pglite://<path>`: embedded, on disk, one process at a time. */
+      readonly kind: 'pglite-dir';
+      readonly url: string;
+      /** Absolute path of the embedded database folder. */
+      readonly dir: string;
+    };
+
+export interface WebserverConfig {
+  /**
+   * Listen address. `[webserver] host`, `FIDES__WEBSERVER__HOST`.
+   * @default "0.0.0.0"
+   */
+  readonly host: string;
+  /**
+   * Listen port (0 picks a free one). `[webserver] port`, `FIDES__WEBSERVER__PORT`, `PORT`.
+   * @default 8080
+   */
+  readonly port: number;
+}

@@ -1,0 +1,21 @@
+import { defineEntity, type InferEntity } from '@mikro-orm/core';
+
+/** A machine client created through the API. The root client lives in configuration, never here. */
+export const ClientSchema = defineEntity({
+  name: 'Client',
+  tableName: 'client',
+  properties: (p) => ({
+    id: p.string().primary().length(64),
+    /** argon2id PHC string; the secret itself is shown once and never stored. */
+    secretHash: p.text().lazy(true, false),
+    /** In the order the creator gave them. */
+    scopes: p.array().columnType('text[]'),
+    name: p.text().nullable(),
+    description: p.text().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  }),
+  indexes: [{ properties: ['createdAt'] }],
+});
+
+export type Client = InferEntity<typeof ClientSchema>;

@@ -1,0 +1,18 @@
+import { defineEntity, type InferEntity } from '@mikro-orm/core';
+
+/** A token-signing key pair. The private half is encrypted with `app_encryption_key`. */
+export const SigningKeySchema = defineEntity({
+  name: 'SigningKey',
+  tableName: 'signing_key',
+  properties: (p) => ({
+    kid: p.string().primary().length(64),
+    alg: p.string().length(16),
+    publicJwk: p.json<Record<string, string>>(),
+    /** AES-256-GCM of the private JWK: base64url `iv.ciphertext.tag`. */
+    privateJwkEncrypted: p.text().lazy(true, false),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  }),
+});
+
+export type SigningKey = InferEntity<typeof SigningKeySchema>;

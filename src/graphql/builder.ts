@@ -1,0 +1,38 @@
+import SchemaBuilder from '@pothos/core';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import type { GraphQLContext } from './context.js';
+import { unauthorizedError } from './errors.js';
+
+/** Plugins, context and auth scopes; no types are defined here. */
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext;
+  AuthScopes: {
+    /** Every listed OAuth scope must be among the caller's effective scopes. */
+    scopes: readonly string[];
+    /** Any valid bearer token. */
+    authenticated: boolean;
+  };
+  DefaultAuthStrategy: 'all';
+  DefaultFieldNullability: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+  };
+}>({
+  plugins: [ScopeAuthPlugin],
+  // Non-null unless a field says otherwise; scope-guarded query fields say so, so that a missing scope fails that
+  // field alone instead of nulling the whole response.
+  defaultFieldNullability: false,
+  scopeAuth: {
+    defaultStrategy: 'all',
+    // Resolver errors are real errors, not authorization failures: keep them as they are.
+    treatErrorsAsUnauthorized: false,
+    authScopes: ({ principal }) => ({
+      scopes: (required) => principal !== null && required.every((scope) => principal.scopes.includes(scope)),
+      authenticated: principal !== null,
+    }),
+    unauthorizedError,
+  },
+});
+
+builder.queryType({});
+builder.mutationType({});

@@ -1,0 +1,6 @@
+// Imported for their side effects: each file registers its type and root fields on the builder.
+import './date-time.js';
+import './access-token.js';
+import './client.js';
+import './scopes.js';
+import './viewer.js';

@@ -1,0 +1,64 @@
+import {
+  ForbiddenError,
+  GatehouseError,
+  InvalidClientError,
+  InvalidTokenError,
+  UnauthenticatedError,
+  ValidationError,
+  safeErrorFields,
+  type Logger,
+} from '../auth/index.js';
+
+/** Headers every token-endpoint answer carries, success or error (RFC 6749 §5.1). */
+export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
+}
+
+/**
+ * The one place that decides what an error looks like on the wire. Domain errors show their public detail (and
+ * on OAuth endpoints their RFC 6749 `error`); anything else is logged and answered as a bare 500.
+ */
+export function errorResponse(error: unknown, log: Logger, options: { oauth?: boolean } = {}): Response {
+  if (!(error instanceof GatehouseError)) {
+    log.error(safeErrorFields(error), 'unexpected error in a REST route');
+    return json(500, { detail: 'Internal Server Error' }, options.oauth ? NO_STORE : {});
+  }
+  if (error instanceof InvalidClientError) log.info({ reason: error.reason }, 'client authentication failed');
+  if (error instanceof InvalidTokenError) log.info({ reason: error.reason }, 'bearer token rejected');
+
+  const body: Record<string, unknown> = { detail: error.detail };
+  if (options.oauth && error.oauthError) {
+    body.error = error.oauthError;
+    body.error_description = error.message;
+  }
+  return json(error.status, body, { ...challenge(error), ...(options.oauth ? NO_STORE : {}) });
+}
+
+function challenge(error: GatehouseError): Record<string, string> {
+  if (error instanceof InvalidClientError) return error.usedBasic ? { 'WWW-Authenticate': 'Basic realm="gatehouse"' } : {};
+  if (error instanceof UnauthenticatedError) return { 'WWW-Authenticate': 'Bearer' };
+  if (error instanceof InvalidTokenError) return { 'WWW-Authenticate': 'Bearer error="invalid_token"' };
+  if (error instanceof ForbiddenError) {
+    return { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${error.requiredScopes.join(' ')}"` };
+  }
+  return {};
+}
+
+/**
+ * Reads a JSON body the way FastAPI does for Fides: an empty body is `undefined`; invalid JSON is a 422 whose
+ * detail points at the body.
+ */
+export async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ValidationError([{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }]);
+  }
+}

@@ -1,0 +1,57 @@
+import type { Plugin } from 'graphql-yoga';
+import { principalFromAuthorization, type AuthEnv, type Logger, type Principal } from '../auth/index.js';
+import { errorResponse, json } from './http.js';
+import { compileRoutes, matchRoute, type Route } from './routes.js';
+
+export interface RestOptions {
+  /** Builds a request's domain environment (its own `em` fork). */
+  authEnv: () => AuthEnv;
+  /** The routes to serve, matched on exact method and path. */
+  routes: readonly Route[];
+  /** Paths under this prefix that match no route get a JSON 404 instead of falling through to yoga. */
+  prefix?: string;
+  log: Logger;
+}
+
+/**
+ * The REST shim as a yoga plugin: it answers the routes it knows in `onRequest`, before GraphQL sees the request.
+ * Every handler runs inside a catch, because yoga does not catch what `onRequest` throws.
+ */
+export function useRest(options: RestOptions): Plugin {
+  const routes = compileRoutes(options.routes);
+  const { log } = options;
+  return {
+    async onRequest({ request, url, endResponse }) {
+      let oauth = false;
+      try {
+        const found = matchRoute(routes, request.method, url.pathname);
+        if (found.route === null) {
+          if (found.allowed.length > 0) {
+            endResponse(json(405, { detail: 'Method Not Allowed' }, { Allow: found.allowed.join(', ') }));
+          } else if (options.prefix && url.pathname.startsWith(options.prefix)) {
+            endResponse(json(404, { detail: 'Not Found' }));
+          }
+          return;
+        }
+        const { route, params } = found;
+        oauth = route.oauth === true;
+        const auth = options.authEnv();
+        let principal: Promise<Principal | null> | undefined;
+        endResponse(
+          await route.handle({
+            request,
+            url,
+            params,
+            auth,
+            principal: () => (principal ??= principalFromAuthorization(auth, request.headers.get('authorization'))),
+            log,
+          }),
+        );
+      } catch (error) {
+        endResponse(errorResponse(error, log, { oauth }));
+      }
+    },
+  };
+}
+
+export type { Route } from './routes.js';

@@ -1,0 +1,65 @@
+import type { AuthEnv, Logger, Principal } from '../auth/index.js';
+
+/** What a route handler gets: the request, path parameters, and lazily the domain environment and caller. */
+export interface RouteContext {
+  readonly request: Request;
+  readonly url: URL;
+  readonly params: Readonly<Record<string, string>>;
+  readonly auth: AuthEnv;
+  /** Verifies the bearer token on first call; null when the request carries none. */
+  principal(): Promise<Principal | null>;
+  readonly log: Logger;
+}
+
+export interface Route {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** An exact path; `{name}` matches one path segment. */
+  readonly path: string;
+  /** OAuth endpoints answer errors with RFC 6749 fields and `no-store`. */
+  readonly oauth?: boolean;
+  readonly handle: (context: RouteContext) => Promise<Response>;
+}
+
+interface CompiledRoute extends Route {
+  readonly pattern: RegExp;
+  readonly names: readonly string[];
+}
+
+export function compileRoutes(routes: readonly Route[]): CompiledRoute[] {
+  return routes.map((route) => {
+    const names: string[] = [];
+    const source = route.path
+      .split('/')
+      .map((segment) => {
+        const param = /^\{(\w+)\}$/.exec(segment);
+        if (!param) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        names.push(param[1]!);
+        return '([^/]+)';
+      })
+      .join('/');
+    return { ...route, pattern: new RegExp(`^${source}$`), names };
+  });
+}
+
+/** Finds the route for a path; `allowed` lists the methods that path accepts, for a 405. */
+export function matchRoute(
+  routes: readonly CompiledRoute[],
+  method: string,
+  pathname: string,
+): { route: CompiledRoute; params: Record<string, string> } | { route: null; allowed: string[] } {
+  const allowed: string[] = [];
+  for (const route of routes) {
+    const match = route.pattern.exec(pathname);
+    if (!match) continue;
+    if (route.method !== method) {
+      allowed.push(route.method);
+      continue;
+    }
+    const params: Record<string, string> = {};
+    route.names.forEach((name, index) => {
+      params[name] = decodeURIComponent(match[index + 1]!);
+    });
+    return { route, params };
+  }
+  return { route: null, allowed };
+}

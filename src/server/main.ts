@@ -1,0 +1,79 @@
+// The composition root: config → database → keys → app → listen. The only module that owns the process.
+import { createServer } from 'node:http';
+import { pino } from 'pino';
+import { createAuthSettings, safeErrorFields } from '../auth/index.js';
+import { ensureSigningKey, KeyDecryptionError, loadKeyStore } from '../auth/tokens/index.js';
+import { ConfigError, loadConfig } from '../config/index.js';
+import { DataFolderLockedError } from '../db/lock-file.js';
+import { createOrm, migrate, type Database } from '../db/orm.js';
+import { createApp } from './app.js';
+
+const log = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'gatehouse' } });
+
+/** Start-up failures users can act on: one line, no stack. */
+const EXPECTED = [ConfigError, DataFolderLockedError, KeyDecryptionError];
+
+async function main(): Promise<void> {
+  const config = loadConfig({ env: process.env, cwd: process.cwd(), warn: (message) => log.warn(message) });
+  if (config.configPath) log.info({ path: config.configPath }, 'configuration file read');
+  if (config.security.generated) {
+    log.warn(
+      { path: config.security.generated.path, keys: config.security.generated.keys },
+      'using generated values for keys that are not configured; they are kept in this file (mode 0600)',
+    );
+  }
+
+  const db: Database = await createOrm(config.database);
+  try {
+    await migrate(db, () => ensureSigningKey(db.orm.em, config.security.appEncryptionKey));
+    const keys = await loadKeyStore(db.orm.em, config.security.appEncryptionKey);
+    const settings = await createAuthSettings(config);
+    const app = createApp({ orm: db.orm, keys, settings, log });
+    const server = createServer(app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.webserver.port, config.webserver.host, resolve);
+    });
+    const address = server.address();
+    log.info(
+      { database: config.database.kind, port: typeof address === 'object' && address ? address.port : config.webserver.port },
+      `listening on http://${config.webserver.host}:${typeof address === 'object' && address ? address.port : ''}`,
+    );
+
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'shutting down');
+      // Stop accepting, let in-flight requests finish, then close the database; give up after 10 s.
+      const deadline = setTimeout(() => {
+        server.closeAllConnections();
+      }, 8000);
+      deadline.unref();
+      server.close(() => {
+        void db.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            log.error(safeErrorFields(error), 'closing the database failed');
+            process.exit(1);
+          },
+        );
+      });
+      server.closeIdleConnections();
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  if (EXPECTED.some((kind) => error instanceof kind)) {
+    log.error(`cannot start: ${(error as Error).message}`);
+  } else {
+    log.error(safeErrorFields(error), 'cannot start');
+  }
+  process.exitCode = 1;
+});

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClientWith, postToken, rootToken } from '../helpers/oauth.js';
+import { ROOT, startTestApp, type TestApp } from '../helpers/test-app.js';
+
+const AUTH_FAILED = {
+  detail: 'Client authentication failed.',
+  error: 'invalid_client',
+  error_description: 'Client authentication failed.',
+};
+
+let app: TestApp;
+let client: { client_id: string; client_secret: string };
+
+beforeAll(async () => {
+  app = await startTestApp();
+  client = await createClientWith(app, ['policy:read', 'rule:read']);
+});
+afterAll(() => app?.close());
+
+function basic(id: string, secret: string): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+}
+
+describe('POST /api/v1/oauth/token', () => {
+  it('grants a token for a form body, as the seed curl sends it', async () => {
+    const response = await postToken(app, {
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      grant_type: 'client_credentials',
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('pragma')).toBe('no-cache');
+    expect(response.headers.get('content-type')).toBe('application/json');
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_at', 'expires_in', 'scope', 'token_type']);
+    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 11520 * 60, scope: 'policy:read rule:read' });
+    const now = Math.floor(Date.now() / 1000);
+    expect(body.expires_at).toBeGreaterThanOrEqual(now + 11520 * 60 - 5);
+    expect(body.expires_at).toBeLessThanOrEqual(now + 11520 * 60);
+    expect(typeof body.access_token).toBe('string');
+  });
+
+  it('accepts a JSON body', async () => {
+    const response = await app.fetch('/api/v1/oauth/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { scope: string }).scope).toBe('policy:read rule:read');
+  });
+
+  it('accepts HTTP Basic with form-encoded credentials', async () => {
+    const response = await postToken(app, { grant_type: 'client_credentials' }, { Authorization: basic(client.client_id, client.client_secret) });
+    expect(response.status).toBe(200);
+  });
+
+  it('gives the root client every scope in the registry, in order', async () => {
+    const response = await postToken(app, { grant_type: 'client_credentials', client_id: ROOT.clientId, client_secret: ROOT.clientSecret });
+    const { scope } = (await response.json()) as { scope: string };
+    const scopes = scope.split(' ');
+    expect(scopes).toHaveLength(130);
+    expect(scopes[0]).toBe('config:read');
+    expect(scopes.at(-1)).toBe('worker-stats:read');
+  });
+
+  it('answers an unknown client and a wrong secret identically', async () => {
+    const unknown = await postToken(app, { grant_type: 'client_credentials', client_id: 'nobody', client_secret: client.client_secret });
+    const wrong = await postToken(app, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: 'wrong' });
+    const wrongRoot = await postToken(app, { grant_type: 'client_credentials', client_id: ROOT.clientId, client_secret: 'wrong' });
+    for (const response of [unknown, wrong, wrongRoot]) {
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBeNull();
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(await response.json()).toEqual(AUTH_FAILED);
+    }
+    // The reason is logged for operators, never the secret.
+    const reasons = app.log.lines.filter((line) => line.message === 'client authentication failed').map((line) => line.fields);
+    expect(reasons).toEqual(expect.arrayContaining([{ reason: 'unknown client id' }, { reason: 'wrong secret' }]));
+    expect(JSON.stringify(app.log.lines)).not.toContain(client.client_secret);
+  });
+
+  it('answers missing credentials (no form data) with 401 invalid_client', async () => {
+    const response = await app.fetch('/api/v1/oauth/token', { method: 'POST' });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual(AUTH_FAILED);
+  });
+
+  it('challenges with Basic when Basic credentials fail', async () => {
+    const response = await postToken(app, { grant_type: 'client_credentials' }, { Authorization: basic(client.client_id, 'nope') });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Basic realm="gatehouse"');
+    expect(await response.json()).toEqual(AUTH_FAILED);
+  });
+
+  it('requires grant_type=client_credentials', async () => {
+    const missing = await postToken(app, { client_id: client.client_id, client_secret: client.client_secret });
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toEqual({
+      detail: 'The grant_type parameter is required.',
+      error: 'invalid_request',
+      error_description: 'The grant_type parameter is required.',
+    });
+    const other = await postToken(app, { grant_type: 'password', client_id: client.client_id, client_secret: client.client_secret });
+    expect(other.status).toBe(400);
+    expect(await other.json()).toEqual({
+      detail: 'Only grant_type=client_credentials is supported.',
+      error: 'unsupported_grant_type',
+      error_description: 'Only grant_type=client_credentials is supported.',
+    });
+  });
+
+  it('narrows the token to a requested subset of scopes, and refuses scopes the client lacks', async () => {
+    const narrowed = await postToken(app, {
+      grant_type: 'client_credentials',
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      scope: 'rule:read',
+    });
+    expect(((await narrowed.json()) as { scope: string }).scope).toBe('rule:read');
+
+    const refused = await postToken(app, {
+      grant_type: 'client_credentials',
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      scope: 'rule:read client:create',
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({
+      detail: 'The client is not allowed the requested scope(s): [client:create]',
+      error: 'invalid_scope',
+      error_description: 'The client is not allowed the requested scope(s): [client:create]',
+    });
+  });
+
+  it('rejects repeated parameters and two authentication methods at once', async () => {
+    const repeated = await app.fetch('/api/v1/oauth/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=client_credentials&client_id=${client.client_id}&client_id=other&client_secret=x`,
+    });
+    expect(repeated.status).toBe(400);
+    expect(((await repeated.json()) as { error: string }).error).toBe('invalid_request');
+
+    const both = await postToken(
+      app,
+      { grant_type: 'client_credentials', client_secret: client.client_secret },
+      { Authorization: basic(client.client_id, client.client_secret) },
+    );
+    expect(both.status).toBe(400);
+    expect(await both.json()).toEqual({
+      detail: 'Use one client authentication method: HTTP Basic or client_secret in the body, not both.',
+      error: 'invalid_request',
+      error_description: 'Use one client authentication method: HTTP Basic or client_secret in the body, not both.',
+    });
+  });
+
+  it('rejects a body that is neither a form nor JSON, and malformed JSON, with invalid_request', async () => {
+    const text = await app.fetch('/api/v1/oauth/token', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hi' });
+    expect(text.status).toBe(400);
+    expect(((await text.json()) as { error: string }).error).toBe('invalid_request');
+    const broken = await app.fetch('/api/v1/oauth/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{' });
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toEqual({
+      detail: 'The request body is not valid JSON.',
+      error: 'invalid_request',
+      error_description: 'The request body is not valid JSON.',
+    });
+  });
+
+  it('answers a wrong method with 405 and Allow', async () => {
+    const response = await app.fetch('/api/v1/oauth/token');
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+    expect(await response.json()).toEqual({ detail: 'Method Not Allowed' });
+  });
+
+  it('issues tokens that the server itself accepts', async () => {
+    const token = await rootToken(app);
+    const response = await app.fetch('/api/v1/oauth/scope', { headers: { Authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+  });
+});
