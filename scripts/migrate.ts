@@ -1,10 +1,9 @@
 // `npm run db:migrate`: applies pending migrations to the configured database (the server also does at start).
+import { openConfiguredDatabase } from '../mikro-orm.config.js';
 import { ensureSigningKey } from '../src/auth/tokens/index.js';
-import { loadConfig } from '../src/config/index.js';
-import { createOrm, migrate } from '../src/db/orm.js';
+import { migrate } from '../src/db/orm.js';
 
-const config = loadConfig({ env: process.env, cwd: process.cwd(), warn: (message) => console.warn(message) });
-const db = await createOrm(config.database);
+const { config, db } = await openConfiguredDatabase();
 try {
   const pending = await db.orm.getMigrator().getPendingMigrations();
   await migrate(db, () => ensureSigningKey(db.orm.em, config.security.appEncryptionKey));

@@ -29,11 +29,12 @@ export function createApp(deps: AppDeps): App {
     renderGraphiQL,
     landingPage: false,
     maskedErrors: { maskError: createMaskError(deps.log) },
+    // yoga logs every error its maskError touched, expected ones included; maskError logs the unexpected ones.
     logging: {
       debug: () => {},
       info: () => {},
-      warn: (...args: unknown[]) => deps.log.warn(safeErrorFields(args.find((arg) => arg instanceof Error)), String(args[0])),
-      error: (...args: unknown[]) => deps.log.error(safeErrorFields(args.find((arg) => arg instanceof Error)), 'yoga error'),
+      warn: (...args: unknown[]) => deps.log.warn(safeErrorFields(args.find((arg) => arg instanceof Error)), 'yoga warning'),
+      error: () => {},
     },
     plugins: [useRest({ authEnv, routes: [...oauthRoutes, ...wellKnownRoutes], prefix: '/api/', log: deps.log })],
   });
