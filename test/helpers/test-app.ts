@@ -69,7 +69,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   };
 }
 
-async function freshDatabaseUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function freshDatabaseUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
   if (!TEST_DATABASE_URL) return { url: 'pglite://memory', drop: async () => {} };
   const name = `gatehouse_test_${randomBytes(6).toString('hex')}`;
   const admin = knex({ client: 'pg', connection: TEST_DATABASE_URL, pool: { min: 0, max: 1 } });

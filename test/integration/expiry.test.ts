@@ -1,0 +1,62 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { bearer, graphql, postToken, rootToken } from '../helpers/oauth.js';
+import { ROOT, startTestApp, type TestApp } from '../helpers/test-app.js';
+
+// 0.05 minutes = 3 seconds; time is moved with fake timers (Date only), never slept through.
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startTestApp({ OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '0.05' });
+});
+afterAll(() => app?.close());
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('token expiry', () => {
+  it('takes its lifetime from OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES, fractions allowed', async () => {
+    const response = await postToken(app, { grant_type: 'client_credentials', client_id: ROOT.clientId, client_secret: ROOT.clientSecret });
+    const body = (await response.json()) as { expires_in: number; expires_at: number };
+    expect(body.expires_in).toBe(3);
+    expect(body.expires_at - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(3);
+  });
+
+  it('accepts the token until exp, then answers 401 invalid_token on REST and GraphQL', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = new Date('2026-11-28T12:00:00Z');
+    vi.setSystemTime(start);
+    const token = await rootToken(app);
+
+    vi.setSystemTime(new Date(start.getTime() + 2_000));
+    expect((await app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(200);
+    expect((await graphql(app, '{ viewer { clientId } }', {}, bearer(token))).status).toBe(200);
+
+    vi.setSystemTime(new Date(start.getTime() + 3_000));
+    const rest = await app.fetch('/api/v1/oauth/scope', { headers: bearer(token) });
+    expect(rest.status).toBe(401);
+    expect(rest.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    expect(await rest.json()).toEqual({ detail: 'The access token is invalid or has expired.' });
+
+    const gql = await graphql(app, '{ viewer { clientId } }', {}, bearer(token));
+    expect(gql.status).toBe(401);
+    expect(gql.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    expect(gql.body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED' });
+
+    expect(app.log.lines).toContainEqual({ level: 'info', fields: { reason: 'ERR_JWT_EXPIRED' }, message: 'bearer token rejected' });
+  });
+});
+
+describe('token lifetime configuration', () => {
+  it('lets the FIDES__ variable win over the short alias', async () => {
+    const other = await startTestApp({
+      OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '1',
+      FIDES__SECURITY__OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '2.5',
+    });
+    try {
+      const response = await postToken(other, { grant_type: 'client_credentials', client_id: ROOT.clientId, client_secret: ROOT.clientSecret });
+      expect(((await response.json()) as { expires_in: number }).expires_in).toBe(150);
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -1,0 +1,152 @@
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
+
+const SECURE = {
+  FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID: 'root',
+  FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'root-secret',
+  FIDES__SECURITY__APP_ENCRYPTION_KEY: '0123456789abcdef0123456789abcdef',
+};
+
+function folder(): string {
+  return mkdtempSync(join(tmpdir(), 'gatehouse-config-'));
+}
+
+function load(env: Record<string, string>, cwd = folder(), warnings: string[] = []) {
+  return loadConfig({ env, cwd, warn: (message) => warnings.push(message) });
+}
+
+describe('defaults', () => {
+  it('serves on 0.0.0.0:8080 with the embedded database in ./.fides/data and 8-day tokens', () => {
+    const cwd = folder();
+    const config = load(SECURE, cwd);
+    expect(config.webserver).toEqual({ host: '0.0.0.0', port: 8080 });
+    expect(config.database).toEqual({ kind: 'pglite-dir', url: 'pglite://./.fides/data', dir: join(cwd, '.fides/data') });
+    expect(config.security.oauthAccessTokenExpireMinutes).toBe(11520);
+    expect(config.security.oauthIssuer).toBe('http://localhost:8080');
+    expect(config.security.oauthAudience).toBe('http://localhost:8080');
+    expect(config.configPath).toBeNull();
+    expect(Object.isFrozen(config.security)).toBe(true);
+  });
+});
+
+describe('sources', () => {
+  it('reads ./fides.toml, then .fides/fides.toml, and the environment wins over the file', () => {
+    const cwd = folder();
+    mkdirSync(join(cwd, '.fides'));
+    writeFileSync(join(cwd, '.fides/fides.toml'), '[webserver]\nport = 9000\n');
+    expect(load(SECURE, cwd).webserver.port).toBe(9000);
+
+    writeFileSync(join(cwd, 'fides.toml'), '[webserver]\nport = 9100\nhost = "127.0.0.1"\n[security]\noauth_access_token_expire_minutes = 30\n');
+    const fromFile = load(SECURE, cwd);
+    expect(fromFile.configPath).toBe(join(cwd, 'fides.toml'));
+    expect(fromFile.webserver).toEqual({ host: '127.0.0.1', port: 9100 });
+    expect(fromFile.security.oauthAccessTokenExpireMinutes).toBe(30);
+
+    const fromEnv = load({ ...SECURE, PORT: '9200', FIDES__SECURITY__OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '0.05' }, cwd);
+    expect(fromEnv.webserver.port).toBe(9200);
+    expect(fromEnv.security.oauthAccessTokenExpireMinutes).toBe(0.05);
+  });
+
+  it('reads the file named by FIDES__CONFIG_PATH, and refuses a missing one', () => {
+    const cwd = folder();
+    writeFileSync(join(cwd, 'custom.toml'), '[database]\nurl = "pglite://memory"\n');
+    expect(load({ ...SECURE, FIDES__CONFIG_PATH: 'custom.toml' }, cwd).database).toEqual({ kind: 'pglite-memory', url: 'pglite://memory' });
+    expect(() => load({ ...SECURE, FIDES__CONFIG_PATH: 'missing.toml' }, cwd)).toThrow(`FIDES__CONFIG_PATH: no file at ${join(cwd, 'missing.toml')}`);
+  });
+
+  it('takes DATABASE_URL and a postgresql:// URL', () => {
+    const config = load({ ...SECURE, DATABASE_URL: 'postgresql://u:p@db.example:5432/gatehouse' });
+    expect(config.database).toEqual({ kind: 'postgresql', url: 'postgresql://u:p@db.example:5432/gatehouse' });
+  });
+
+  it('derives the audience from a configured issuer, and takes an explicit one', () => {
+    expect(load({ ...SECURE, FIDES__SECURITY__OAUTH_ISSUER: 'https://auth.example' }).security.oauthAudience).toBe('https://auth.example');
+    const both = load({ ...SECURE, FIDES__SECURITY__OAUTH_ISSUER: 'https://auth.example', FIDES__SECURITY__OAUTH_AUDIENCE: 'fides' });
+    expect(both.security.oauthAudience).toBe('fides');
+  });
+
+  it('warns about unknown keys and variables, and goes on', () => {
+    const cwd = folder();
+    writeFileSync(join(cwd, 'fides.toml'), '[security]\nroot_password = "x"\n[cellar]\nwine = 1\n');
+    const warnings: string[] = [];
+    load({ ...SECURE, FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRETT: 'typo' }, cwd, warnings);
+    expect(warnings).toEqual([
+      `${join(cwd, 'fides.toml')}: unknown key security.root_password ignored`,
+      `${join(cwd, 'fides.toml')}: unknown section [cellar] ignored`,
+      'unknown environment variable FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRETT ignored',
+    ]);
+  });
+});
+
+describe('bad values stop the start, naming the key', () => {
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT: must be a port number from 0 to 65535, got "eighty"'],
+    [{ FIDES__WEBSERVER__PORT: '70000' }, 'FIDES__WEBSERVER__PORT: must be a port number from 0 to 65535, got "70000"'],
+    [{ OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '0' }, 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: must be a positive number of minutes, got "0"'],
+    [{ OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: 'soon' }, 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: must be a positive number of minutes, got "soon"'],
+    [{ OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '0.001' }, 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: must be at least one second (0.0167 minutes)'],
+    [{ FIDES__SECURITY__APP_ENCRYPTION_KEY: 'short' }, 'security.app_encryption_key: must be exactly 32 ASCII characters, got 5'],
+    [{ FIDES__SECURITY__OAUTH_ISSUER: 'not a url' }, 'security.oauth_issuer: not a URL: "not a url"'],
+    [{ FIDES__SECURITY__OAUTH_ISSUER: 'https://a.example/?x=1' }, 'security.oauth_issuer: must be an http(s) URL without query or fragment (RFC 8414)'],
+    [{ DATABASE_URL: 'mysql://root:hunter2@db/x' }, 'database.url: must be postgresql://…, pglite://memory or pglite://<path>'],
+  ])('%o', (env, message) => {
+    expect(() => load({ ...SECURE, ...env })).toThrow(new ConfigError(message));
+  });
+
+  it('never echoes a database URL, which may carry a password', () => {
+    expect(() => load({ ...SECURE, DATABASE_URL: 'mysql://root:hunter2@db/x' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+  });
+
+  it('names the file and the problem for TOML that does not parse', () => {
+    const cwd = folder();
+    writeFileSync(join(cwd, 'fides.toml'), '[security\n');
+    expect(() => load(SECURE, cwd)).toThrow(new RegExp(`^${join(cwd, 'fides.toml')}: not valid TOML`));
+  });
+
+  it('checks types in the file', () => {
+    const cwd = folder();
+    writeFileSync(join(cwd, 'fides.toml'), '[security]\noauth_root_client_id = 5\n');
+    expect(() => load({ FIDES__SECURITY__APP_ENCRYPTION_KEY: SECURE.FIDES__SECURITY__APP_ENCRYPTION_KEY }, cwd)).toThrow(
+      new ConfigError('security.oauth_root_client_id: must be a string'),
+    );
+  });
+});
+
+describe('generated secrets', () => {
+  it('generates what is not configured once, in a 0600 file in the data folder, and reuses it', () => {
+    const cwd = folder();
+    const a = load({}, cwd);
+    const path = join(cwd, '.fides/data/secrets.toml');
+    expect(a.security.generated).toEqual({ path, keys: ['oauth_root_client_id', 'oauth_root_client_secret', 'app_encryption_key'] });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(a.security.oauthRootClientSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(a.security.appEncryptionKey).toHaveLength(32);
+
+    const before = readFileSync(path, 'utf8');
+    const b = load({}, cwd);
+    expect(b.security.oauthRootClientSecret).toBe(a.security.oauthRootClientSecret);
+    expect(b.security.appEncryptionKey).toBe(a.security.appEncryptionKey);
+    expect(readFileSync(path, 'utf8')).toBe(before);
+  });
+
+  it('lets explicit values win and reports only the generated keys', () => {
+    const cwd = folder();
+    const config = load({ FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'mine' }, cwd);
+    expect(config.security.oauthRootClientSecret).toBe('mine');
+    expect(config.security.generated?.keys).toEqual(['oauth_root_client_id', 'app_encryption_key']);
+  });
+
+  it('writes nothing when everything is configured', () => {
+    const cwd = folder();
+    expect(load(SECURE, cwd).security.generated).toBeNull();
+    expect(() => statSync(join(cwd, '.fides'))).toThrow();
+  });
+
+  it('keeps the file beside the process for in-memory and PostgreSQL databases', () => {
+    const cwd = folder();
+    expect(load({ DATABASE_URL: 'pglite://memory' }, cwd).security.generated?.path).toBe(join(cwd, '.fides/secrets.toml'));
+  });
+});
