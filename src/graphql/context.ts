@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { InvalidTokenError, principalFromAuthorization, type AuthEnv, type Principal } from '../auth/index.js';
+import { InvalidTokenError, principalFromAuthorization, type AuthEnv, type Logger, type Principal } from '../auth/index.js';
 
 /** Per request: the domain environment (with its own `em` fork) and the verified caller, if any. */
 export interface GraphQLContext {
@@ -11,13 +11,14 @@ export interface GraphQLContext {
  * Builds each request's context. A bearer token that fails verification rejects the whole request with HTTP 401,
  * before any field runs; no token at all is an anonymous caller.
  */
-export function createContextFactory(authEnv: () => AuthEnv) {
+export function createContextFactory(authEnv: () => AuthEnv, log: Logger) {
   return async ({ request }: { request: Request }): Promise<GraphQLContext> => {
     const auth = authEnv();
     try {
       return { auth, principal: await principalFromAuthorization(auth, request.headers.get('authorization')) };
     } catch (error) {
       if (!(error instanceof InvalidTokenError)) throw error;
+      log.info({ reason: error.reason }, 'bearer token rejected');
       throw new GraphQLError(error.message, {
         extensions: {
           code: error.code,

@@ -22,7 +22,7 @@ export function createApp(deps: AppDeps): App {
   const authEnv = (): AuthEnv => ({ em: deps.orm.em.fork(), keys: deps.keys, settings: deps.settings });
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
-    context: createContextFactory(authEnv),
+    context: createContextFactory(authEnv, deps.log),
     graphqlEndpoint: '/graphql',
     // GraphiQL's assets are inlined by @graphql-yoga/render-graphiql, so it works with no internet access.
     graphiql: { title: 'Gatehouse GraphiQL' },
