@@ -1,14 +1,20 @@
 import { ClientSchema } from '../db/entities/index.js';
 import type { AuthEnv, Principal } from './auth-env.js';
 import { InvalidTokenError } from './errors.js';
-import { verifyAccessToken } from './tokens/index.js';
+import { isRevoked } from './revocation.js';
+import { verifyAccessToken, type AccessTokenClaims } from './tokens/index.js';
 
 /**
  * Turns a bearer token into the calling principal. Verifies the token, then intersects its scopes with the
  * scopes the client holds now, so narrowing a client applies at once and a deleted client's tokens stop working.
  */
 export async function authenticateBearer(env: AuthEnv, token: string): Promise<Principal> {
-  const claims = await verifyAccessToken(env.keys, env.settings.tokens, token);
+  return principalFor(env, await verifyAccessToken(env.keys, env.settings.tokens, token));
+}
+
+/** The principal behind verified claims: refused when revoked or when its client is gone. */
+export async function principalFor(env: AuthEnv, claims: AccessTokenClaims): Promise<Principal> {
+  if (await isRevoked(env, claims.jti)) throw new InvalidTokenError('revoked');
   const isRoot = claims.clientId === env.settings.root.clientId;
   let current: readonly string[];
   if (isRoot) {

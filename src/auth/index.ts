@@ -1,11 +1,26 @@
 export type { AuthEnv, Principal } from './auth-env.js';
+export type { Client } from '../db/entities/index.js';
 export { safeErrorFields, type Logger } from './logger.js';
 export { authenticateBearer, principalFromAuthorization } from './authenticate-bearer.js';
 export { authenticateClient, type AuthenticatedClient, type ClientCredentials } from './authenticate-client.js';
 export { createClient, type CreateClientInput, type CreatedClient } from './create-client.js';
 export * from './errors.js';
+export { introspectToken, type Introspection } from './introspect-token.js';
 export { issueToken, type TokenGrant } from './issue-token.js';
 export { listScopes } from './list-scopes.js';
+export {
+  CLIENT_NOT_FOUND,
+  deleteClient,
+  getClient,
+  getClientScopes,
+  listClients,
+  rotateClientSecret,
+  setClientScopes,
+  updateClient,
+  type UpdateClientInput,
+} from './manage-clients.js';
+export { checkPage, toPage, type Page, type PageRequest } from './pagination.js';
 export { REQUIRED_SCOPES, requireScopes } from './permissions.js';
+export { purgeExpiredRevocations, revokeToken } from './revocation.js';
 export { SCOPE_REGISTRY } from './scope-registry.js';
 export { createAuthSettings, type AuthSettings } from './settings.js';

@@ -8,6 +8,9 @@ import type { AuthSettings } from './settings.js';
  */
 export const REQUIRED_SCOPES = {
   createClient: ['client:create'],
+  readClient: ['client:read'],
+  updateClient: ['client:update'],
+  deleteClient: ['client:delete'],
   readScopes: ['scope:read'],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -5,7 +5,36 @@ export const wellKnownRoutes: Route[] = [
   {
     method: 'GET',
     path: '/.well-known/jwks.json',
-    // Public keys only; resource servers cache them, and a rotated-in key is published before it signs.
+    // Public keys only. A rotated-in key is published here well before it signs (see `npm run cli -- keys --help`),
+    // so five minutes of caching never hides a key that signs.
     handle: async ({ auth }) => json(200, auth.keys.jwks(), { 'Cache-Control': 'public, max-age=300' }),
+  },
+  {
+    method: 'GET',
+    path: '/.well-known/oauth-authorization-server',
+    handle: async ({ auth }) => {
+      const { issuer } = auth.settings.tokens;
+      const endpoint = (path: string) => `${issuer.replace(/\/$/, '')}${path}`;
+      const clientAuthMethods = ['client_secret_basic', 'client_secret_post'];
+      // RFC 8414 §2. No authorization endpoint: machine clients only, so no response types either.
+      return json(
+        200,
+        {
+          issuer,
+          token_endpoint: endpoint('/api/v1/oauth/token'),
+          jwks_uri: endpoint('/.well-known/jwks.json'),
+          introspection_endpoint: endpoint('/api/v1/oauth/introspect'),
+          revocation_endpoint: endpoint('/api/v1/oauth/revoke'),
+          grant_types_supported: ['client_credentials'],
+          response_types_supported: [],
+          token_endpoint_auth_methods_supported: clientAuthMethods,
+          introspection_endpoint_auth_methods_supported: clientAuthMethods,
+          revocation_endpoint_auth_methods_supported: clientAuthMethods,
+          scopes_supported: auth.settings.registry,
+          service_documentation: endpoint('/docs'),
+        },
+        { 'Cache-Control': 'public, max-age=300' },
+      );
+    },
   },
 ];

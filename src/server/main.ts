@@ -2,13 +2,16 @@
 import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { createAuthSettings, safeErrorFields } from '../auth/index.js';
-import { ensureSigningKey, KeyDecryptionError, loadKeyStore } from '../auth/tokens/index.js';
+import { ensureSigningKey, KeyDecryptionError, openKeyStore } from '../auth/tokens/index.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { DataFolderLockedError } from '../db/lock-file.js';
 import { createOrm, migrate, type Database } from '../db/orm.js';
 import { createApp } from './app.js';
 
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'gatehouse' } });
+
+/** How often running servers reload the signing keys; well under the CLI's default activation delay. */
+const KEY_REFRESH_MS = 60_000;
 
 /** Start-up failures users can act on: one line, no stack. */
 const EXPECTED = [ConfigError, DataFolderLockedError, KeyDecryptionError];
@@ -26,9 +29,14 @@ async function main(): Promise<void> {
   const db: Database = await createOrm(config.database);
   try {
     await migrate(db, () => ensureSigningKey(db.orm.em, config.security.appEncryptionKey));
-    const keys = await loadKeyStore(db.orm.em, config.security.appEncryptionKey);
+    const keys = await openKeyStore(db.orm.em, config.security.appEncryptionKey);
     const settings = await createAuthSettings(config);
     const app = createApp({ orm: db.orm, keys, settings, log });
+    // Pick up keys rotated in by `npm run cli -- keys rotate` (possibly from another machine) well before they sign.
+    const keyRefresh = setInterval(() => {
+      keys.refresh().catch((error: unknown) => log.warn(safeErrorFields(error), 'reloading the signing keys failed'));
+    }, KEY_REFRESH_MS);
+    keyRefresh.unref();
     const server = createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -50,6 +58,7 @@ async function main(): Promise<void> {
         server.closeAllConnections();
       }, 8000);
       deadline.unref();
+      clearInterval(keyRefresh);
       server.close(() => {
         void db.close().then(
           () => process.exit(0),

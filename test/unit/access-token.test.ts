@@ -2,7 +2,7 @@ import { createHmac, KeyObject, randomUUID, sign } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InvalidTokenError } from '../../src/auth/index.js';
-import { createSigningKey, loadKeyStore, signAccessToken, verifyAccessToken, type KeyStore } from '../../src/auth/tokens/index.js';
+import { createSigningKey, openKeyStore, signAccessToken, verifyAccessToken, type KeyStore } from '../../src/auth/tokens/index.js';
 import { createOrm, migrate, type Database } from '../../src/db/orm.js';
 
 const AUDIENCE = { issuer: 'https://auth.example', audience: 'https://api.example' };
@@ -14,8 +14,8 @@ let keys: KeyStore;
 beforeAll(async () => {
   db = await createOrm({ kind: 'pglite-memory', url: 'pglite://memory' });
   await migrate(db);
-  await createSigningKey(db.orm.em.fork(), KEY);
-  keys = await loadKeyStore(db.orm.em, KEY);
+  await createSigningKey(db.orm.em.fork(), KEY, new Date());
+  keys = await openKeyStore(db.orm.em, KEY);
 });
 afterAll(() => db?.close());
 
@@ -37,8 +37,8 @@ function claims(overrides: Record<string, unknown> = {}) {
 }
 
 /** Signs with our real private key, with whatever header and claims an attacker (or a bug) might produce. */
-async function signWith(header: Record<string, unknown>, payload: Record<string, unknown>, key: CryptoKey = keys.current.privateKey) {
-  return new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: keys.current.kid, ...header } as never).sign(key);
+async function signWith(header: Record<string, unknown>, payload: Record<string, unknown>, key: CryptoKey = keys.signingKey().privateKey) {
+  return new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: keys.signingKey().kid, ...header } as never).sign(key);
 }
 
 async function rejection(token: string): Promise<string> {
@@ -51,7 +51,7 @@ describe('signAccessToken', () => {
   it('produces an RFC 9068 token with every required claim', async () => {
     const { token, claims: signed } = await signAccessToken(keys, AUDIENCE, { clientId: 'c1', scopes: ['a:b', 'c:d'], lifetimeSeconds: 90 });
     const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part!, 'base64url').toString()));
-    expect(header).toEqual({ alg: 'EdDSA', typ: 'at+jwt', kid: keys.current.kid });
+    expect(header).toEqual({ alg: 'EdDSA', typ: 'at+jwt', kid: keys.signingKey().kid });
     expect(payload).toEqual({
       iss: AUDIENCE.issuer,
       aud: AUDIENCE.audience,
@@ -68,18 +68,18 @@ describe('signAccessToken', () => {
   it('publishes the public half only', () => {
     const [jwk] = keys.jwks().keys;
     expect(Object.keys(jwk!).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x']);
-    expect(jwk).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig', kid: keys.current.kid });
+    expect(jwk).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig', kid: keys.signingKey().kid });
   });
 });
 
 describe('verifyAccessToken rejects', () => {
   it('alg: none', async () => {
-    const token = `${b64({ alg: 'none', typ: 'at+jwt', kid: keys.current.kid })}.${b64(claims())}.`;
+    const token = `${b64({ alg: 'none', typ: 'at+jwt', kid: keys.signingKey().kid })}.${b64(claims())}.`;
     expect(await rejection(token)).toBe('ERR_JOSE_ALG_NOT_ALLOWED');
   });
 
   it('HS256 signed with our public key (key confusion)', async () => {
-    const header = b64({ alg: 'HS256', typ: 'at+jwt', kid: keys.current.kid });
+    const header = b64({ alg: 'HS256', typ: 'at+jwt', kid: keys.signingKey().kid });
     const body = b64(claims());
     const secret = JSON.stringify(keys.jwks().keys[0]);
     const signature = createHmac('sha256', secret).update(`${header}.${body}`).digest('base64url');
@@ -99,8 +99,8 @@ describe('verifyAccessToken rejects', () => {
 
   it('an unknown crit extension', async () => {
     // jose will not sign an unknown crit, so sign by hand with our real key.
-    const input = `${b64({ alg: 'EdDSA', typ: 'at+jwt', kid: keys.current.kid, crit: ['exp-policy'], 'exp-policy': 1 })}.${b64(claims())}`;
-    const signature = sign(null, Buffer.from(input), KeyObject.from(keys.current.privateKey)).toString('base64url');
+    const input = `${b64({ alg: 'EdDSA', typ: 'at+jwt', kid: keys.signingKey().kid, crit: ['exp-policy'], 'exp-policy': 1 })}.${b64(claims())}`;
+    const signature = sign(null, Buffer.from(input), KeyObject.from(keys.signingKey().privateKey)).toString('base64url');
     expect(await rejection(`${input}.${signature}`)).toBe('ERR_JOSE_NOT_SUPPORTED');
   });
 
@@ -158,8 +158,8 @@ describe('signing keys at rest', () => {
     const rows = await db.orm.em.fork().getConnection().execute('select private_jwk_encrypted from signing_key');
     expect(rows[0].private_jwk_encrypted).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(rows[0].private_jwk_encrypted).not.toContain('"d"');
-    await expect(loadKeyStore(db.orm.em, 'another-key-of-32-characters!!!!')).rejects.toThrow(
-      `signing key ${keys.current.kid} cannot be decrypted with the configured app_encryption_key`,
+    await expect(openKeyStore(db.orm.em, 'another-key-of-32-characters!!!!')).rejects.toThrow(
+      `signing key ${keys.signingKey().kid} cannot be decrypted with the configured app_encryption_key`,
     );
   });
 });

@@ -35,15 +35,16 @@ export async function signAccessToken(
     iat,
     exp: iat + input.lifetimeSeconds,
   };
+  const key = keys.signingKey();
   const token = await new SignJWT({ client_id: claims.clientId, scope: claims.scopes.join(' ') })
-    .setProtectedHeader({ alg: SIGNING_ALG, typ: ACCESS_TOKEN_TYP, kid: keys.current.kid })
+    .setProtectedHeader({ alg: SIGNING_ALG, typ: ACCESS_TOKEN_TYP, kid: key.kid })
     .setIssuer(audience.issuer)
     .setAudience(audience.audience)
     .setSubject(claims.clientId)
     .setJti(claims.jti)
     .setIssuedAt(claims.iat)
     .setExpirationTime(claims.exp)
-    .sign(keys.current.privateKey);
+    .sign(key.privateKey);
   return { token, claims };
 }
 
@@ -59,11 +60,11 @@ export async function verifyAccessToken(keys: KeyStore, audience: TokenAudience,
   try {
     ({ payload } = await jwtVerify(
       token,
-      (header: JWTHeaderParameters) => {
+      async (header: JWTHeaderParameters) => {
         for (const name of KEY_CHOOSING_HEADERS) {
           if (name in header) throw new InvalidTokenError(`header carries "${name}"`);
         }
-        const key = typeof header.kid === 'string' ? keys.publicKey(header.kid) : undefined;
+        const key = typeof header.kid === 'string' ? await keys.publicKey(header.kid) : undefined;
         if (!key) throw new InvalidTokenError('unknown kid');
         return key;
       },

@@ -1,5 +1,13 @@
 export { ACCESS_TOKEN_TYP, signAccessToken, verifyAccessToken } from './access-token.js';
 export type { AccessTokenClaims, TokenAudience } from './access-token.js';
 export { KeyDecryptionError } from './key-encryption.js';
-export { createSigningKey, ensureSigningKey, loadKeyStore, SIGNING_ALG } from './keys.js';
-export type { KeyStore } from './keys.js';
+export {
+  createSigningKey,
+  ensureSigningKey,
+  listSigningKeys,
+  openKeyStore,
+  removeExpiredKeys,
+  rotateSigningKey,
+  SIGNING_ALG,
+} from './keys.js';
+export type { KeyStore, LoadedKey, RotationResult } from './keys.js';

@@ -1,36 +1,42 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import { SigningKeySchema } from '../../db/entities/index.js';
+import { SigningKeySchema, type SigningKey } from '../../db/entities/index.js';
 import { decryptPrivateKey, encryptPrivateKey } from './key-encryption.js';
 
 export const SIGNING_ALG = 'EdDSA';
 
-interface LoadedKey {
+export interface LoadedKey {
   readonly kid: string;
   readonly publicJwk: JWK;
   readonly publicKey: CryptoKey;
   readonly privateKey: CryptoKey;
-  readonly createdAt: Date;
+  readonly activatesAt: Date;
 }
 
-/** The signing keys, decrypted once at start. The newest signs; every one verifies and is published. */
+/**
+ * The signing keys, decrypted in memory. The newest active key signs; every stored key verifies and is published,
+ * including one rotated in that does not sign yet.
+ */
 export interface KeyStore {
-  /** The key new tokens are signed with. */
-  readonly current: LoadedKey;
-  publicKey(kid: string): CryptoKey | undefined;
+  /** The key new tokens are signed with: the latest whose activation time has come. */
+  signingKey(): LoadedKey;
+  /** A key by `kid`; an unknown kid reloads the keys first (at most every few seconds), since another process may have rotated. */
+  publicKey(kid: string): Promise<CryptoKey | undefined>;
   /** The public keys as an RFC 7517 JWK Set. */
   jwks(): { keys: JWK[] };
+  /** Reloads the keys from the database. */
+  refresh(): Promise<void>;
 }
 
 /** Creates the first signing key when there is none. Run under the migration lock so only one process does. */
 export async function ensureSigningKey(em: EntityManager, encryptionKey: string): Promise<void> {
   const fork = em.fork();
   if ((await fork.count(SigningKeySchema)) > 0) return;
-  await createSigningKey(fork, encryptionKey);
+  await createSigningKey(fork, encryptionKey, new Date());
 }
 
-export async function createSigningKey(em: EntityManager, encryptionKey: string): Promise<string> {
+export async function createSigningKey(em: EntityManager, encryptionKey: string, activatesAt: Date): Promise<string> {
   const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { crv: 'Ed25519', extractable: true });
   const kid = randomUUID();
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: SIGNING_ALG, use: 'sig' };
@@ -38,20 +44,99 @@ export async function createSigningKey(em: EntityManager, encryptionKey: string)
   em.create(SigningKeySchema, {
     kid,
     alg: SIGNING_ALG,
-    publicJwk: publicJwk as unknown as Record<string, string>,
+    publicJwk,
     privateJwkEncrypted: encryptPrivateKey(JSON.stringify(privateJwk), encryptionKey),
+    activatesAt,
   });
   await em.flush();
   return kid;
 }
 
+export interface RotationResult {
+  readonly kid: string;
+  readonly activatesAt: Date;
+  /** Keys deleted because every token they signed has expired. */
+  readonly removed: readonly string[];
+}
+
+/**
+ * Rotation: a new key, published at once and signing from `activatesAt`. Keys whose successor has been signing for
+ * longer than a token lives are removed: no valid token can carry their signature any more.
+ */
+export async function rotateSigningKey(
+  em: EntityManager,
+  encryptionKey: string,
+  options: { activatesAt: Date; tokenLifetimeSeconds: number },
+): Promise<RotationResult> {
+  const fork = em.fork();
+  const kid = await createSigningKey(fork, encryptionKey, options.activatesAt);
+  const removed = await removeExpiredKeys(fork, options.tokenLifetimeSeconds);
+  return { kid, activatesAt: options.activatesAt, removed };
+}
+
+/** Deletes keys superseded by an active successor more than one token lifetime ago. */
+export async function removeExpiredKeys(em: EntityManager, tokenLifetimeSeconds: number, now = new Date()): Promise<string[]> {
+  const rows = await em.find(SigningKeySchema, {}, { orderBy: { activatesAt: 'asc', kid: 'asc' } });
+  const active = rows.filter((row) => row.activatesAt <= now);
+  const expired = active.filter((_row, index) => {
+    const successor = active[index + 1];
+    return successor !== undefined && successor.activatesAt.getTime() + tokenLifetimeSeconds * 1000 < now.getTime();
+  });
+  if (expired.length === 0) return [];
+  await em.nativeDelete(SigningKeySchema, { kid: { $in: expired.map((row) => row.kid) } });
+  return expired.map((row) => row.kid);
+}
+
+export async function listSigningKeys(em: EntityManager): Promise<SigningKey[]> {
+  return em.fork().find(SigningKeySchema, {}, { orderBy: { activatesAt: 'asc', kid: 'asc' } });
+}
+
 /** Loads and decrypts every stored signing key. Throws `KeyDecryptionError` when the encryption key is wrong. */
-export async function loadKeyStore(em: EntityManager, encryptionKey: string): Promise<KeyStore> {
+export async function openKeyStore(
+  em: EntityManager,
+  encryptionKey: string,
+  options: { minRefreshIntervalMs?: number } = {},
+): Promise<KeyStore> {
+  const minRefreshIntervalMs = options.minRefreshIntervalMs ?? 5_000;
+  let keys = await loadKeys(em, encryptionKey);
+  let lastRefresh = Date.now();
+  let refreshing: Promise<void> | undefined;
+
+  const refresh = () =>
+    (refreshing ??= loadKeys(em, encryptionKey)
+      .then((loaded) => {
+        keys = loaded;
+        lastRefresh = Date.now();
+      })
+      .finally(() => {
+        refreshing = undefined;
+      }));
+
+  return {
+    signingKey() {
+      const now = Date.now();
+      const active = keys.filter((key) => key.activatesAt.getTime() <= now);
+      const newest = active.at(-1);
+      if (!newest) throw new Error('no active signing key');
+      return newest;
+    },
+    async publicKey(kid) {
+      const known = keys.find((key) => key.kid === kid);
+      if (known || Date.now() - lastRefresh < minRefreshIntervalMs) return known?.publicKey;
+      await refresh();
+      return keys.find((key) => key.kid === kid)?.publicKey;
+    },
+    jwks: () => ({ keys: keys.map((key) => ({ ...key.publicJwk })) }),
+    refresh,
+  };
+}
+
+async function loadKeys(em: EntityManager, encryptionKey: string): Promise<LoadedKey[]> {
   const rows = await em
     .fork()
-    .find(SigningKeySchema, {}, { orderBy: { createdAt: 'desc', kid: 'asc' }, populate: ['privateJwkEncrypted'] });
+    .find(SigningKeySchema, {}, { orderBy: { activatesAt: 'asc', kid: 'asc' }, populate: ['privateJwkEncrypted'] });
   if (rows.length === 0) throw new Error('no signing key in the database: run the migrations first');
-  const keys = await Promise.all(
+  return Promise.all(
     rows.map(async (row): Promise<LoadedKey> => {
       const privateJwk = JSON.parse(decryptPrivateKey(row.privateJwkEncrypted, encryptionKey, row.kid)) as JWK;
       const publicJwk = row.publicJwk as JWK;
@@ -60,15 +145,8 @@ export async function loadKeyStore(em: EntityManager, encryptionKey: string): Pr
         publicJwk,
         publicKey: (await importJWK(publicJwk, SIGNING_ALG)) as CryptoKey,
         privateKey: (await importJWK(privateJwk, SIGNING_ALG)) as CryptoKey,
-        createdAt: row.createdAt,
+        activatesAt: row.activatesAt,
       };
     }),
   );
-  const byKid = new Map(keys.map((key) => [key.kid, key]));
-  const published = { keys: keys.map((key) => ({ ...key.publicJwk })) };
-  return {
-    current: keys[0]!,
-    publicKey: (kid) => byKid.get(kid)?.publicKey,
-    jwks: () => published,
-  };
 }

@@ -7,9 +7,14 @@ export const SigningKeySchema = defineEntity({
   properties: (p) => ({
     kid: p.string().primary().length(64),
     alg: p.string().length(16),
-    publicJwk: p.json<Record<string, string>>(),
+    publicJwk: p.json<Record<string, unknown>>(),
     /** AES-256-GCM of the private JWK: base64url `iv.ciphertext.tag`. */
     privateJwkEncrypted: p.text().lazy(true, false),
+    /**
+     * When it starts signing. A rotated-in key is published in the JWKS first and signs only from this moment, so
+     * resource servers that cache the JWKS already know it.
+     */
+    activatesAt: p.datetime(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   }),

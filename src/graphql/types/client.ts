@@ -1,15 +1,37 @@
-import { createClient, REQUIRED_SCOPES, type CreatedClient } from '../../auth/index.js';
-import type { Client as ClientRow } from '../../db/entities/index.js';
+import {
+  createClient,
+  deleteClient,
+  getClient,
+  listClients,
+  REQUIRED_SCOPES,
+  rotateClientSecret,
+  setClientScopes,
+  updateClient,
+  type Client as ClientRow,
+  type CreatedClient,
+  type Page,
+} from '../../auth/index.js';
 import { builder } from '../builder.js';
 
 export const Client = builder.objectRef<ClientRow>('Client').implement({
   description: 'A machine client. Its secret is never readable; only its hash is stored.',
   fields: (t) => ({
     clientId: t.exposeID('id'),
-    name: t.exposeString('name', { nullable: true }),
-    description: t.exposeString('description', { nullable: true }),
+    name: t.string({ nullable: true, resolve: (client) => client.name ?? null }),
+    description: t.string({ nullable: true, resolve: (client) => client.description ?? null }),
     scopes: t.exposeStringList('scopes', { description: 'In the order they were granted.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+const ClientPage = builder.objectRef<Page<ClientRow>>('ClientPage').implement({
+  description: 'A page of clients, newest first.',
+  fields: (t) => ({
+    items: t.field({ type: [Client], resolve: (page) => [...page.items] }),
+    total: t.exposeInt('total'),
+    page: t.exposeInt('page'),
+    size: t.exposeInt('size'),
+    pages: t.exposeInt('pages'),
   }),
 });
 
@@ -22,18 +44,68 @@ const ClientCredentials = builder.objectRef<CreatedClient>('ClientCredentials').
   }),
 });
 
-builder.mutationField('createClient', (t) =>
+builder.queryField('client', (t) =>
   t.field({
+    type: Client,
+    nullable: true,
+    description: 'One client; null when there is none with that id. Needs `client:read`.',
+    authScopes: { scopes: REQUIRED_SCOPES.readClient },
+    args: { clientId: t.arg.id({ required: true }) },
+    resolve: (_root, args, { auth, principal }) => getClient(auth, principal, String(args.clientId)),
+  }),
+);
+
+builder.queryField('clients', (t) =>
+  t.field({
+    type: ClientPage,
+    nullable: true,
+    description: 'Clients, newest first; `page` from 1, `size` 1–100 (default 50). Needs `client:read`.',
+    authScopes: { scopes: REQUIRED_SCOPES.readClient },
+    args: { page: t.arg.int(), size: t.arg.int() },
+    resolve: (_root, args, { auth, principal }) => listClients(auth, principal, args),
+  }),
+);
+
+builder.mutationFields((t) => ({
+  createClient: t.field({
     type: ClientCredentials,
     description:
       'Creates a client with a subset of the scope registry. Needs `client:create`; a non-root caller can only ' +
       'grant scopes it holds itself.',
     authScopes: { scopes: REQUIRED_SCOPES.createClient },
-    args: {
-      scopes: t.arg.stringList(),
-      name: t.arg.string(),
-      description: t.arg.string(),
-    },
+    args: { scopes: t.arg.stringList(), name: t.arg.string(), description: t.arg.string() },
     resolve: (_root, args, { auth, principal }) => createClient(auth, principal, args),
   }),
-);
+  updateClient: t.field({
+    type: Client,
+    description: 'Changes what is given and keeps the rest. Needs `client:update`; scopes follow the same rules as createClient.',
+    authScopes: { scopes: REQUIRED_SCOPES.updateClient },
+    args: {
+      clientId: t.arg.id({ required: true }),
+      name: t.arg.string(),
+      description: t.arg.string(),
+      scopes: t.arg.stringList(),
+    },
+    resolve: (_root, { clientId, ...input }, { auth, principal }) => updateClient(auth, principal, String(clientId), input),
+  }),
+  setClientScopes: t.field({
+    type: Client,
+    description: 'Replaces the client’s scopes; tokens already issued narrow at once. Needs `client:update`.',
+    authScopes: { scopes: REQUIRED_SCOPES.updateClient },
+    args: { clientId: t.arg.id({ required: true }), scopes: t.arg.stringList({ required: true }) },
+    resolve: (_root, args, { auth, principal }) => setClientScopes(auth, principal, String(args.clientId), args.scopes),
+  }),
+  rotateClientSecret: t.field({
+    type: ClientCredentials,
+    description: 'A new secret, shown once; the old one stops working, issued tokens stay valid. Needs `client:update`.',
+    authScopes: { scopes: REQUIRED_SCOPES.updateClient },
+    args: { clientId: t.arg.id({ required: true }) },
+    resolve: (_root, args, { auth, principal }) => rotateClientSecret(auth, principal, String(args.clientId)),
+  }),
+  deleteClient: t.boolean({
+    description: 'Deletes the client; its tokens stop working at once. False when there was none. Needs `client:delete`.',
+    authScopes: { scopes: REQUIRED_SCOPES.deleteClient },
+    args: { clientId: t.arg.id({ required: true }) },
+    resolve: (_root, args, { auth, principal }) => deleteClient(auth, principal, String(args.clientId)),
+  }),
+}));

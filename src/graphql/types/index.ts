@@ -2,5 +2,6 @@
 import './date-time.js';
 import './access-token.js';
 import './client.js';
+import './revoke-token.js';
 import './scopes.js';
 import './viewer.js';

@@ -1,32 +1,52 @@
 import { InvalidClientError, InvalidRequestError, UnsupportedGrantTypeError, type ClientCredentials } from '../auth/index.js';
 
-export interface TokenRequest {
-  readonly credentials: ClientCredentials;
+type Params = Record<string, string | undefined>;
+
+/** A request to an OAuth endpoint (token, introspection, revocation): its parameters and client credentials. */
+export interface OAuthRequest {
+  readonly params: Readonly<Record<string, string | undefined>>;
+  /** Null when the request carries none (the caller answers 401 invalid_client). */
+  readonly credentials: ClientCredentials | null;
   readonly usedBasic: boolean;
-  readonly scope: string | undefined;
 }
 
-const PARAMS = ['grant_type', 'client_id', 'client_secret', 'scope'] as const;
-type Params = Partial<Record<(typeof PARAMS)[number], string>>;
-
 /**
- * Parses a token request (RFC 6749 §4.4) from a form or JSON body and optional HTTP Basic credentials, in this
- * order of checks: a malformed request (400 invalid_request), no credentials at all (401 invalid_client, as Fides
- * answers an empty form), then the grant type (400).
+ * Reads an OAuth request from a form or JSON body and optional HTTP Basic credentials. A malformed request (a
+ * repeated parameter, two authentication methods, an unreadable body) is 400 invalid_request.
  */
-export async function parseTokenRequest(request: Request): Promise<TokenRequest> {
-  const params = await readParams(request);
+export async function readOAuthRequest(request: Request, names: readonly string[]): Promise<OAuthRequest> {
+  const params = await readParams(request, [...names, 'client_id', 'client_secret']);
   const basic = readBasic(request.headers.get('authorization'));
   if (basic && (params.client_secret !== undefined || (params.client_id !== undefined && params.client_id !== basic.clientId))) {
     throw new InvalidRequestError('Use one client authentication method: HTTP Basic or client_secret in the body, not both.');
   }
-  const credentials = basic ?? credentialsFrom(params);
-  if (!credentials) throw new InvalidClientError('no client credentials', false);
-  if (params.grant_type === undefined) throw new InvalidRequestError('The grant_type parameter is required.');
-  if (params.grant_type !== 'client_credentials') {
-    throw new UnsupportedGrantTypeError('Only grant_type=client_credentials is supported.');
-  }
-  return { credentials, usedBasic: basic !== null, scope: params.scope };
+  return { params, credentials: basic ?? credentialsFrom(params), usedBasic: basic !== null };
+}
+
+/** The credentials, or 401 invalid_client when there are none. */
+export function requireCredentials(request: OAuthRequest): ClientCredentials {
+  if (!request.credentials) throw new InvalidClientError('no client credentials', request.usedBasic);
+  return request.credentials;
+}
+
+/**
+ * A token request (RFC 6749 §4.4), checked in this order: malformed (400), no credentials (401, as Fides answers an
+ * empty form), then the grant type (400).
+ */
+export async function parseTokenRequest(request: Request): Promise<{ credentials: ClientCredentials; usedBasic: boolean; scope: string | undefined }> {
+  const oauth = await readOAuthRequest(request, ['grant_type', 'scope']);
+  const credentials = requireCredentials(oauth);
+  const grantType = oauth.params.grant_type;
+  if (grantType === undefined) throw new InvalidRequestError('The grant_type parameter is required.');
+  if (grantType !== 'client_credentials') throw new UnsupportedGrantTypeError('Only grant_type=client_credentials is supported.');
+  return { credentials, usedBasic: oauth.usedBasic, scope: oauth.params.scope };
+}
+
+/** A required parameter, or 400 invalid_request. */
+export function requireParam(request: OAuthRequest, name: string): string {
+  const value = request.params[name];
+  if (value === undefined || value === '') throw new InvalidRequestError(`The ${name} parameter is required.`);
+  return value;
 }
 
 function credentialsFrom(params: Params): ClientCredentials | null {
@@ -34,18 +54,18 @@ function credentialsFrom(params: Params): ClientCredentials | null {
   return { clientId: params.client_id, clientSecret: params.client_secret };
 }
 
-async function readParams(request: Request): Promise<Params> {
+async function readParams(request: Request, names: readonly string[]): Promise<Params> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   const text = await request.text();
   if (text === '') return {};
-  if (type === 'application/x-www-form-urlencoded') return fromForm(new URLSearchParams(text));
-  if (type === 'application/json') return fromJson(text);
+  if (type === 'application/x-www-form-urlencoded') return fromForm(new URLSearchParams(text), names);
+  if (type === 'application/json') return fromJson(text, names);
   throw new InvalidRequestError('Send the token request as application/x-www-form-urlencoded or application/json.');
 }
 
-function fromForm(form: URLSearchParams): Params {
+function fromForm(form: URLSearchParams, names: readonly string[]): Params {
   const params: Params = {};
-  for (const name of PARAMS) {
+  for (const name of names) {
     const values = form.getAll(name);
     if (values.length > 1) throw new InvalidRequestError(`The ${name} parameter must not be repeated.`);
     if (values.length === 1) params[name] = values[0];
@@ -53,7 +73,7 @@ function fromForm(form: URLSearchParams): Params {
   return params;
 }
 
-function fromJson(text: string): Params {
+function fromJson(text: string, names: readonly string[]): Params {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -64,7 +84,7 @@ function fromJson(text: string): Params {
     throw new InvalidRequestError('The request body must be a JSON object.');
   }
   const params: Params = {};
-  for (const name of PARAMS) {
+  for (const name of names) {
     const value = (body as Record<string, unknown>)[name];
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string') throw new InvalidRequestError(`The ${name} parameter must be a string.`);

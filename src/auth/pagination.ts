@@ -1,0 +1,39 @@
+import { ValidationError, type ValidationIssue } from './errors.js';
+
+export interface PageRequest {
+  readonly page?: number | null | undefined;
+  readonly size?: number | null | undefined;
+}
+
+/** A page of a list, in the shape Fides (fastapi-pagination) answers: `{items, total, page, size, pages}`. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly total: number;
+  readonly page: number;
+  readonly size: number;
+  readonly pages: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 100;
+
+/** Checks `page` (≥ 1, default 1) and `size` (1–100, default 50); a bad value is a 422 naming the query parameter. */
+export function checkPage(request: PageRequest): { page: number; size: number; offset: number } {
+  const page = request.page ?? 1;
+  const size = request.size ?? DEFAULT_PAGE_SIZE;
+  const issues: ValidationIssue[] = [];
+  if (!Number.isInteger(page) || page < 1) {
+    issues.push({ loc: ['query', 'page'], msg: 'Input should be greater than or equal to 1', type: 'greater_than_equal' });
+  }
+  if (!Number.isInteger(size) || size < 1) {
+    issues.push({ loc: ['query', 'size'], msg: 'Input should be greater than or equal to 1', type: 'greater_than_equal' });
+  } else if (size > MAX_PAGE_SIZE) {
+    issues.push({ loc: ['query', 'size'], msg: `Input should be less than or equal to ${MAX_PAGE_SIZE}`, type: 'less_than_equal' });
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+  return { page, size, offset: (page - 1) * size };
+}
+
+export function toPage<T>(items: readonly T[], total: number, page: number, size: number): Page<T> {
+  return { items, total, page, size, pages: Math.ceil(total / size) };
+}

@@ -1,0 +1,36 @@
+import { RevokedTokenSchema } from '../db/entities/index.js';
+import type { AuthEnv } from './auth-env.js';
+import { InvalidTokenError } from './errors.js';
+import { verifyAccessToken } from './tokens/index.js';
+
+export async function isRevoked(env: AuthEnv, jti: string): Promise<boolean> {
+  return (await env.em.count(RevokedTokenSchema, { jti })) > 0;
+}
+
+/**
+ * RFC 7009: a client revokes one of its own tokens (the root client, any token). The token stops working
+ * everywhere at once. Returns false, and changes nothing, for a token that is invalid, expired, or another client's:
+ * the caller learns nothing about tokens that are not its own.
+ */
+export async function revokeToken(env: AuthEnv, caller: { clientId: string; isRoot: boolean }, token: string): Promise<boolean> {
+  let claims;
+  try {
+    claims = await verifyAccessToken(env.keys, env.settings.tokens, token);
+  } catch (error) {
+    if (error instanceof InvalidTokenError) return false;
+    throw error;
+  }
+  if (claims.clientId !== caller.clientId && !caller.isRoot) return false;
+  await env.em.upsert(
+    RevokedTokenSchema,
+    { jti: claims.jti, clientId: claims.clientId, expiresAt: new Date(claims.exp * 1000), revokedAt: new Date() },
+    { onConflictFields: ['jti'], onConflictAction: 'ignore' },
+  );
+  await purgeExpiredRevocations(env);
+  return true;
+}
+
+/** A revocation outlives its token by nothing: once the token has expired, verification refuses it anyway. */
+export async function purgeExpiredRevocations(env: Pick<AuthEnv, 'em'>): Promise<number> {
+  return env.em.nativeDelete(RevokedTokenSchema, { expiresAt: { $lt: new Date() } });
+}

@@ -1,0 +1,89 @@
+// `npm run cli -- <command>`: operator commands against the configured database. A second entry point beside
+// main.ts; like it, it owns its process (exit codes).
+import { parseArgs } from 'node:util';
+import { openConfiguredDatabase } from '../../mikro-orm.config.js';
+import { ensureSigningKey, listSigningKeys, rotateSigningKey } from '../auth/tokens/index.js';
+import { ConfigError } from '../config/index.js';
+import { DataFolderLockedError } from '../db/lock-file.js';
+import { migrate } from '../db/orm.js';
+
+/** Default delay before a rotated-in key signs: running servers reload keys every minute and the JWKS is cached for
+ * five, so ten minutes lets every server and resource server know the key before any token carries it. */
+const DEFAULT_ACTIVATE_IN_SECONDS = 600;
+
+const HELP = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  keys list                      List the signing keys: kid, when each starts signing, and which one signs now.
+  keys rotate [--activate-in S]  Create a new signing key. It is published in the JWKS at once and signs from S
+                                 seconds on (default ${DEFAULT_ACTIVATE_IN_SECONDS}). Older keys stay published until every token they signed
+                                 has expired, then a later rotation removes them.
+  keys rotate --now              Sign with the new key at once. Resource servers holding a cached JWKS may reject the
+                                 new tokens until they refetch it; the old key still verifies what it signed.
+
+Options:
+  -h, --help                     Show this help.
+
+The database and keys come from the same configuration as the server (fides.toml, FIDES__* variables). An embedded
+database serves one process: stop the server first, or run this against PostgreSQL.
+`;
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h' }, now: { type: 'boolean' }, 'activate-in': { type: 'string' } },
+  });
+  const [group, command] = positionals;
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (group !== 'keys' || (command !== 'list' && command !== 'rotate') || positionals.length > 2) {
+    process.stderr.write(`unknown command: ${positionals.join(' ')}\n\n${HELP}`);
+    return 2;
+  }
+  let activateIn = DEFAULT_ACTIVATE_IN_SECONDS;
+  if (values.now) activateIn = 0;
+  else if (values['activate-in'] !== undefined) {
+    activateIn = Number(values['activate-in']);
+    if (!Number.isInteger(activateIn) || activateIn < 0) {
+      process.stderr.write('--activate-in: a whole number of seconds, 0 or more\n');
+      return 2;
+    }
+  }
+
+  const { config, db } = await openConfiguredDatabase();
+  try {
+    await migrate(db, () => ensureSigningKey(db.orm.em, config.security.appEncryptionKey));
+    if (command === 'rotate') {
+      const result = await rotateSigningKey(db.orm.em, config.security.appEncryptionKey, {
+        activatesAt: new Date(Date.now() + activateIn * 1000),
+        tokenLifetimeSeconds: Math.round(config.security.oauthAccessTokenExpireMinutes * 60),
+      });
+      process.stdout.write(`new signing key ${result.kid}: published now, signs from ${result.activatesAt.toISOString()}\n`);
+      for (const kid of result.removed) process.stdout.write(`removed expired key ${kid}\n`);
+    }
+    const keys = await listSigningKeys(db.orm.em);
+    const now = Date.now();
+    const signing = keys.filter((key) => key.activatesAt.getTime() <= now).at(-1)?.kid;
+    for (const key of keys) {
+      const state = key.kid === signing ? 'signing' : key.activatesAt.getTime() > now ? 'pending' : 'verifying';
+      process.stdout.write(`${key.kid}  ${key.activatesAt.toISOString()}  ${state}\n`);
+    }
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const expected = error instanceof ConfigError || error instanceof DataFolderLockedError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(expected ? `${(error as Error).message}\n` : 'failed: an unexpected error; nothing was changed\n');
+    process.exitCode = 1;
+  },
+);
