@@ -23,12 +23,12 @@ export function checkPage(request: PageRequest): { page: number; size: number; o
   const size = request.size ?? DEFAULT_PAGE_SIZE;
   const issues: ValidationIssue[] = [];
   if (!Number.isInteger(page) || page < 1) {
-    issues.push({ loc: ['query', 'page'], msg: 'Input should be greater than or equal to 1', type: 'greater_than_equal' });
+    issues.push({ loc: ['page'], msg: 'Input should be greater than or equal to 1', type: 'greater_than_equal' });
   }
   if (!Number.isInteger(size) || size < 1) {
-    issues.push({ loc: ['query', 'size'], msg: 'Input should be greater than or equal to 1', type: 'greater_than_equal' });
+    issues.push({ loc: ['size'], msg: 'Input should be greater than or equal to 1', type: 'greater_than_equal' });
   } else if (size > MAX_PAGE_SIZE) {
-    issues.push({ loc: ['query', 'size'], msg: `Input should be less than or equal to ${MAX_PAGE_SIZE}`, type: 'less_than_equal' });
+    issues.push({ loc: ['size'], msg: `Input should be less than or equal to ${MAX_PAGE_SIZE}`, type: 'less_than_equal' });
   }
   if (issues.length > 0) throw new ValidationError(issues);
   return { page, size, offset: (page - 1) * size };

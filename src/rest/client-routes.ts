@@ -15,7 +15,7 @@ import {
   type CreateClientInput,
 } from '../auth/index.js';
 import { json, readJson } from './http.js';
-import { inBody, jsonObject, optionalString, queryInt, stringList } from './input.js';
+import { jsonObject, locatedIn, optionalString, queryInt, stringList } from './input.js';
 import type { Route } from './routes.js';
 
 /** The Fides `/api/v1/oauth` client and scope paths: parse, call the use case GraphQL also calls, shape the answer. */
@@ -25,7 +25,7 @@ export const clientRoutes: Route[] = [
     path: '/api/v1/oauth/client',
     handle: async ({ request, auth, principal }) => {
       const caller = await principal();
-      const created = await inBody(createClient(auth, caller, toCreateClientInput(await readJson(request))));
+      const created = await locatedIn('body', createClient(auth, caller, toCreateClientInput(await readJson(request))));
       return json(200, { client_id: created.clientId, client_secret: created.clientSecret });
     },
   },
@@ -33,7 +33,8 @@ export const clientRoutes: Route[] = [
     method: 'GET',
     path: '/api/v1/oauth/client',
     handle: async ({ url, auth, principal }) => {
-      const page = await listClients(auth, await principal(), { page: queryInt(url, 'page'), size: queryInt(url, 'size') });
+      const caller = await principal();
+      const page = await locatedIn('query', listClients(auth, caller, { page: queryInt(url, 'page'), size: queryInt(url, 'size') }));
       return json(200, { ...page, items: page.items.map(clientBody) });
     },
   },
@@ -57,7 +58,7 @@ export const clientRoutes: Route[] = [
         description: optionalString(body.description, ['body', 'description']),
         scopes: body.scopes === undefined || body.scopes === null ? undefined : stringList(body.scopes, ['body', 'scopes']),
       };
-      return json(200, clientBody(await inBody(updateClient(auth, caller, params.client_id!, input))));
+      return json(200, clientBody(await locatedIn('body', updateClient(auth, caller, params.client_id!, input))));
     },
   },
   {

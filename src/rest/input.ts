@@ -39,12 +39,14 @@ export function queryInt(url: URL, name: string): number | undefined {
   return Number(raw);
 }
 
-/** The domain names fields as they are; a REST 422 locates them inside the body, as FastAPI does. */
-export async function inBody<T>(operation: Promise<T>): Promise<T> {
+/**
+ * The domain names fields as they are; a REST 422 locates them in the request (`body` or `query`), as FastAPI does.
+ */
+export async function locatedIn<T>(where: 'body' | 'query', operation: Promise<T>): Promise<T> {
   try {
     return await operation;
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    throw new ValidationError(error.issues.map((issue) => ({ ...issue, loc: issue.loc[0] === 'query' ? issue.loc : ['body', ...issue.loc] })));
+    throw new ValidationError(error.issues.map((issue) => ({ ...issue, loc: [where, ...issue.loc] })));
   }
 }
