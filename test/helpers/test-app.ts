@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knex from 'knex';
 import { createAuthSettings, type Logger } from '../../src/auth/index.js';
-import { ensureSigningKey, openKeyStore } from '../../src/auth/tokens/index.js';
+import { ensureSigningKey, openKeyStore, type KeyStore } from '../../src/auth/tokens/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createOrm, migrate, type Database } from '../../src/db/orm.js';
 import { createApp, type App } from '../../src/server/app.js';
@@ -27,6 +27,7 @@ export interface TestApp {
   readonly db: Database;
   readonly config: Config;
   readonly log: ReturnType<typeof recordingLogger>;
+  readonly keys: KeyStore;
   /** Calls the app in-process (no port). `path` is relative to the issuer origin. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
@@ -61,6 +62,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     db,
     config,
     log,
+    keys,
     fetch: async (path, init = {}) => app.fetch(new URL(path, ISSUER), init),
     close: async () => {
       await db.close();

@@ -99,14 +99,15 @@ export async function openKeyStore(
 ): Promise<KeyStore> {
   const minRefreshIntervalMs = options.minRefreshIntervalMs ?? 5_000;
   let keys = await loadKeys(em, encryptionKey);
-  let lastRefresh = Date.now();
+  // A monotonic clock: throttling must not depend on the wall clock, which may jump.
+  let lastRefresh = performance.now();
   let refreshing: Promise<void> | undefined;
 
   const refresh = () =>
     (refreshing ??= loadKeys(em, encryptionKey)
       .then((loaded) => {
         keys = loaded;
-        lastRefresh = Date.now();
+        lastRefresh = performance.now();
       })
       .finally(() => {
         refreshing = undefined;
@@ -122,7 +123,7 @@ export async function openKeyStore(
     },
     async publicKey(kid) {
       const known = keys.find((key) => key.kid === kid);
-      if (known || Date.now() - lastRefresh < minRefreshIntervalMs) return known?.publicKey;
+      if (known || performance.now() - lastRefresh < minRefreshIntervalMs) return known?.publicKey;
       await refresh();
       return keys.find((key) => key.kid === kid)?.publicKey;
     },
