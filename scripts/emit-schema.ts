@@ -1,23 +1,32 @@
-// Writes schema/schema.graphql from the Pothos schema; with --check, fails when the checked-in file differs.
+// Writes the generated API descriptions: schema/schema.graphql (from the Pothos schema) and schema/openapi.json
+// (from the REST routes). With --check, writes nothing and fails when a checked-in file differs.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { printSortedSchema } from '../src/graphql/schema.js';
+import { apiRoutes, buildOpenApi, REST_API_VERSION } from '../src/rest/index.js';
 
-const path = fileURLToPath(new URL('../schema/schema.graphql', import.meta.url));
-const sdl = printSortedSchema();
-if (process.argv.includes('--check')) {
+const outputs: [string, string][] = [
+  ['schema.graphql', printSortedSchema()],
+  ['openapi.json', `${JSON.stringify(buildOpenApi(apiRoutes, REST_API_VERSION), null, 2)}\n`],
+];
+const check = process.argv.includes('--check');
+let drifted = false;
+for (const [name, content] of outputs) {
+  const path = fileURLToPath(new URL(`../schema/${name}`, import.meta.url));
+  if (!check) {
+    writeFileSync(path, content);
+    console.log(`wrote schema/${name}`);
+    continue;
+  }
   let current = '';
   try {
     current = readFileSync(path, 'utf8');
   } catch {
-    // missing counts as drift
+    // a missing file counts as drift
   }
-  if (current !== sdl) {
-    console.error('schema/schema.graphql is out of date: run `npm run schema:emit` and commit the result');
-    process.exit(1);
+  if (current !== content) {
+    console.error(`schema/${name} is out of date: run \`npm run schema:emit\` and commit the result`);
+    drifted = true;
   }
-  console.log('schema/schema.graphql is up to date');
-} else {
-  writeFileSync(path, sdl);
-  console.log(`wrote ${path}`);
 }
+if (drifted) process.exit(1);

@@ -10,19 +10,37 @@ import {
   rotateClientSecret,
   setClientScopes,
   updateClient,
+  REQUIRED_SCOPES,
   ValidationError,
   type Client,
   type CreateClientInput,
 } from '../auth/index.js';
 import { json, readJson } from './http.js';
 import { jsonObject, locatedIn, optionalString, queryInt, stringList } from './input.js';
+import { ref } from './openapi-schemas.js';
 import type { Route } from './routes.js';
+
+const NOT_FOUND_DOC = { description: 'No client with that id.', schema: ref('Error') };
+const PAGE_QUERY = [
+  { name: 'page', description: 'From 1.', schema: { type: 'integer', minimum: 1, default: 1 } },
+  { name: 'size', description: 'Items per page.', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
+];
 
 /** The Fides `/api/v1/oauth` client and scope paths: parse, call the use case GraphQL also calls, shape the answer. */
 export const clientRoutes: Route[] = [
   {
     method: 'POST',
     path: '/api/v1/oauth/client',
+    doc: {
+      tag: 'Clients',
+      summary: 'Create a client',
+      description:
+        'The body is a bare JSON array of scopes (as Fides takes it) or `{scopes, name, description}`; no body means ' +
+        'no scopes. A non-root caller can only grant scopes it holds (403 otherwise); unknown scope names are 422.',
+      auth: { bearer: REQUIRED_SCOPES.createClient },
+      body: { required: false, content: { 'application/json': ref('ClientCreate') } },
+      responses: { 200: { description: 'The new client’s id and its one-time secret.', schema: ref('ClientCredentials') } },
+    },
     handle: async ({ request, auth, principal }) => {
       const caller = await principal();
       const created = await locatedIn('body', createClient(auth, caller, toCreateClientInput(await readJson(request))));
@@ -32,6 +50,13 @@ export const clientRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/v1/oauth/client',
+    doc: {
+      tag: 'Clients',
+      summary: 'List clients, newest first',
+      auth: { bearer: REQUIRED_SCOPES.readClient },
+      query: PAGE_QUERY,
+      responses: { 200: { description: 'A page of clients; never a secret.', schema: ref('ClientPage') } },
+    },
     handle: async ({ url, auth, principal }) => {
       const caller = await principal();
       const page = await locatedIn('query', listClients(auth, caller, { page: queryInt(url, 'page'), size: queryInt(url, 'size') }));
@@ -41,6 +66,12 @@ export const clientRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/v1/oauth/client/{client_id}',
+    doc: {
+      tag: 'Clients',
+      summary: 'Get a client',
+      auth: { bearer: REQUIRED_SCOPES.readClient },
+      responses: { 200: { description: 'The client.', schema: ref('Client') }, 404: NOT_FOUND_DOC },
+    },
     handle: async ({ params, auth, principal }) => {
       const client = await getClient(auth, await principal(), params.client_id!);
       if (!client) throw new NotFoundError(CLIENT_NOT_FOUND);
@@ -50,6 +81,14 @@ export const clientRoutes: Route[] = [
   {
     method: 'PUT',
     path: '/api/v1/oauth/client/{client_id}',
+    doc: {
+      tag: 'Clients',
+      summary: 'Update a client’s name, description or scopes',
+      description: 'Narrowed scopes apply at once to tokens already issued. Scopes follow the same rules as creation.',
+      auth: { bearer: REQUIRED_SCOPES.updateClient },
+      body: { required: true, content: { 'application/json': ref('ClientUpdate') } },
+      responses: { 200: { description: 'The client as it is now.', schema: ref('Client') }, 404: NOT_FOUND_DOC },
+    },
     handle: async ({ request, params, auth, principal }) => {
       const caller = await principal();
       const body = jsonObject(await readJson(request));
@@ -64,6 +103,13 @@ export const clientRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/api/v1/oauth/client/{client_id}',
+    doc: {
+      tag: 'Clients',
+      summary: 'Delete a client',
+      description: 'Its tokens stop working at once. An unknown id is no error (as Fides answers).',
+      auth: { bearer: REQUIRED_SCOPES.deleteClient },
+      responses: { 200: { description: '`null`.', schema: { type: 'null' } } },
+    },
     // Fides answers 200 null whether or not the client existed.
     handle: async ({ params, auth, principal }) => {
       await deleteClient(auth, await principal(), params.client_id!);
@@ -73,6 +119,13 @@ export const clientRoutes: Route[] = [
   {
     method: 'POST',
     path: '/api/v1/oauth/client/{client_id}/secret',
+    doc: {
+      tag: 'Clients',
+      summary: 'Rotate a client’s secret',
+      description: 'The old secret stops working at once; tokens already issued stay valid.',
+      auth: { bearer: REQUIRED_SCOPES.updateClient },
+      responses: { 200: { description: 'The new one-time secret.', schema: ref('ClientCredentials') }, 404: NOT_FOUND_DOC },
+    },
     handle: async ({ params, auth, principal }) => {
       const rotated = await rotateClientSecret(auth, await principal(), params.client_id!);
       return json(200, { client_id: rotated.clientId, client_secret: rotated.clientSecret });
@@ -81,11 +134,26 @@ export const clientRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/v1/oauth/client/{client_id}/scope',
+    doc: {
+      tag: 'Clients',
+      summary: 'Get a client’s scopes',
+      description: '`[]` for an unknown id, as Fides answers.',
+      auth: { bearer: REQUIRED_SCOPES.readClient },
+      responses: { 200: { description: 'The scopes, in the order granted.', schema: ref('ScopeList') } },
+    },
     handle: async ({ params, auth, principal }) => json(200, await getClientScopes(auth, await principal(), params.client_id!)),
   },
   {
     method: 'PUT',
     path: '/api/v1/oauth/client/{client_id}/scope',
+    doc: {
+      tag: 'Clients',
+      summary: 'Replace a client’s scopes',
+      description: 'A bare JSON array. Applies at once to tokens already issued.',
+      auth: { bearer: REQUIRED_SCOPES.updateClient },
+      body: { required: true, content: { 'application/json': ref('ScopeList') } },
+      responses: { 200: { description: '`null`.', schema: { type: 'null' } }, 404: NOT_FOUND_DOC },
+    },
     handle: async ({ request, params, auth, principal }) => {
       const caller = await principal();
       const scopes = stringList((await readJson(request)) ?? [], ['body']);
@@ -96,6 +164,12 @@ export const clientRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/v1/oauth/scope',
+    doc: {
+      tag: 'Scopes',
+      summary: 'The scope registry, in order',
+      auth: { bearer: REQUIRED_SCOPES.readScopes },
+      responses: { 200: { description: 'Every scope a client may hold.', schema: ref('ScopeList') } },
+    },
     handle: async ({ auth, principal }) => json(200, listScopes(auth, await principal())),
   },
 ];

@@ -1,4 +1,15 @@
-export { clientRoutes } from './client-routes.js';
+import { clientRoutes } from './client-routes.js';
+import { docsRoutes } from './docs-routes.js';
+import type { Route } from './routes.js';
+import { tokenRoutes } from './token-routes.js';
+import { wellKnownRoutes } from './well-known-routes.js';
+
+/** Every route the OpenAPI document describes. */
+export const apiRoutes: readonly Route[] = [...tokenRoutes, ...clientRoutes, ...wellKnownRoutes];
+
+/** What the shim serves: the API, its document and the docs UI. */
+export const restRoutes: readonly Route[] = [...apiRoutes, ...docsRoutes(apiRoutes)];
+
+export { buildOpenApi } from './openapi.js';
+export { REST_API_VERSION } from './docs-routes.js';
 export { useRest, type RestOptions, type Route } from './plugin.js';
-export { tokenRoutes } from './token-routes.js';
-export { wellKnownRoutes } from './well-known-routes.js';

@@ -1,4 +1,5 @@
 import type { AuthEnv, Logger, Principal } from '../auth/index.js';
+import type { Schema } from './openapi-schemas.js';
 
 /** What a route handler gets: the request, path parameters, and lazily the domain environment and caller. */
 export interface RouteContext {
@@ -18,6 +19,20 @@ export interface Route {
   /** OAuth endpoints answer errors with RFC 6749 fields and `no-store`. */
   readonly oauth?: boolean;
   readonly handle: (context: RouteContext) => Promise<Response>;
+  /** What `/openapi.json` says of the route (the common error responses are added from `auth`); none: unlisted. */
+  readonly doc?: RouteDoc;
+}
+
+export interface RouteDoc {
+  readonly summary: string;
+  readonly description?: string;
+  readonly tag: 'OAuth' | 'Clients' | 'Scopes' | 'Discovery';
+  /** A bearer token holding these scopes, the client's own credentials, or nothing. */
+  readonly auth: { readonly bearer: readonly string[] } | 'client' | 'none';
+  readonly query?: readonly { readonly name: string; readonly description: string; readonly schema: Schema }[];
+  readonly body?: { readonly required: boolean; readonly content: Readonly<Record<string, Schema>> };
+  /** The success response and any route-specific errors. */
+  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: Schema }>>;
 }
 
 interface CompiledRoute extends Route {

@@ -1,6 +1,7 @@
 import { authenticateClient, introspectToken, issueToken, revokeToken } from '../auth/index.js';
 import { json, NO_STORE } from './http.js';
 import { parseTokenRequest, readOAuthRequest, requireCredentials, requireParam } from './oauth-request.js';
+import { ref } from './openapi-schemas.js';
 import type { Route } from './routes.js';
 
 /** The OAuth endpoints proper: token (RFC 6749), introspection (RFC 7662), revocation (RFC 7009). */
@@ -9,6 +10,20 @@ export const tokenRoutes: Route[] = [
     method: 'POST',
     path: '/api/v1/oauth/token',
     oauth: true,
+    doc: {
+      tag: 'OAuth',
+      summary: 'Get an access token (client-credentials grant)',
+      description:
+        'Authenticate with `client_id`/`client_secret` in the body or with HTTP Basic. Answers carry ' +
+        '`Cache-Control: no-store`. Missing credentials are 401 (as Fides answers an empty form), then a missing or ' +
+        'other `grant_type` is 400.',
+      auth: 'none',
+      body: { required: true, content: { 'application/x-www-form-urlencoded': ref('TokenRequest'), 'application/json': ref('TokenRequest') } },
+      responses: {
+        200: { description: 'The token.', schema: ref('TokenResponse') },
+        400: { description: '`invalid_request`, `unsupported_grant_type` or `invalid_scope`.', schema: ref('OAuthError') },
+      },
+    },
     handle: async ({ request, auth }) => {
       const { credentials, usedBasic, scope } = await parseTokenRequest(request);
       const grant = await issueToken(auth, credentials, { scope, usedBasic });
@@ -29,6 +44,14 @@ export const tokenRoutes: Route[] = [
     method: 'POST',
     path: '/api/v1/oauth/introspect',
     oauth: true,
+    doc: {
+      tag: 'OAuth',
+      summary: 'Introspect a token (RFC 7662)',
+      description: 'For any authenticated client, such as a resource server. Active means: it verifies, is not revoked, and its client still exists.',
+      auth: 'client',
+      body: { required: true, content: { 'application/x-www-form-urlencoded': ref('TokenParameter') } },
+      responses: { 200: { description: 'The token’s claims, or `{"active": false}`.', schema: ref('Introspection') } },
+    },
     handle: async ({ request, auth }) => {
       const oauth = await readOAuthRequest(request, ['token', 'token_type_hint']);
       const credentials = requireCredentials(oauth);
@@ -41,6 +64,14 @@ export const tokenRoutes: Route[] = [
     method: 'POST',
     path: '/api/v1/oauth/revoke',
     oauth: true,
+    doc: {
+      tag: 'OAuth',
+      summary: 'Revoke a token (RFC 7009)',
+      description: 'A client revokes its own tokens (the root client, any). 200 whether or not there was anything to revoke.',
+      auth: 'client',
+      body: { required: true, content: { 'application/x-www-form-urlencoded': ref('TokenParameter') } },
+      responses: { 200: { description: '`null`.', schema: { type: 'null' } } },
+    },
     handle: async ({ request, auth }) => {
       const oauth = await readOAuthRequest(request, ['token', 'token_type_hint']);
       const credentials = requireCredentials(oauth);

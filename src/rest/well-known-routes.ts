@@ -1,10 +1,17 @@
 import { json } from './http.js';
+import { ref } from './openapi-schemas.js';
 import type { Route } from './routes.js';
 
 export const wellKnownRoutes: Route[] = [
   {
     method: 'GET',
     path: '/.well-known/jwks.json',
+    doc: {
+      tag: 'Discovery',
+      summary: 'The public signing keys (RFC 7517)',
+      auth: 'none',
+      responses: { 200: { description: 'Every key that may have signed a valid token, and one about to sign.', schema: ref('Jwks') } },
+    },
     // Public keys only. A rotated-in key is published here well before it signs (see `npm run cli -- keys --help`),
     // so five minutes of caching never hides a key that signs.
     handle: async ({ auth }) => json(200, auth.keys.jwks(), { 'Cache-Control': 'public, max-age=300' }),
@@ -12,6 +19,12 @@ export const wellKnownRoutes: Route[] = [
   {
     method: 'GET',
     path: '/.well-known/oauth-authorization-server',
+    doc: {
+      tag: 'Discovery',
+      summary: 'Authorization server metadata (RFC 8414)',
+      auth: 'none',
+      responses: { 200: { description: 'Endpoints, authentication methods and scopes.', schema: ref('AuthorizationServerMetadata') } },
+    },
     handle: async ({ auth }) => {
       const { issuer } = auth.settings.tokens;
       const endpoint = (path: string) => `${issuer.replace(/\/$/, '')}${path}`;

@@ -6,7 +6,7 @@ import type { Orm } from '../db/orm.js';
 import { createContextFactory, type GraphQLContext } from '../graphql/context.js';
 import { createMaskError } from '../graphql/errors.js';
 import { schema } from '../graphql/schema.js';
-import { clientRoutes, tokenRoutes, useRest, wellKnownRoutes } from '../rest/index.js';
+import { restRoutes, useRest } from '../rest/index.js';
 
 export interface AppDeps {
   readonly orm: Orm;
@@ -36,6 +36,6 @@ export function createApp(deps: AppDeps): App {
       warn: (...args: unknown[]) => deps.log.warn(safeErrorFields(args.find((arg) => arg instanceof Error)), 'yoga warning'),
       error: () => {},
     },
-    plugins: [useRest({ authEnv, routes: [...tokenRoutes, ...clientRoutes, ...wellKnownRoutes], prefix: '/api/', log: deps.log })],
+    plugins: [useRest({ authEnv, routes: restRoutes, prefix: '/api/', log: deps.log })],
   });
 }

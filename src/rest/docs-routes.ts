@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { json } from './http.js';
+import { buildOpenApi } from './openapi.js';
+import type { Route } from './routes.js';
+
+/** The version of the REST API the document describes (its paths live under /api/v1). */
+export const REST_API_VERSION = '1.0.0';
+
+const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+
+/** Swagger UI's files, read from the installed package on first use: no CDN, so /docs works offline. */
+function asset(file: string, type: string): Route['handle'] {
+  let body: Buffer | undefined;
+  return async () => {
+    body ??= readFileSync(join(swaggerDir, file));
+    return new Response(new Uint8Array(body), {
+      status: 200,
+      headers: { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' },
+    });
+  };
+}
+
+const PAGE = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>Gatehouse REST API</title>
+    <link rel="stylesheet" href="/docs/swagger-ui.css" />
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="/docs/swagger-ui-bundle.js"></script>
+    <script src="/docs/init.js"></script>
+  </body>
+</html>
+`;
+
+// Kept out of the page so a strict Content-Security-Policy (no inline script) still lets it run.
+const INIT = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, persistAuthorization: true });
+});
+`;
+
+/** `/docs` (Swagger UI, with an Authorize button for the bearer token) and `/openapi.json` for `documented`. */
+export function docsRoutes(documented: readonly Route[]): Route[] {
+  const document = buildOpenApi(documented, REST_API_VERSION);
+  const text = (body: string, type: string): Route['handle'] => async () =>
+    new Response(body, { status: 200, headers: { 'Content-Type': type } });
+  return [
+    { method: 'GET', path: '/openapi.json', handle: async () => json(200, document) },
+    { method: 'GET', path: '/docs', handle: text(PAGE, 'text/html; charset=utf-8') },
+    { method: 'GET', path: '/docs/init.js', handle: text(INIT, 'text/javascript; charset=utf-8') },
+    { method: 'GET', path: '/docs/swagger-ui.css', handle: asset('swagger-ui.css', 'text/css; charset=utf-8') },
+    { method: 'GET', path: '/docs/swagger-ui-bundle.js', handle: asset('swagger-ui-bundle.js', 'text/javascript; charset=utf-8') },
+  ];
+}

@@ -1,0 +1,150 @@
+// JSON Schemas (OpenAPI 3.1) of the REST bodies, referenced from the route docs.
+
+export type Schema = Record<string, unknown>;
+
+export const ref = (name: keyof typeof components) => ({ $ref: `#/components/schemas/${name}` });
+
+const scopeList: Schema = { type: 'array', items: { type: 'string', examples: ['policy:read'] } };
+
+export const components = {
+  Error: {
+    type: 'object',
+    required: ['detail'],
+    properties: { detail: { type: 'string' } },
+    examples: [{ detail: 'Not Authorized for this action. Required scope(s): [client:create]' }],
+  },
+  ValidationError: {
+    type: 'object',
+    required: ['detail'],
+    properties: {
+      detail: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['loc', 'msg', 'type'],
+          properties: {
+            loc: { type: 'array', items: { type: ['string', 'integer'] } },
+            msg: { type: 'string' },
+            type: { type: 'string' },
+          },
+        },
+      },
+    },
+  },
+  OAuthError: {
+    type: 'object',
+    required: ['detail', 'error', 'error_description'],
+    properties: {
+      detail: { type: 'string' },
+      error: { type: 'string', enum: ['invalid_request', 'invalid_client', 'invalid_scope', 'unsupported_grant_type'] },
+      error_description: { type: 'string' },
+    },
+    examples: [{ detail: 'Client authentication failed.', error: 'invalid_client', error_description: 'Client authentication failed.' }],
+  },
+  TokenRequest: {
+    type: 'object',
+    required: ['grant_type'],
+    properties: {
+      grant_type: { type: 'string', const: 'client_credentials' },
+      client_id: { type: 'string', description: 'With client_secret, unless HTTP Basic is used.' },
+      client_secret: { type: 'string' },
+      scope: { type: 'string', description: 'Space-separated subset of the client’s scopes; all of them when absent.' },
+    },
+  },
+  TokenResponse: {
+    type: 'object',
+    required: ['access_token', 'token_type', 'expires_in', 'expires_at', 'scope'],
+    properties: {
+      access_token: { type: 'string', description: 'An RFC 9068 JWT (EdDSA).' },
+      token_type: { type: 'string', const: 'Bearer' },
+      expires_in: { type: 'integer', description: 'Seconds from now.' },
+      expires_at: { type: 'integer', description: 'Seconds since the epoch.' },
+      scope: { type: 'string', description: 'Space-separated.' },
+    },
+  },
+  TokenParameter: {
+    type: 'object',
+    required: ['token'],
+    properties: {
+      token: { type: 'string' },
+      token_type_hint: { type: 'string', description: 'Accepted and ignored: only access tokens exist.' },
+      client_id: { type: 'string', description: 'With client_secret, unless HTTP Basic is used.' },
+      client_secret: { type: 'string' },
+    },
+  },
+  Introspection: {
+    type: 'object',
+    required: ['active'],
+    properties: {
+      active: { type: 'boolean' },
+      scope: { type: 'string', description: 'Effective scopes: those of the token that its client still holds.' },
+      client_id: { type: 'string' },
+      sub: { type: 'string' },
+      exp: { type: 'integer' },
+      iat: { type: 'integer' },
+      aud: { type: 'string' },
+      iss: { type: 'string' },
+      jti: { type: 'string' },
+      token_type: { type: 'string', const: 'Bearer' },
+    },
+  },
+  ClientCreate: {
+    oneOf: [
+      { ...scopeList, description: 'A bare list of scopes, as Fides takes it.' },
+      {
+        type: 'object',
+        properties: {
+          scopes: scopeList,
+          name: { type: ['string', 'null'], maxLength: 200 },
+          description: { type: ['string', 'null'], maxLength: 2000 },
+        },
+      },
+    ],
+  },
+  ClientUpdate: {
+    type: 'object',
+    description: 'What is left out stays as it is; null clears a label.',
+    properties: {
+      scopes: scopeList,
+      name: { type: ['string', 'null'], maxLength: 200 },
+      description: { type: ['string', 'null'], maxLength: 2000 },
+    },
+  },
+  ClientCredentials: {
+    type: 'object',
+    required: ['client_id', 'client_secret'],
+    additionalProperties: false,
+    properties: {
+      client_id: { type: 'string' },
+      client_secret: { type: 'string', description: 'Shown this once; only its hash is stored.' },
+    },
+  },
+  Client: {
+    type: 'object',
+    required: ['client_id', 'name', 'description', 'scopes'],
+    properties: {
+      client_id: { type: 'string' },
+      name: { type: ['string', 'null'] },
+      description: { type: ['string', 'null'] },
+      scopes: scopeList,
+    },
+  },
+  ClientPage: {
+    type: 'object',
+    required: ['items', 'total', 'page', 'size', 'pages'],
+    properties: {
+      items: { type: 'array', items: { $ref: '#/components/schemas/Client' } },
+      total: { type: 'integer' },
+      page: { type: 'integer' },
+      size: { type: 'integer' },
+      pages: { type: 'integer' },
+    },
+  },
+  ScopeList: scopeList,
+  Jwks: {
+    type: 'object',
+    required: ['keys'],
+    properties: { keys: { type: 'array', items: { type: 'object', additionalProperties: { type: 'string' } } } },
+  },
+  AuthorizationServerMetadata: { type: 'object', description: 'RFC 8414 §2.', additionalProperties: true },
+} satisfies Record<string, Schema>;

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REQUIRED_SCOPES } from '../../src/auth/index.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app?.close());
+
+type Operation = { security: unknown[]; 'x-required-scopes'?: string[]; responses: Record<string, unknown> };
+
+describe('/openapi.json', () => {
+  it('is the checked-in document, and valid OpenAPI 3.1', async () => {
+    const response = await app.fetch('/openapi.json');
+    expect(response.status).toBe(200);
+    const served = await response.json();
+    expect(served).toEqual(JSON.parse(readFileSync(new URL('../../schema/openapi.json', import.meta.url), 'utf8')));
+    const validator = new Validator();
+    expect(await validator.validate(served as object)).toEqual({ valid: true });
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('describes every REST route, its scopes and its error responses', async () => {
+    const doc = (await (await app.fetch('/openapi.json')).json()) as { paths: Record<string, Record<string, Operation>> };
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => [`${method.toUpperCase()} ${path}`, op] as const),
+    );
+    expect(operations.map(([name]) => name).sort()).toEqual(
+      [
+        'POST /api/v1/oauth/token',
+        'POST /api/v1/oauth/introspect',
+        'POST /api/v1/oauth/revoke',
+        'POST /api/v1/oauth/client',
+        'GET /api/v1/oauth/client',
+        'GET /api/v1/oauth/client/{client_id}',
+        'PUT /api/v1/oauth/client/{client_id}',
+        'DELETE /api/v1/oauth/client/{client_id}',
+        'POST /api/v1/oauth/client/{client_id}/secret',
+        'GET /api/v1/oauth/client/{client_id}/scope',
+        'PUT /api/v1/oauth/client/{client_id}/scope',
+        'GET /api/v1/oauth/scope',
+        'GET /.well-known/jwks.json',
+        'GET /.well-known/oauth-authorization-server',
+      ].sort(),
+    );
+    const scopes = Object.fromEntries(operations.map(([name, op]) => [name, op['x-required-scopes']]));
+    expect(scopes['POST /api/v1/oauth/client']).toEqual(REQUIRED_SCOPES.createClient);
+    expect(scopes['DELETE /api/v1/oauth/client/{client_id}']).toEqual(REQUIRED_SCOPES.deleteClient);
+    expect(scopes['PUT /api/v1/oauth/client/{client_id}/scope']).toEqual(REQUIRED_SCOPES.updateClient);
+    expect(scopes['GET /api/v1/oauth/scope']).toEqual(REQUIRED_SCOPES.readScopes);
+    for (const [name, op] of operations) {
+      expect(Object.keys(op.responses), name).toContain('500');
+      if (op['x-required-scopes']) {
+        expect(op.security, name).toEqual([{ bearerAuth: [] }]);
+        expect(Object.keys(op.responses), name).toEqual(expect.arrayContaining(['401', '403']));
+      }
+    }
+  });
+});
+
+describe('/docs', () => {
+  it('serves Swagger UI from the installed package, with no external asset', async () => {
+    const page = await app.fetch('/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await page.text();
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map(([, url]) => url);
+    expect(assets).toEqual(['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/init.js']);
+    expect(html).not.toMatch(/<script>/);
+    for (const asset of assets) {
+      const response = await app.fetch(asset!);
+      expect(response.status, asset).toBe(200);
+      expect((await response.arrayBuffer()).byteLength, asset).toBeGreaterThan(100);
+    }
+    expect(await (await app.fetch('/docs/init.js')).text()).toContain("url: '/openapi.json'");
+  });
+});
