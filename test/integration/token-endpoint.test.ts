@@ -182,3 +182,21 @@ describe('POST /api/v1/oauth/token', () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe('HTTP Basic with characters that need form-encoding', () => {
+  it('form-decodes the id and secret (RFC 6749 §2.3.1)', async () => {
+    const secret = 'a:b+c%d é/"x"';
+    const special = await startTestApp({ FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID: 'root id', FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: secret });
+    try {
+      const encoded = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+      const header = `Basic ${Buffer.from(`${encoded('root id')}:${encoded(secret)}`).toString('base64')}`;
+      const response = await postToken(special, { grant_type: 'client_credentials' }, { Authorization: header });
+      expect(response.status).toBe(200);
+      // Not form-encoded, the same secret does not match.
+      const raw = `Basic ${Buffer.from(`root id:${secret}`).toString('base64')}`;
+      expect((await postToken(special, { grant_type: 'client_credentials' }, { Authorization: raw })).status).toBe(401);
+    } finally {
+      await special.close();
+    }
+  });
+});
