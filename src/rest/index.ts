@@ -1,11 +1,12 @@
 import { clientRoutes } from './client-routes.js';
 import { docsRoutes } from './docs-routes.js';
+import { policyRoutes } from './policy-routes.js';
 import type { Route } from './routes.js';
 import { tokenRoutes } from './token-routes.js';
 import { wellKnownRoutes } from './well-known-routes.js';
 
 /** Every route the OpenAPI document describes. */
-export const apiRoutes: readonly Route[] = [...tokenRoutes, ...clientRoutes, ...wellKnownRoutes];
+export const apiRoutes: readonly Route[] = [...tokenRoutes, ...clientRoutes, ...policyRoutes, ...wellKnownRoutes];
 
 /** What the shim serves: the API, its document and the docs UI. */
 export const restRoutes: readonly Route[] = [...apiRoutes, ...docsRoutes(apiRoutes)];

@@ -4,6 +4,34 @@ export type Schema = Record<string, unknown>;
 
 export const ref = (name: keyof typeof components) => ({ $ref: `#/components/schemas/${name}` });
 
+function page(item: string): Schema {
+  return {
+    type: 'object',
+    required: ['items', 'total', 'page', 'size', 'pages'],
+    properties: {
+      items: { type: 'array', items: { $ref: `#/components/schemas/${item}` } },
+      total: { type: 'integer' },
+      page: { type: 'integer' },
+      size: { type: 'integer' },
+      pages: { type: 'integer' },
+    },
+  };
+}
+
+function bulk(item: string): Schema {
+  return {
+    type: 'object',
+    required: ['succeeded', 'failed'],
+    properties: {
+      succeeded: { type: 'array', items: { $ref: `#/components/schemas/${item}` } },
+      failed: {
+        type: 'array',
+        items: { type: 'object', required: ['message', 'data'], properties: { message: { type: 'string' }, data: {} } },
+      },
+    },
+  };
+}
+
 const scopeList: Schema = { type: 'array', items: { type: 'string', examples: ['policy:read'] } };
 
 export const components = {
@@ -129,22 +157,73 @@ export const components = {
       scopes: scopeList,
     },
   },
-  ClientPage: {
-    type: 'object',
-    required: ['items', 'total', 'page', 'size', 'pages'],
-    properties: {
-      items: { type: 'array', items: { $ref: '#/components/schemas/Client' } },
-      total: { type: 'integer' },
-      page: { type: 'integer' },
-      size: { type: 'integer' },
-      pages: { type: 'integer' },
-    },
-  },
+  ClientPage: page('Client'),
   ScopeList: scopeList,
   Jwks: {
     type: 'object',
     required: ['keys'],
     properties: { keys: { type: 'array', items: { type: 'object', additionalProperties: { type: 'string' } } } },
   },
+  RuleTarget: {
+    type: 'object',
+    required: ['data_category'],
+    properties: {
+      key: { type: 'string', description: 'A FidesKey; generated from the name (or data category) when absent.' },
+      name: { type: ['string', 'null'] },
+      data_category: { type: 'string', examples: ['user.contact.email'] },
+    },
+  },
+  MaskingStrategy: {
+    type: 'object',
+    required: ['strategy'],
+    properties: { strategy: { type: 'string', examples: ['null_rewrite'] }, configuration: { type: 'object' } },
+  },
+  Rule: {
+    type: 'object',
+    required: ['key', 'name', 'action_type', 'masking_strategy', 'targets'],
+    properties: {
+      key: { type: 'string' },
+      name: { type: 'string' },
+      action_type: { type: 'string', enum: ['access', 'erasure', 'consent'] },
+      masking_strategy: { oneOf: [{ $ref: '#/components/schemas/MaskingStrategy' }, { type: 'null' }] },
+      targets: { type: 'array', items: { $ref: '#/components/schemas/RuleTarget' } },
+    },
+  },
+  RuleInput: {
+    type: 'object',
+    required: ['name', 'action_type'],
+    properties: {
+      key: { type: 'string', description: 'A FidesKey; generated from the snake-cased name when absent.' },
+      name: { type: 'string', maxLength: 200 },
+      action_type: { type: 'string', enum: ['access', 'erasure', 'consent', 'update'] },
+      masking_strategy: { oneOf: [{ $ref: '#/components/schemas/MaskingStrategy' }, { type: 'null' }] },
+      targets: { type: 'array', items: { $ref: '#/components/schemas/RuleTarget' } },
+    },
+  },
+  Policy: {
+    type: 'object',
+    required: ['key', 'name', 'drp_action', 'execution_timeframe'],
+    properties: {
+      key: { type: 'string' },
+      name: { type: 'string' },
+      drp_action: { type: ['string', 'null'], enum: ['access', 'deletion', null] },
+      execution_timeframe: { type: ['integer', 'null'], description: 'Days.' },
+      rules: { type: 'array', items: { $ref: '#/components/schemas/Rule' }, description: 'Only for a caller holding rule:read.' },
+    },
+  },
+  PolicyInput: {
+    type: 'object',
+    required: ['name'],
+    properties: {
+      key: { type: 'string', description: 'A FidesKey; generated from the snake-cased name when absent.' },
+      name: { type: 'string', maxLength: 200 },
+      drp_action: { type: ['string', 'null'], description: 'access or deletion; the other Fides actions are not supported.' },
+      execution_timeframe: { type: ['integer', 'null'], minimum: 0 },
+    },
+  },
+  PolicyPage: page('Policy'),
+  RulePage: page('Rule'),
+  PolicyBulkResult: bulk('Policy'),
+  RuleBulkResult: bulk('Rule'),
   AuthorizationServerMetadata: { type: 'object', description: 'RFC 8414 §2.', additionalProperties: true },
 } satisfies Record<string, Schema>;

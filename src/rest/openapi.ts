@@ -25,6 +25,7 @@ export function buildOpenApi(routes: readonly Route[], version: string): Record<
       { name: 'OAuth', description: 'Tokens: grant, introspection, revocation.' },
       { name: 'Clients', description: 'Client management.' },
       { name: 'Scopes', description: 'The scope registry.' },
+      { name: 'Policies', description: 'Fides DSR execution policies and their rules.' },
       { name: 'Discovery', description: 'Metadata and public keys.' },
     ],
     paths,

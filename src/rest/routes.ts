@@ -26,7 +26,7 @@ export interface Route {
 export interface RouteDoc {
   readonly summary: string;
   readonly description?: string;
-  readonly tag: 'OAuth' | 'Clients' | 'Scopes' | 'Discovery';
+  readonly tag: 'OAuth' | 'Clients' | 'Scopes' | 'Policies' | 'Discovery';
   /** A bearer token holding these scopes, the client's own credentials, or nothing. */
   readonly auth: { readonly bearer: readonly string[] } | 'client' | 'none';
   readonly query?: readonly { readonly name: string; readonly description: string; readonly schema: Schema }[];

@@ -1,9 +1,15 @@
 import { ClientSchema } from './client.entity.js';
+import { PolicySchema } from './policy.entity.js';
 import { RevokedTokenSchema } from './revoked-token.entity.js';
+import { RuleTargetSchema } from './rule-target.entity.js';
+import { RuleSchema } from './rule.entity.js';
 import { SigningKeySchema } from './signing-key.entity.js';
 
-export const entities = [ClientSchema, SigningKeySchema, RevokedTokenSchema];
-export { ClientSchema, RevokedTokenSchema, SigningKeySchema };
+export const entities = [ClientSchema, SigningKeySchema, RevokedTokenSchema, PolicySchema, RuleSchema, RuleTargetSchema];
+export { ClientSchema, PolicySchema, RevokedTokenSchema, RuleSchema, RuleTargetSchema, SigningKeySchema };
 export type { Client } from './client.entity.js';
+export type { Policy } from './policy.entity.js';
 export type { RevokedToken } from './revoked-token.entity.js';
+export type { Rule } from './rule.entity.js';
+export type { RuleTarget } from './rule-target.entity.js';
 export type { SigningKey } from './signing-key.entity.js';

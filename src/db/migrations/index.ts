@@ -2,8 +2,10 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261128170111 } from './Migration20261128170111.js';
 import { Migration20261128172134 } from './Migration20261128172134.js';
+import { Migration20261128173435 } from './Migration20261128173435.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128170111', class: Migration20261128170111 },
   { name: 'Migration20261128172134', class: Migration20261128172134 },
+  { name: 'Migration20261128173435', class: Migration20261128173435 },
 ];

@@ -1,7 +1,9 @@
 // Imported for their side effects: each file registers its type and root fields on the builder.
 import './date-time.js';
+import './json.js';
 import './access-token.js';
 import './client.js';
+import './policy.js';
 import './revoke-token.js';
 import './scopes.js';
 import './viewer.js';

@@ -1,0 +1,160 @@
+import type { Page } from '../../auth/index.js';
+import {
+  deletePolicy,
+  deleteRule,
+  getPolicy,
+  listPolicies,
+  POLICY_REQUIRED_SCOPES,
+  upsertPolicies,
+  upsertRules,
+  type BulkResult,
+  type PolicyView,
+  type RuleTargetView,
+  type RuleView,
+} from '../../policies/index.js';
+import { builder } from '../builder.js';
+
+const RuleTarget = builder.objectRef<RuleTargetView>('RuleTarget').implement({
+  description: 'A data category a rule applies to.',
+  fields: (t) => ({
+    key: t.exposeString('key'),
+    name: t.exposeString('name', { nullable: true }),
+    dataCategory: t.exposeString('dataCategory'),
+  }),
+});
+
+const Rule = builder.objectRef<RuleView>('Rule').implement({
+  description: 'A rule of a DSR policy.',
+  fields: (t) => ({
+    key: t.exposeString('key'),
+    name: t.exposeString('name'),
+    actionType: t.exposeString('actionType', { description: 'access, erasure or consent.' }),
+    maskingStrategy: t.field({ type: 'JSON', nullable: true, description: '{strategy, configuration}; erasure rules only.', resolve: (rule) => rule.maskingStrategy }),
+    targets: t.field({ type: [RuleTarget], resolve: (rule) => [...rule.targets] }),
+  }),
+});
+
+const Policy = builder.objectRef<PolicyView>('Policy').implement({
+  description: 'A Fides DSR execution policy.',
+  fields: (t) => ({
+    key: t.exposeString('key'),
+    name: t.exposeString('name'),
+    drpAction: t.exposeString('drpAction', { nullable: true }),
+    executionTimeframe: t.exposeInt('executionTimeframe', { nullable: true, description: 'Days.' }),
+    rules: t.field({
+      type: [Rule],
+      // Nullable, so that a caller without rule:read still gets the policy, with a FORBIDDEN error on this field.
+      nullable: true,
+      description: 'Needs `rule:read` on top of `policy:read`.',
+      authScopes: { scopes: POLICY_REQUIRED_SCOPES.readRule },
+      resolve: (policy) => [...(policy.rules ?? [])],
+    }),
+  }),
+});
+
+const PolicyPage = builder.objectRef<Page<PolicyView>>('PolicyPage').implement({
+  description: 'A page of policies, newest first.',
+  fields: (t) => ({
+    items: t.field({ type: [Policy], resolve: (page) => [...page.items] }),
+    total: t.exposeInt('total'),
+    page: t.exposeInt('page'),
+    size: t.exposeInt('size'),
+    pages: t.exposeInt('pages'),
+  }),
+});
+
+const BulkFailure = builder.objectRef<{ message: string; data: unknown }>('BulkFailure').implement({
+  description: 'An item that was not saved, why, and the item as it was sent.',
+  fields: (t) => ({
+    message: t.exposeString('message'),
+    data: t.field({ type: 'JSON', nullable: true, resolve: (failure) => failure.data }),
+  }),
+});
+
+const PolicyBulkResult = builder.objectRef<BulkResult<PolicyView>>('PolicyBulkResult').implement({
+  fields: (t) => ({
+    succeeded: t.field({ type: [Policy], resolve: (result) => [...result.succeeded] }),
+    failed: t.field({ type: [BulkFailure], resolve: (result) => [...result.failed] }),
+  }),
+});
+
+const RuleBulkResult = builder.objectRef<BulkResult<RuleView>>('RuleBulkResult').implement({
+  fields: (t) => ({
+    succeeded: t.field({ type: [Rule], resolve: (result) => [...result.succeeded] }),
+    failed: t.field({ type: [BulkFailure], resolve: (result) => [...result.failed] }),
+  }),
+});
+
+const PolicyInput = builder.inputType('PolicyInput', {
+  fields: (t) => ({
+    key: t.string({ description: 'A FidesKey; generated from the snake-cased name when absent.' }),
+    name: t.string({ required: true }),
+    drpAction: t.string({ description: 'access or deletion.' }),
+    executionTimeframe: t.int({ description: 'Days.' }),
+  }),
+});
+
+const RuleTargetInput = builder.inputType('RuleTargetInput', {
+  fields: (t) => ({ key: t.string(), name: t.string(), dataCategory: t.string({ required: true }) }),
+});
+
+const RuleInput = builder.inputType('RuleInput', {
+  fields: (t) => ({
+    key: t.string({ description: 'A FidesKey; generated from the snake-cased name when absent.' }),
+    name: t.string({ required: true }),
+    actionType: t.string({ required: true, description: 'access, erasure or consent (update is not supported).' }),
+    maskingStrategy: t.field({ type: 'JSON', description: '{strategy, configuration}: required for erasure, refused for access.' }),
+    targets: t.field({ type: [RuleTargetInput], description: 'Replace the rule’s targets when given.' }),
+  }),
+});
+
+/** GraphQL input is already camelCase: what was sent and what the domain reads are the same object. */
+const items = (inputs: readonly unknown[]) => inputs.map((input) => ({ value: input, data: input }));
+
+builder.queryFields((t) => ({
+  policy: t.field({
+    type: Policy,
+    nullable: true,
+    description: 'One policy; null when there is none with that key. Needs `policy:read`.',
+    authScopes: { scopes: POLICY_REQUIRED_SCOPES.readPolicy },
+    args: { key: t.arg.string({ required: true }) },
+    resolve: (_root, args, { auth, principal }) => getPolicy(auth, principal, args.key),
+  }),
+  policies: t.field({
+    type: PolicyPage,
+    nullable: true,
+    description: 'Policies, newest first; `size` 1–100 (default 50). Needs `policy:read`.',
+    authScopes: { scopes: POLICY_REQUIRED_SCOPES.readPolicy },
+    args: { page: t.arg.int(), size: t.arg.int() },
+    resolve: (_root, args, { auth, principal }) => listPolicies(auth, principal, args),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  upsertPolicies: t.field({
+    type: PolicyBulkResult,
+    description: 'Creates or updates up to 50 policies by key; each succeeds or fails on its own. Needs `policy:create_or_update`.',
+    authScopes: { scopes: POLICY_REQUIRED_SCOPES.upsertPolicy },
+    args: { policies: t.arg({ type: [PolicyInput], required: true }) },
+    resolve: (_root, args, { auth, principal }) => upsertPolicies(auth, principal, items(args.policies)),
+  }),
+  deletePolicy: t.boolean({
+    description: 'Deletes a policy with its rules. NOT_FOUND for an unknown key. Needs `policy:delete`.',
+    authScopes: { scopes: POLICY_REQUIRED_SCOPES.deletePolicy },
+    args: { key: t.arg.string({ required: true }) },
+    resolve: (_root, args, { auth, principal }) => deletePolicy(auth, principal, args.key),
+  }),
+  upsertRules: t.field({
+    type: RuleBulkResult,
+    description: 'Creates or updates up to 50 rules of a policy by key. Needs `rule:create_or_update`.',
+    authScopes: { scopes: POLICY_REQUIRED_SCOPES.upsertRule },
+    args: { policyKey: t.arg.string({ required: true }), rules: t.arg({ type: [RuleInput], required: true }) },
+    resolve: (_root, args, { auth, principal }) => upsertRules(auth, principal, args.policyKey, items(args.rules)),
+  }),
+  deleteRule: t.boolean({
+    description: 'Deletes a rule. NOT_FOUND for an unknown policy or rule. Needs `rule:delete`.',
+    authScopes: { scopes: POLICY_REQUIRED_SCOPES.deleteRule },
+    args: { policyKey: t.arg.string({ required: true }), key: t.arg.string({ required: true }) },
+    resolve: (_root, args, { auth, principal }) => deleteRule(auth, principal, args.policyKey, args.key),
+  }),
+}));

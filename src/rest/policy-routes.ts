@@ -1,0 +1,205 @@
+import { ValidationError, type Page } from '../auth/index.js';
+import {
+  deletePolicy,
+  deleteRule,
+  getPolicy,
+  getRule,
+  listPolicies,
+  listRules,
+  POLICY_REQUIRED_SCOPES,
+  policyNotFound,
+  upsertPolicies,
+  upsertRules,
+  type BulkItem,
+  type BulkResult,
+  type PolicyView,
+  type RuleView,
+} from '../policies/index.js';
+import { json, readJson } from './http.js';
+import { locatedIn, queryInt } from './input.js';
+import { ref } from './openapi-schemas.js';
+import type { Route } from './routes.js';
+
+// Fides' DSR policy paths. Bodies are snake_case on the wire, camelCase in the domain; these routes translate.
+
+const PAGE_QUERY = [
+  { name: 'page', description: 'From 1.', schema: { type: 'integer', minimum: 1, default: 1 } },
+  { name: 'size', description: 'Items per page.', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
+];
+const NOT_FOUND = { description: 'No such policy (or rule).', schema: ref('Error') };
+const page = (url: URL) => ({ page: queryInt(url, 'page'), size: queryInt(url, 'size') });
+
+export const policyRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/api/v1/dsr/policy',
+    doc: {
+      tag: 'Policies',
+      summary: 'List policies, newest first',
+      description: 'Each policy carries its `rules` only for a caller that also holds `rule:read`.',
+      auth: { bearer: POLICY_REQUIRED_SCOPES.readPolicy },
+      query: PAGE_QUERY,
+      responses: { 200: { description: 'A page of policies.', schema: ref('PolicyPage') } },
+    },
+    handle: async ({ url, auth, principal }) => {
+      const caller = await principal();
+      return json(200, pageBody(await locatedIn('query', listPolicies(auth, caller, page(url))), policyBody));
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/dsr/policy',
+    doc: {
+      tag: 'Policies',
+      summary: 'Create or update policies by key',
+      description: 'A JSON array of at most 50 policies. Each item succeeds or fails on its own.',
+      auth: { bearer: POLICY_REQUIRED_SCOPES.upsertPolicy },
+      body: { required: true, content: { 'application/json': { type: 'array', maxItems: 50, items: ref('PolicyInput') } } },
+      responses: { 200: { description: 'What succeeded and what failed, and why.', schema: ref('PolicyBulkResult') } },
+    },
+    handle: async ({ request, auth, principal }) => {
+      const caller = await principal();
+      const items = bulkItems(await readJson(request));
+      return json(200, bulkBody(await locatedIn('body', upsertPolicies(auth, caller, items)), policyBody));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/dsr/policy/{policy_key}',
+    doc: {
+      tag: 'Policies',
+      summary: 'Get a policy',
+      auth: { bearer: POLICY_REQUIRED_SCOPES.readPolicy },
+      responses: { 200: { description: 'The policy.', schema: ref('Policy') }, 404: NOT_FOUND },
+    },
+    handle: async ({ params, auth, principal }) => {
+      const policy = await getPolicy(auth, await principal(), params.policy_key!);
+      if (!policy) throw policyNotFound(params.policy_key!);
+      return json(200, policyBody(policy));
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/dsr/policy/{policy_key}',
+    doc: {
+      tag: 'Policies',
+      summary: 'Delete a policy with its rules',
+      auth: { bearer: POLICY_REQUIRED_SCOPES.deletePolicy },
+      responses: { 204: { description: 'Deleted.' }, 404: NOT_FOUND },
+    },
+    handle: async ({ params, auth, principal }) => {
+      await deletePolicy(auth, await principal(), params.policy_key!);
+      return new Response(null, { status: 204 });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/dsr/policy/{policy_key}/rule',
+    doc: {
+      tag: 'Policies',
+      summary: 'List a policy’s rules, newest first',
+      auth: { bearer: POLICY_REQUIRED_SCOPES.readRule },
+      query: PAGE_QUERY,
+      responses: { 200: { description: 'A page of rules.', schema: ref('RulePage') }, 404: NOT_FOUND },
+    },
+    handle: async ({ url, params, auth, principal }) => {
+      const caller = await principal();
+      return json(200, pageBody(await locatedIn('query', listRules(auth, caller, params.policy_key!, page(url))), ruleBody));
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/dsr/policy/{policy_key}/rule',
+    doc: {
+      tag: 'Policies',
+      summary: 'Create or update a policy’s rules by key',
+      description:
+        'A JSON array of at most 50 rules. `erasure` needs a `masking_strategy`, `access` refuses one, `update` is not ' +
+        'supported, and a policy has at most one `consent` rule. Given `targets` replace the rule’s targets.',
+      auth: { bearer: POLICY_REQUIRED_SCOPES.upsertRule },
+      body: { required: true, content: { 'application/json': { type: 'array', maxItems: 50, items: ref('RuleInput') } } },
+      responses: { 200: { description: 'What succeeded and what failed, and why.', schema: ref('RuleBulkResult') }, 404: NOT_FOUND },
+    },
+    handle: async ({ request, params, auth, principal }) => {
+      const caller = await principal();
+      const items = bulkItems(await readJson(request));
+      return json(200, bulkBody(await locatedIn('body', upsertRules(auth, caller, params.policy_key!, items)), ruleBody));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/dsr/policy/{policy_key}/rule/{rule_key}',
+    doc: {
+      tag: 'Policies',
+      summary: 'Get a rule',
+      auth: { bearer: POLICY_REQUIRED_SCOPES.readRule },
+      responses: { 200: { description: 'The rule.', schema: ref('Rule') }, 404: NOT_FOUND },
+    },
+    handle: async ({ params, auth, principal }) =>
+      json(200, ruleBody(await getRule(auth, await principal(), params.policy_key!, params.rule_key!))),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/dsr/policy/{policy_key}/rule/{rule_key}',
+    doc: {
+      tag: 'Policies',
+      summary: 'Delete a rule',
+      auth: { bearer: POLICY_REQUIRED_SCOPES.deleteRule },
+      responses: { 204: { description: 'Deleted.' }, 404: NOT_FOUND },
+    },
+    handle: async ({ params, auth, principal }) => {
+      await deleteRule(auth, await principal(), params.policy_key!, params.rule_key!);
+      return new Response(null, { status: 204 });
+    },
+  },
+];
+
+/** The wire's snake_case names, translated for the domain; what the client sent is kept to echo in `failed`. */
+const CAMEL: Record<string, string> = {
+  drp_action: 'drpAction',
+  execution_timeframe: 'executionTimeframe',
+  action_type: 'actionType',
+  masking_strategy: 'maskingStrategy',
+  data_category: 'dataCategory',
+};
+
+function bulkItems(body: unknown): BulkItem[] {
+  if (!Array.isArray(body)) throw new ValidationError([{ loc: ['body'], msg: 'Input should be a valid list', type: 'list_type' }]);
+  return body.map((data: unknown) => ({ data, value: camel(data) }));
+}
+
+function camel(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camel);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([name, inner]) => [CAMEL[name] ?? name, name === 'masking_strategy' ? inner : camel(inner)]),
+  );
+}
+
+function policyBody(policy: PolicyView) {
+  return {
+    key: policy.key,
+    name: policy.name,
+    drp_action: policy.drpAction,
+    execution_timeframe: policy.executionTimeframe,
+    ...(policy.rules ? { rules: policy.rules.map(ruleBody) } : {}),
+  };
+}
+
+function ruleBody(rule: RuleView) {
+  return {
+    key: rule.key,
+    name: rule.name,
+    action_type: rule.actionType,
+    masking_strategy: rule.maskingStrategy,
+    targets: rule.targets.map((target) => ({ key: target.key, name: target.name, data_category: target.dataCategory })),
+  };
+}
+
+function pageBody<T, U>(page: Page<T>, shape: (item: T) => U) {
+  return { ...page, items: page.items.map(shape) };
+}
+
+function bulkBody<T, U>(result: BulkResult<T>, shape: (item: T) => U) {
+  return { succeeded: result.succeeded.map(shape), failed: result.failed };
+}
