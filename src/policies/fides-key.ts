@@ -15,7 +15,7 @@ export function fidesKeyProblem(value: string): string | null {
 export function keyFromName(name: string): string {
   return name
     .trim()
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([a-z0-9])([A-Z][a-z])/g, '$1_$2')
     .toLowerCase()
     .replace(/[^a-z0-9._<>-]+/g, '_')
     .replace(/_+/g, '_')
