@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUIRED_SCOPES } from '../../src/auth/index.js';
+import { POLICY_REQUIRED_SCOPES } from '../../src/policies/index.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let app: TestApp;
@@ -42,6 +43,14 @@ describe('/openapi.json', () => {
         'GET /api/v1/oauth/client/{client_id}/scope',
         'PUT /api/v1/oauth/client/{client_id}/scope',
         'GET /api/v1/oauth/scope',
+        'GET /api/v1/dsr/policy',
+        'PATCH /api/v1/dsr/policy',
+        'GET /api/v1/dsr/policy/{policy_key}',
+        'DELETE /api/v1/dsr/policy/{policy_key}',
+        'GET /api/v1/dsr/policy/{policy_key}/rule',
+        'PATCH /api/v1/dsr/policy/{policy_key}/rule',
+        'GET /api/v1/dsr/policy/{policy_key}/rule/{rule_key}',
+        'DELETE /api/v1/dsr/policy/{policy_key}/rule/{rule_key}',
         'GET /.well-known/jwks.json',
         'GET /.well-known/oauth-authorization-server',
       ].sort(),
@@ -51,6 +60,7 @@ describe('/openapi.json', () => {
     expect(scopes['DELETE /api/v1/oauth/client/{client_id}']).toEqual(REQUIRED_SCOPES.deleteClient);
     expect(scopes['PUT /api/v1/oauth/client/{client_id}/scope']).toEqual(REQUIRED_SCOPES.updateClient);
     expect(scopes['GET /api/v1/oauth/scope']).toEqual(REQUIRED_SCOPES.readScopes);
+    expect(scopes['PATCH /api/v1/dsr/policy/{policy_key}/rule']).toEqual(POLICY_REQUIRED_SCOPES.upsertRule);
     for (const [name, op] of operations) {
       expect(Object.keys(op.responses), name).toContain('500');
       if (op['x-required-scopes']) {
