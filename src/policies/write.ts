@@ -15,8 +15,8 @@ export async function upsertPolicies(env: AuthEnv, principal: Principal | null, 
   checkBulkSize(items);
   return eachItem(items, async (value) => {
     const input = validatePolicyInput(value);
-    const row = await env.em.transactional((em) =>
-      uniqueOr(`A policy with the name ${input.name} already exists.`, () =>
+    const row = await uniqueOr(`A policy with the name ${input.name} already exists.`, () =>
+      env.em.transactional((em) =>
         em.upsert(
           PolicySchema,
           { id: randomUUID(), ...input, createdBy: caller.clientId, createdAt: new Date(), updatedAt: new Date() },
@@ -44,14 +44,14 @@ export async function upsertRules(
   if (!(await env.em.findOne(PolicySchema, { key: policyKey }))) throw policyNotFound(policyKey);
   return eachItem(items, async (value) => {
     const input = validateRuleInput(value);
-    const rule = await env.em.transactional(async (em) => {
-      const policy = await em.findOne(PolicySchema, { key: policyKey }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!policy) throw new ItemError(policyNotFound(policyKey).message);
-      if (input.actionType === 'consent' && (await em.count(RuleSchema, { policy, actionType: 'consent', key: { $ne: input.key } })) > 0) {
-        throw new ItemError('Policies can have at most one consent rule.');
-      }
-      const row = await uniqueOr(`A rule with the name ${input.name} already exists in policy ${policyKey}.`, () =>
-        em.upsert(
+    const rule = await uniqueOr(`A rule with the name ${input.name} already exists in policy ${policyKey}.`, () =>
+      env.em.transactional(async (em) => {
+        const policy = await em.findOne(PolicySchema, { key: policyKey }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!policy) throw new ItemError(policyNotFound(policyKey).message);
+        if (input.actionType === 'consent' && (await em.count(RuleSchema, { policy, actionType: 'consent', key: { $ne: input.key } })) > 0) {
+          throw new ItemError('Policies can have at most one consent rule.');
+        }
+        const row = await em.upsert(
           RuleSchema,
           {
             id: randomUUID(),
@@ -65,11 +65,11 @@ export async function upsertRules(
             updatedAt: new Date(),
           },
           { onConflictFields: ['policy', 'key'], onConflictExcludeFields: ['id', 'createdBy', 'createdAt'] },
-        ),
-      );
-      if (input.targets) await replaceTargets(em, row.id, input.targets);
-      return row;
-    });
+        );
+        if (input.targets) await replaceTargets(em, row.id, input.targets);
+        return row;
+      }),
+    );
     return (await ruleViews(env, [rule]))[0]!;
   });
 }
@@ -117,11 +117,18 @@ async function eachItem<T>(items: readonly BulkItem[], upsert: (value: unknown) 
   return { succeeded, failed };
 }
 
+/**
+ * Runs a write that may hit a unique constraint. ON CONFLICT arbitrates one constraint only: when two upserts of a
+ * new key race, the loser can trip over the name's constraint instead of the key's. Trying once more then finds the
+ * winner's row and takes the update path; a second violation is a real duplicate, reported as `message`.
+ */
 async function uniqueOr<T>(message: string, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (error instanceof UniqueConstraintViolationException) throw new ItemError(message);
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintViolationException)) throw error;
+      if (attempt === 2) throw new ItemError(message);
+    }
   }
 }

@@ -203,6 +203,15 @@ describe('rules', () => {
     expect(body.succeeded).toHaveLength(1);
   });
 
+  it('refuses a duplicate rule name under another key in the same policy', async () => {
+    await call('PATCH', '/api/v1/dsr/policy/rules_home/rule', root, [{ key: 'first_name', name: 'Same Name', action_type: 'access' }]);
+    const response = await call('PATCH', '/api/v1/dsr/policy/rules_home/rule', root, [{ key: 'second_name', name: 'Same Name', action_type: 'access' }]);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { failed: unknown[] }).failed).toEqual([
+      { message: 'A rule with the name Same Name already exists in policy rules_home.', data: { key: 'second_name', name: 'Same Name', action_type: 'access' } },
+    ]);
+  });
+
   it('allows at most one consent rule per policy', async () => {
     await call('PATCH', '/api/v1/dsr/policy', root, [{ key: 'consent_home', name: 'Consent Home' }]);
     const response = await call('PATCH', '/api/v1/dsr/policy/consent_home/rule', root, [
