@@ -16,15 +16,11 @@ import {
   type CreateClientInput,
 } from '../auth/index.js';
 import { json, readJson } from './http.js';
-import { jsonObject, locatedIn, optionalString, queryInt, stringList } from './input.js';
-import { ref } from './openapi-schemas.js';
+import { jsonObject, locatedIn, optionalString, pageQuery, stringList } from './input.js';
+import { PAGE_QUERY, ref } from './openapi-schemas.js';
 import type { Route } from './routes.js';
 
 const NOT_FOUND_DOC = { description: 'No client with that id.', schema: ref('Error') };
-const PAGE_QUERY = [
-  { name: 'page', description: 'From 1.', schema: { type: 'integer', minimum: 1, default: 1 } },
-  { name: 'size', description: 'Items per page.', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
-];
 
 /** The Fides `/api/v1/oauth` client and scope paths: parse, call the use case GraphQL also calls, shape the answer. */
 export const clientRoutes: Route[] = [
@@ -59,7 +55,7 @@ export const clientRoutes: Route[] = [
     },
     handle: async ({ url, auth, principal }) => {
       const caller = await principal();
-      const page = await locatedIn('query', listClients(auth, caller, { page: queryInt(url, 'page'), size: queryInt(url, 'size') }));
+      const page = await locatedIn('query', listClients(auth, caller, pageQuery(url)));
       return json(200, { ...page, items: page.items.map(clientBody) });
     },
   },

@@ -28,7 +28,7 @@ export function jsonObject(body: unknown): Record<string, unknown> {
 }
 
 /** An optional integer query parameter. */
-export function queryInt(url: URL, name: string): number | undefined {
+function queryInt(url: URL, name: string): number | undefined {
   const raw = url.searchParams.get(name);
   if (raw === null || raw === '') return undefined;
   if (!/^-?\d{1,15}$/.test(raw)) {
@@ -37,6 +37,11 @@ export function queryInt(url: URL, name: string): number | undefined {
     ]);
   }
   return Number(raw);
+}
+
+/** The `page` and `size` query parameters of a list. */
+export function pageQuery(url: URL): { page: number | undefined; size: number | undefined } {
+  return { page: queryInt(url, 'page'), size: queryInt(url, 'size') };
 }
 
 /**

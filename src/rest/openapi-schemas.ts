@@ -4,6 +4,12 @@ export type Schema = Record<string, unknown>;
 
 export const ref = (name: keyof typeof components) => ({ $ref: `#/components/schemas/${name}` });
 
+/** The `page` and `size` query parameters of every list. */
+export const PAGE_QUERY = [
+  { name: 'page', description: 'From 1.', schema: { type: 'integer', minimum: 1, default: 1 } },
+  { name: 'size', description: 'Items per page.', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
+];
+
 function page(item: string): Schema {
   return {
     type: 'object',

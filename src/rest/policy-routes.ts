@@ -16,18 +16,13 @@ import {
   type RuleView,
 } from '../policies/index.js';
 import { json, readJson } from './http.js';
-import { locatedIn, queryInt } from './input.js';
-import { ref } from './openapi-schemas.js';
+import { locatedIn, pageQuery } from './input.js';
+import { PAGE_QUERY, ref } from './openapi-schemas.js';
 import type { Route } from './routes.js';
 
 // Fides' DSR policy paths. Bodies are snake_case on the wire, camelCase in the domain; these routes translate.
 
-const PAGE_QUERY = [
-  { name: 'page', description: 'From 1.', schema: { type: 'integer', minimum: 1, default: 1 } },
-  { name: 'size', description: 'Items per page.', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
-];
 const NOT_FOUND = { description: 'No such policy (or rule).', schema: ref('Error') };
-const page = (url: URL) => ({ page: queryInt(url, 'page'), size: queryInt(url, 'size') });
 
 export const policyRoutes: Route[] = [
   {
@@ -43,7 +38,7 @@ export const policyRoutes: Route[] = [
     },
     handle: async ({ url, auth, principal }) => {
       const caller = await principal();
-      return json(200, pageBody(await locatedIn('query', listPolicies(auth, caller, page(url))), policyBody));
+      return json(200, pageBody(await locatedIn('query', listPolicies(auth, caller, pageQuery(url))), policyBody));
     },
   },
   {
@@ -104,7 +99,7 @@ export const policyRoutes: Route[] = [
     },
     handle: async ({ url, params, auth, principal }) => {
       const caller = await principal();
-      return json(200, pageBody(await locatedIn('query', listRules(auth, caller, params.policy_key!, page(url))), ruleBody));
+      return json(200, pageBody(await locatedIn('query', listRules(auth, caller, params.policy_key!, pageQuery(url))), ruleBody));
     },
   },
   {

@@ -62,3 +62,12 @@ export interface GraphQLErrorBody {
   path?: (string | number)[];
   extensions?: Record<string, unknown>;
 }
+
+/** A JSON request with an optional bearer token. */
+export function callJson(app: TestApp, method: string, path: string, token: string | null, body?: unknown) {
+  return app.fetch(path, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? bearer(token) : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}

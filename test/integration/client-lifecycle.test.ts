@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bearer, createClientWith, graphql, postToken, rootToken, tokenFor } from '../helpers/oauth.js';
+import { bearer, callJson, createClientWith, graphql, postToken, rootToken, tokenFor } from '../helpers/oauth.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 // Fides' own endpoint tests for the client routes, re-expressed: same inputs, same expected statuses.
@@ -19,13 +19,7 @@ async function clientWithToken(scopes: string[]) {
   return { ...created, token: await tokenFor(app, created.client_id, created.client_secret) };
 }
 
-function json(method: string, path: string, token: string | null, body?: unknown) {
-  return app.fetch(path, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? bearer(token) : {}) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
+const json = (method: string, path: string, token: string | null, body?: unknown) => callJson(app, method, path, token, body);
 
 async function expiredToken(scopes: string[]): Promise<string> {
   const created = await createClientWith(app, scopes, root);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createClientWith, graphql, rootToken, tokenFor } from '../helpers/oauth.js';
+import { bearer, callJson, createClientWith, graphql, rootToken, tokenFor } from '../helpers/oauth.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let app: TestApp;
@@ -11,13 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-function call(method: string, path: string, token: string | null, body?: unknown) {
-  return app.fetch(path, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? bearer(token) : {}) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
+const call = (method: string, path: string, token: string | null, body?: unknown) => callJson(app, method, path, token, body);
 
 async function tokenWith(scopes: string[]): Promise<string> {
   const client = await createClientWith(app, scopes, root);
