@@ -1,7 +1,7 @@
 export type { AuthEnv, Principal } from './auth-env.js';
 export type { Client } from '../db/entities/index.js';
 export { safeErrorFields, type Logger } from './logger.js';
-export { authenticateBearer, principalFromAuthorization } from './authenticate-bearer.js';
+export { principalFromAuthorization } from './authenticate-bearer.js';
 export { authenticateClient, type AuthenticatedClient, type ClientCredentials } from './authenticate-client.js';
 export { createClient, type CreateClientInput, type CreatedClient } from './create-client.js';
 export * from './errors.js';
@@ -21,6 +21,6 @@ export {
 } from './manage-clients.js';
 export { checkPage, toPage, type Page, type PageRequest } from './pagination.js';
 export { REQUIRED_SCOPES, requireScopes } from './permissions.js';
-export { purgeExpiredRevocations, revokeToken } from './revocation.js';
+export { revokeToken } from './revocation.js';
 export { SCOPE_REGISTRY } from './scope-registry.js';
 export { createAuthSettings, type AuthSettings } from './settings.js';

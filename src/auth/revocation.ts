@@ -31,6 +31,6 @@ export async function revokeToken(env: AuthEnv, caller: { clientId: string; isRo
 }
 
 /** A revocation outlives its token by nothing: once the token has expired, verification refuses it anyway. */
-export async function purgeExpiredRevocations(env: Pick<AuthEnv, 'em'>): Promise<number> {
+async function purgeExpiredRevocations(env: Pick<AuthEnv, 'em'>): Promise<number> {
   return env.em.nativeDelete(RevokedTokenSchema, { expiresAt: { $lt: new Date() } });
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
 import { ConfigError } from './errors.js';
 
-export const SECRETS_FILE = 'secrets.toml';
+const SECRETS_FILE = 'secrets.toml';
 
 interface Secrets {
   oauthRootClientId: string;

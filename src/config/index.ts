@@ -1,3 +1,3 @@
 export { ConfigError } from './errors.js';
-export { dataFolder, loadConfig } from './load.js';
+export { loadConfig } from './load.js';
 export type { Config, SecurityConfig, DatabaseConfig, WebserverConfig } from './types.js';

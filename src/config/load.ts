@@ -78,7 +78,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
  * The folder that holds what the server keeps on disk besides the database tables: the generated secrets file,
  * and for an embedded database its lock file and PostgreSQL files.
  */
-export function dataFolder(database: DatabaseConfig, cwd: string): string {
+function dataFolder(database: DatabaseConfig, cwd: string): string {
   return database.kind === 'pglite-dir' ? database.dir : resolve(cwd, '.fides');
 }
 

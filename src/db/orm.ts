@@ -21,15 +21,15 @@ export interface Database {
 }
 
 /** PGlite's subfolder inside an embedded data folder; the folder also holds the lock and secrets files. */
-export const PGLITE_SUBFOLDER = 'pgdata';
-export const LOCK_FILE = 'gatehouse.lock';
+const PGLITE_SUBFOLDER = 'pgdata';
+const LOCK_FILE = 'gatehouse.lock';
 
 // Return dates, timestamps and intervals as text, as `pg` does, so MikroORM parses them the same on both drivers.
 const asText = (value: string) => value;
 const PGLITE_PARSERS = { 1082: asText, 1114: asText, 1184: asText, 1186: asText };
 
 /** The options shared by every driver: entities and migrations. */
-export function baseOrmOptions(): Options {
+function baseOrmOptions(): Options {
   return {
     entities,
     extensions: [Migrator],
@@ -52,14 +52,13 @@ export function baseOrmOptions(): Options {
  * Opens the configured database. For an embedded folder it first takes the folder's lock, so a second
  * process refuses to start instead of losing writes.
  */
-export async function createOrm(database: DatabaseConfig, overrides: Partial<Options> = {}): Promise<Database> {
+export async function createOrm(database: DatabaseConfig): Promise<Database> {
   if (database.kind === 'postgresql') {
     const orm = await MikroORM.init({
       ...baseOrmOptions(),
       driver: PostgreSqlDriver,
       clientUrl: database.url,
       pool: { min: 0, max: 10 },
-      ...overrides,
     } as Options);
     return onceClosing(database.kind, orm, () => orm.close(true));
   }
@@ -80,22 +79,16 @@ export async function createOrm(database: DatabaseConfig, overrides: Partial<Opt
     pglite = new PGlite({ parsers: PGLITE_PARSERS });
     await pglite.waitReady;
   }
-  return openPglite(database.kind, pglite, release, overrides);
+  return openPglite(database.kind, pglite, release);
 }
 
-/** Opens an ORM on an existing PGlite instance (tests clone a migrated one). The instance is closed with it. */
-export async function openPglite(
-  kind: DatabaseConfig['kind'],
-  pglite: PGlite,
-  release: () => void = () => {},
-  overrides: Partial<Options> = {},
-): Promise<Database> {
+/** Opens an ORM on a PGlite instance, which is closed with it. */
+async function openPglite(kind: DatabaseConfig['kind'], pglite: PGlite, release: () => void): Promise<Database> {
   const orm = await MikroORM.init({
     ...baseOrmOptions(),
     driver: PGliteDriver,
     dbName: 'postgres',
     driverOptions: { connection: { pglite: () => pglite } satisfies PGliteConnectionConfig },
-    ...overrides,
   } as Options);
   return onceClosing(kind, orm, async () => {
     try {
