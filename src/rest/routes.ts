@@ -71,9 +71,14 @@ export function matchRoute(
       continue;
     }
     const params: Record<string, string> = {};
-    route.names.forEach((name, index) => {
-      params[name] = decodeURIComponent(match[index + 1]!);
-    });
+    try {
+      route.names.forEach((name, index) => {
+        params[name] = decodeURIComponent(match[index + 1]!);
+      });
+    } catch {
+      // Malformed percent-encoding names nothing that exists: answered as an unknown path.
+      return { route: null, allowed: [] };
+    }
     return { route, params };
   }
   return { route: null, allowed };

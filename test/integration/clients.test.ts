@@ -173,6 +173,18 @@ describe('unknown paths', () => {
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ detail: 'Not Found' });
   });
+
+  it('answers malformed percent-encoding in an id as an unknown path, not a failure', async () => {
+    const response = await app.fetch('/api/v1/oauth/client/%E0%A4%A', { headers: bearer(root) });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ detail: 'Not Found' });
+  });
+
+  it('decodes ids in paths', async () => {
+    const response = await app.fetch('/api/v1/oauth/client/a%20b/scope', { headers: bearer(root) });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual([]);
+  });
 });
 
 /** Flips the token's scope claim to something else while keeping the original signature. */
