@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knex from 'knex';
@@ -39,9 +39,10 @@ export interface TestApp {
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await freshDatabaseUrl();
+  // An empty folder, so no fides.toml lying around the checkout can change what the tests see.
+  const cwd = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const config = loadConfig({
-    // An empty folder, so no fides.toml lying around the checkout can change what the tests see.
-    cwd: mkdtempSync(join(tmpdir(), 'gatehouse-test-')),
+    cwd,
     env: {
       FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID: ROOT.clientId,
       FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: ROOT.clientSecret,
@@ -67,6 +68,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     close: async () => {
       await db.close();
       await database.drop();
+      rmSync(cwd, { recursive: true, force: true });
     },
   };
 }
