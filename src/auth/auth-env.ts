@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AuthSettings } from './settings.js';
+import type { AuthThrottle } from './throttle.js';
 import type { KeyStore } from './tokens/index.js';
 
 /** What every use case runs against: a request-scoped entity manager, the keys and the settings. */
@@ -8,6 +9,9 @@ export interface AuthEnv {
   readonly em: EntityManager;
   readonly keys: KeyStore;
   readonly settings: AuthSettings;
+  readonly throttle: AuthThrottle;
+  /** The caller's address, for throttling (from the socket, or X-Forwarded-For when so configured). */
+  readonly clientIp: string;
 }
 
 /** The calling client, as established from a verified bearer token. */

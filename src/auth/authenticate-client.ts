@@ -27,6 +27,16 @@ export async function authenticateClient(
   credentials: ClientCredentials,
   usedBasic = false,
 ): Promise<AuthenticatedClient> {
+  await env.throttle.check(credentials.clientId, env.clientIp);
+  try {
+    return await verifyCredentials(env, credentials, usedBasic);
+  } catch (error) {
+    if (error instanceof InvalidClientError) await env.throttle.fail(credentials.clientId, env.clientIp);
+    throw error;
+  }
+}
+
+async function verifyCredentials(env: AuthEnv, credentials: ClientCredentials, usedBasic: boolean): Promise<AuthenticatedClient> {
   const { settings } = env;
   const { clientId, clientSecret } = credentials;
   if (clientId === settings.root.clientId) {

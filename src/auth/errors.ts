@@ -152,6 +152,16 @@ export class ValidationError extends GatehouseError {
   }
 }
 
+/** Too many failed attempts for this client id or address; `retryAfter` seconds until the window ends. */
+export class RateLimitedError extends GatehouseError {
+  readonly status = 429;
+  readonly code = 'RATE_LIMITED';
+  override name = 'RateLimitedError';
+  constructor(readonly retryAfter: number) {
+    super(`Too many failed authentication attempts. Try again in ${retryAfter} seconds.`);
+  }
+}
+
 export class NotFoundError extends GatehouseError {
   readonly status = 404;
   readonly code = 'NOT_FOUND';

@@ -1,6 +1,7 @@
 export type { AuthEnv, Principal } from './auth-env.js';
 export type { Client } from '../db/entities/index.js';
 export { safeErrorFields, type Logger } from './logger.js';
+export { isDatabaseUnavailable } from './availability.js';
 export { principalFromAuthorization } from './authenticate-bearer.js';
 export { authenticateClient, type AuthenticatedClient, type ClientCredentials } from './authenticate-client.js';
 export { createClient, type CreateClientInput, type CreatedClient } from './create-client.js';
@@ -24,3 +25,4 @@ export { REQUIRED_SCOPES, requireScopes } from './permissions.js';
 export { revokeToken } from './revocation.js';
 export { SCOPE_REGISTRY } from './scope-registry.js';
 export { createAuthSettings, type AuthSettings } from './settings.js';
+export { createAuthThrottle, type AuthThrottle, type RateLimit } from './throttle.js';

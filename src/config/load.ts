@@ -14,7 +14,7 @@ export interface LoadConfigOptions {
   warn?: (message: string) => void;
 }
 
-type Section = 'security' | 'database' | 'webserver';
+type Section = 'security' | 'database' | 'webserver' | 'redis';
 
 /** Every known key, with the environment aliases users will try. */
 const KEYS: Record<Section, Record<string, readonly string[]>> = {
@@ -25,8 +25,14 @@ const KEYS: Record<Section, Record<string, readonly string[]>> = {
     app_encryption_key: [],
     oauth_issuer: [],
     oauth_audience: [],
+    auth_rate_limit: [],
+    request_rate_limit: [],
+    trust_forwarded_for: [],
+    cors_origins: [],
+    graphql_introspection: [],
   },
   database: { url: ['DATABASE_URL'] },
+  redis: { url: [] },
   webserver: { host: [], port: ['PORT'] },
 };
 
@@ -67,10 +73,16 @@ export function loadConfig(options: LoadConfigOptions): Config {
       oauthAccessTokenExpireMinutes: expire ?? 11520,
       oauthIssuer: issuer,
       oauthAudience: audience,
+      authRateLimit: rateLimit(get('security', 'auth_rate_limit')) ?? { points: 10, durationSeconds: 60 },
+      requestRateLimit: rateLimit(get('security', 'request_rate_limit')) ?? null,
+      trustForwardedFor: bool(get('security', 'trust_forwarded_for')) ?? false,
+      corsOrigins: origins(get('security', 'cors_origins')),
+      graphqlIntrospection: bool(get('security', 'graphql_introspection')) ?? true,
       generated: secrets.generatedKeys.length > 0 ? { path: secrets.path, keys: secrets.generatedKeys } : null,
     },
     database,
     webserver: { host: str('webserver', 'host') ?? '0.0.0.0', port },
+    redis: { url: redisUrl(str('redis', 'url')) },
   });
 }
 
@@ -167,6 +179,51 @@ function portNumber(entry: Entry): number {
     throw new ConfigError(`${entry.source}: must be a port number from 0 to 65535, got ${JSON.stringify(entry.value)}`);
   }
   return value;
+}
+
+const UNIT_SECONDS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400 };
+
+/** `"10/minute"`; `"off"` (or absent) is no limit. */
+function rateLimit(entry: Entry): { points: number; durationSeconds: number } | undefined {
+  if (entry === undefined) return undefined;
+  const text = typeof entry.value === 'string' ? entry.value.trim().toLowerCase() : '';
+  if (text === 'off') return undefined;
+  const match = /^(\d{1,7})\s*\/\s*(second|minute|hour|day)$/.exec(text);
+  if (!match || Number(match[1]) < 1) {
+    throw new ConfigError(`${entry.source}: must look like "10/minute" (a count per second, minute, hour or day), got ${JSON.stringify(entry.value)}`);
+  }
+  return { points: Number(match[1]), durationSeconds: UNIT_SECONDS[match[2]!]! };
+}
+
+function bool(entry: Entry): boolean | undefined {
+  if (entry === undefined) return undefined;
+  if (typeof entry.value === 'boolean') return entry.value;
+  if (typeof entry.value === 'string' && /^(true|false)$/i.test(entry.value.trim())) return entry.value.trim().toLowerCase() === 'true';
+  throw new ConfigError(`${entry.source}: must be true or false, got ${JSON.stringify(entry.value)}`);
+}
+
+function origins(entry: Entry): string[] {
+  if (entry === undefined) return [];
+  const list = typeof entry.value === 'string' ? entry.value.split(',').map((item) => item.trim()).filter(Boolean) : entry.value;
+  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
+    throw new ConfigError(`${entry.source}: must be a list of origins such as ["https://admin.example.com"]`);
+  }
+  for (const origin of list as string[]) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.origin !== origin) throw new ConfigError(`${entry.source}: ${JSON.stringify(origin)} is not an origin (scheme://host[:port])`);
+  }
+  return list as string[];
+}
+
+function redisUrl(url: string | undefined): string | null {
+  if (url === undefined) return null;
+  if (!/^rediss?:\/\/./.test(url)) throw new ConfigError('redis.url: must be redis://… or rediss://…');
+  return url;
 }
 
 function databaseConfig(url: string, cwd: string): DatabaseConfig {

@@ -8,6 +8,7 @@ export interface Config {
   readonly security: SecurityConfig;
   readonly database: DatabaseConfig;
   readonly webserver: WebserverConfig;
+  readonly redis: RedisConfig;
   /** Where the config file was read from, or `null` when none was found. */
   readonly configPath: string | null;
 }
@@ -51,6 +52,37 @@ export interface SecurityConfig {
    * @default the issuer
    */
   readonly oauthAudience: string;
+  /**
+   * Failed client authentications allowed per client id and per client IP in a window, at the token endpoint,
+   * `issueToken`, introspection and revocation; past it, every attempt for that key is 429 until the window ends.
+   * `[security] auth_rate_limit`, `FIDES__SECURITY__AUTH_RATE_LIMIT`, as `"<n>/<second|minute|hour|day>"`.
+   * @default "10/minute"
+   */
+  readonly authRateLimit: RateLimit;
+  /**
+   * Requests allowed per client IP in a window, on every path. `[security] request_rate_limit`,
+   * `FIDES__SECURITY__REQUEST_RATE_LIMIT`, same format.
+   * @default off
+   */
+  readonly requestRateLimit: RateLimit | null;
+  /**
+   * Take the client IP from the first `X-Forwarded-For` entry (only behind a proxy that sets it).
+   * `[security] trust_forwarded_for`, `FIDES__SECURITY__TRUST_FORWARDED_FOR`.
+   * @default false
+   */
+  readonly trustForwardedFor: boolean;
+  /**
+   * Origins allowed by CORS; empty turns CORS off. `[security] cors_origins` (a TOML list),
+   * `FIDES__SECURITY__CORS_ORIGINS` (comma-separated).
+   * @default []
+   */
+  readonly corsOrigins: readonly string[];
+  /**
+   * Whether GraphQL introspection (and so GraphiQL's schema explorer) is served.
+   * `[security] graphql_introspection`, `FIDES__SECURITY__GRAPHQL_INTROSPECTION`.
+   * @default true
+   */
+  readonly graphqlIntrospection: boolean;
   /** Which of the root credentials and encryption key were generated, and the file that holds them. */
   readonly generated: { readonly path: string; readonly keys: readonly string[] } | null;
 }
@@ -73,6 +105,19 @@ export type DatabaseConfig =
       /** Absolute path of the embedded database folder. */
       readonly dir: string;
     };
+
+export interface RateLimit {
+  readonly points: number;
+  readonly durationSeconds: number;
+}
+
+export interface RedisConfig {
+  /**
+   * `redis://…`: share rate-limit counters between processes. `[redis] url`, `FIDES__REDIS__URL`.
+   * @default null (counters in memory, per process)
+   */
+  readonly url: string | null;
+}
 
 export interface WebserverConfig {
   /**

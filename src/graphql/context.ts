@@ -11,14 +11,14 @@ export interface GraphQLContext {
  * Builds each request's context. A bearer token that fails verification rejects the whole request with HTTP 401,
  * before any field runs; no token at all is an anonymous caller.
  */
-export function createContextFactory(authEnv: () => AuthEnv, log: Logger) {
+export function createContextFactory(authEnv: (request: Request) => AuthEnv, log: Logger, requestId: (request: Request) => string) {
   return async ({ request }: { request: Request }): Promise<GraphQLContext> => {
-    const auth = authEnv();
+    const auth = authEnv(request);
     try {
       return { auth, principal: await principalFromAuthorization(auth, request.headers.get('authorization')) };
     } catch (error) {
       if (!(error instanceof InvalidTokenError)) throw error;
-      log.info({ reason: error.reason }, 'bearer token rejected');
+      log.info({ requestId: requestId(request), reason: error.reason }, 'bearer token rejected');
       throw new GraphQLError(error.message, {
         extensions: {
           code: error.code,

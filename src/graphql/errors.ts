@@ -1,26 +1,56 @@
 import { GraphQLError } from 'graphql';
 import type { ForbiddenResult } from '@pothos/plugin-scope-auth';
-import { ForbiddenError, GatehouseError, safeErrorFields, UnauthenticatedError, type Logger } from '../auth/index.js';
+import type { Plugin } from 'graphql-yoga';
+import { ForbiddenError, GatehouseError, isDatabaseUnavailable, RateLimitedError, safeErrorFields, UnauthenticatedError, type Logger } from '../auth/index.js';
 import type { GraphQLContext } from './context.js';
 
 /** The GraphQL face of a domain error: its message and stable `extensions.code`, nothing else. */
 export function toGraphQLError(error: GatehouseError): GraphQLError {
   const extensions: Record<string, unknown> = { code: error.code };
   if (error instanceof ForbiddenError) extensions.requiredScopes = error.requiredScopes;
+  if (error instanceof RateLimitedError) extensions.retryAfter = error.retryAfter;
   return new GraphQLError(error.message, { extensions });
 }
 
+/** Whether an error reaching the response was one nobody meant for the client. */
+function isUnexpected(error: unknown): boolean {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (original instanceof GatehouseError) return false;
+  return !(original instanceof GraphQLError && original.extensions?.code);
+}
+
 /**
- * yoga's `maskError`: domain errors keep their public message and code; anything else becomes one generic error,
- * and only the log learns what happened.
+ * yoga's `maskError`: domain errors keep their public message and code; a database that cannot be reached is a 503
+ * `SERVICE_UNAVAILABLE`; anything else becomes one generic error (logged by `useUnexpectedErrorLog`).
  */
-export function createMaskError(log: Logger) {
-  return (error: unknown, message: string): Error => {
-    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-    if (original instanceof GatehouseError) return withPath(toGraphQLError(original), error);
-    if (original instanceof GraphQLError && original.extensions?.code) return original;
-    log.error(safeErrorFields(original), 'unexpected error in a GraphQL operation');
-    return withPath(new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } }), error);
+export function maskError(error: unknown, message: string): Error {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (original instanceof GatehouseError) return withPath(toGraphQLError(original), error);
+  if (!isUnexpected(error)) return original as GraphQLError;
+  if (isDatabaseUnavailable(original)) {
+    return withPath(new GraphQLError('Service Unavailable', { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } } }), error);
+  }
+  return withPath(new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } }), error);
+}
+
+/**
+ * `useUnexpectedErrorLog`: logs each unexpected error of an operation, with the request's id, before masking hides
+ * it; the log gets its kind and code, never SQL or a stack.
+ */
+export function useUnexpectedErrorLog(log: Logger, requestId: (request: Request) => string): Plugin<{ request?: Request }> {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ args, result }) {
+          if (!('errors' in result) || !result.errors) return;
+          for (const error of result.errors) {
+            if (!isUnexpected(error)) continue;
+            const request = (args.contextValue as { request?: Request }).request;
+            log.error({ requestId: request ? requestId(request) : undefined, ...safeErrorFields(error.originalError ?? error) }, 'unexpected error in a GraphQL operation');
+          }
+        },
+      };
+    },
   };
 }
 

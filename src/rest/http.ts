@@ -3,6 +3,8 @@ import {
   GatehouseError,
   InvalidClientError,
   InvalidTokenError,
+  isDatabaseUnavailable,
+  RateLimitedError,
   UnauthenticatedError,
   ValidationError,
   safeErrorFields,
@@ -23,26 +25,33 @@ export function json(status: number, body: unknown, headers: Record<string, stri
  * The one place that decides what an error looks like on the wire. Domain errors show their public detail (and
  * on OAuth endpoints their RFC 6749 `error`); anything else is logged and answered as a bare 500.
  */
-export function errorResponse(error: unknown, log: Logger, options: { oauth?: boolean } = {}): Response {
+export function errorResponse(error: unknown, log: Logger, options: { oauth?: boolean; requestId: string }): Response {
+  const { requestId } = options;
+  const noStore = options.oauth ? NO_STORE : {};
   if (!(error instanceof GatehouseError)) {
-    log.error(safeErrorFields(error), 'unexpected error in a REST route');
-    return json(500, { detail: 'Internal Server Error' }, options.oauth ? NO_STORE : {});
+    if (isDatabaseUnavailable(error)) {
+      log.warn({ requestId, ...safeErrorFields(error) }, 'database unavailable');
+      return json(503, { detail: 'Service Unavailable', request_id: requestId }, { 'Retry-After': '5', ...noStore });
+    }
+    log.error({ requestId, ...safeErrorFields(error) }, 'unexpected error in a REST route');
+    return json(500, { detail: 'Internal Server Error', request_id: requestId }, noStore);
   }
-  if (error instanceof InvalidClientError) log.info({ reason: error.reason }, 'client authentication failed');
-  if (error instanceof InvalidTokenError) log.info({ reason: error.reason }, 'bearer token rejected');
+  if (error instanceof InvalidClientError) log.info({ requestId, reason: error.reason }, 'client authentication failed');
+  if (error instanceof InvalidTokenError) log.info({ requestId, reason: error.reason }, 'bearer token rejected');
 
   const body: Record<string, unknown> = { detail: error.detail };
   if (options.oauth && error.oauthError) {
     body.error = error.oauthError;
     body.error_description = error.message;
   }
-  return json(error.status, body, { ...challenge(error), ...(options.oauth ? NO_STORE : {}) });
+  return json(error.status, body, { ...challenge(error), ...noStore });
 }
 
 function challenge(error: GatehouseError): Record<string, string> {
   if (error instanceof InvalidClientError) return error.usedBasic ? { 'WWW-Authenticate': 'Basic realm="gatehouse"' } : {};
   if (error instanceof UnauthenticatedError) return { 'WWW-Authenticate': 'Bearer' };
   if (error instanceof InvalidTokenError) return { 'WWW-Authenticate': 'Bearer error="invalid_token"' };
+  if (error instanceof RateLimitedError) return { 'Retry-After': String(error.retryAfter) };
   if (error instanceof ForbiddenError) {
     return { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${error.requiredScopes.join(' ')}"` };
   }

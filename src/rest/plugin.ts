@@ -5,7 +5,9 @@ import { compileRoutes, matchRoute, type Route } from './routes.js';
 
 export interface RestOptions {
   /** Builds a request's domain environment (its own `em` fork). */
-  authEnv: () => AuthEnv;
+  authEnv: (request: Request) => AuthEnv;
+  /** The request's id, quoted in 5xx bodies and log lines. */
+  requestId: (request: Request) => string;
   /** The routes to serve, matched on exact method and path. */
   routes: readonly Route[];
   /** Paths under this prefix that match no route get a JSON 404 instead of falling through to yoga. */
@@ -35,7 +37,7 @@ export function useRest(options: RestOptions): Plugin {
         }
         const { route, params } = found;
         oauth = route.oauth === true;
-        const auth = options.authEnv();
+        const auth = options.authEnv(request);
         let principal: Promise<Principal | null> | undefined;
         endResponse(
           await route.handle({
@@ -48,7 +50,7 @@ export function useRest(options: RestOptions): Plugin {
           }),
         );
       } catch (error) {
-        endResponse(errorResponse(error, log, { oauth }));
+        endResponse(errorResponse(error, log, { oauth, requestId: options.requestId(request) }));
       }
     },
   };

@@ -1,34 +1,69 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { safeErrorFields, type AuthEnv, type AuthSettings, type Logger } from '../auth/index.js';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { safeErrorFields, type AuthEnv, type AuthSettings, type AuthThrottle, type Logger } from '../auth/index.js';
 import type { KeyStore } from '../auth/tokens/index.js';
+import type { SecurityConfig } from '../config/index.js';
 import type { Orm } from '../db/orm.js';
 import { createContextFactory, type GraphQLContext } from '../graphql/context.js';
-import { createMaskError } from '../graphql/errors.js';
+import { maskError, useUnexpectedErrorLog } from '../graphql/errors.js';
+import { graphqlLimitPlugins } from '../graphql/limits.js';
 import { schema } from '../graphql/schema.js';
 import { restRoutes, useRest } from '../rest/index.js';
+import { useBodyLimit } from './plugins/body-limit.js';
+import { useHealth } from './plugins/health.js';
+import { useRequestInfo } from './plugins/request-info.js';
+import { useRequestRateLimit } from './plugins/request-rate-limit.js';
+import { useSecurityHeaders } from './plugins/security-headers.js';
 
 export interface AppDeps {
   readonly orm: Orm;
   readonly keys: KeyStore;
   readonly settings: AuthSettings;
   readonly log: Logger;
+  readonly throttle: AuthThrottle;
+  readonly requestLimiter: RateLimiterAbstract | null;
+  readonly security: Pick<SecurityConfig, 'trustForwardedFor' | 'corsOrigins' | 'graphqlIntrospection'>;
 }
 
 export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
 
+/** Bodies above this are refused with 413 before anything parses them. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 /** Builds the whole HTTP application (GraphQL, the REST shim, the well-known documents). It does not listen. */
 export function createApp(deps: AppDeps): App {
-  const authEnv = (): AuthEnv => ({ em: deps.orm.em.fork(), keys: deps.keys, settings: deps.settings });
+  const info = useRequestInfo({ trustForwardedFor: deps.security.trustForwardedFor });
+  const authEnv = (request: Request): AuthEnv => ({
+    em: deps.orm.em.fork(),
+    keys: deps.keys,
+    settings: deps.settings,
+    throttle: deps.throttle,
+    clientIp: info.store.get(request).ip,
+  });
+  const plugins: Plugin[] = [
+    info.plugin,
+    useSecurityHeaders(),
+    useHealth({ orm: deps.orm }),
+    ...(deps.requestLimiter ? [useRequestRateLimit({ limiter: deps.requestLimiter, info: info.store })] : []),
+    useBodyLimit({ maxBytes: MAX_BODY_BYTES }),
+    useRest({ authEnv, requestId: (request) => info.store.get(request).id, routes: restRoutes, prefix: '/api/', log: deps.log }),
+    ...graphqlLimitPlugins({ introspection: deps.security.graphqlIntrospection }),
+    useUnexpectedErrorLog(deps.log, (request) => info.store.get(request).id) as Plugin,
+  ];
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
-    context: createContextFactory(authEnv, deps.log),
+    context: createContextFactory(authEnv, deps.log, (request) => info.store.get(request).id),
     graphqlEndpoint: '/graphql',
     // GraphiQL's assets are inlined by @graphql-yoga/render-graphiql, so it works with no internet access.
     graphiql: { title: 'Gatehouse GraphiQL' },
     renderGraphiQL,
     landingPage: false,
-    maskedErrors: { maskError: createMaskError(deps.log) },
+    batching: false,
+    cors: deps.security.corsOrigins.length
+      ? { origin: [...deps.security.corsOrigins], methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type'], exposedHeaders: ['X-Request-Id', 'Retry-After'] }
+      : false,
+    maskedErrors: { maskError },
     // yoga logs every error its maskError touched, expected ones included; maskError logs the unexpected ones.
     logging: {
       debug: () => {},
@@ -36,6 +71,6 @@ export function createApp(deps: AppDeps): App {
       warn: (...args: unknown[]) => deps.log.warn(safeErrorFields(args.find((arg) => arg instanceof Error)), 'yoga warning'),
       error: () => {},
     },
-    plugins: [useRest({ authEnv, routes: restRoutes, prefix: '/api/', log: deps.log })],
+    plugins,
   });
 }

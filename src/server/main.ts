@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../config/index.js';
 import { DataFolderLockedError } from '../db/lock-file.js';
 import { createOrm, migrate, type Database } from '../db/orm.js';
 import { createApp } from './app.js';
+import { createLimits } from './limits.js';
 
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'gatehouse' } });
 
@@ -31,7 +32,8 @@ async function main(): Promise<void> {
     await migrate(db, () => ensureSigningKey(db.orm.em, config.security.appEncryptionKey));
     const keys = await openKeyStore(db.orm.em, config.security.appEncryptionKey);
     const settings = await createAuthSettings(config);
-    const app = createApp({ orm: db.orm, keys, settings, log });
+    const limits = createLimits(config);
+    const app = createApp({ orm: db.orm, keys, settings, log, ...limits, security: config.security });
     // Pick up keys rotated in by `npm run cli -- keys rotate` (possibly from another machine) well before they sign.
     const keyRefresh = setInterval(() => {
       keys.refresh().catch((error: unknown) => log.warn(safeErrorFields(error), 'reloading the signing keys failed'));
@@ -60,7 +62,7 @@ async function main(): Promise<void> {
       deadline.unref();
       clearInterval(keyRefresh);
       server.close(() => {
-        void db.close().then(
+        void Promise.all([db.close(), limits.close()]).then(
           () => process.exit(0),
           (error: unknown) => {
             log.error(safeErrorFields(error), 'closing the database failed');

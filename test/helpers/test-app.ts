@@ -8,6 +8,7 @@ import { ensureSigningKey, openKeyStore, type KeyStore } from '../../src/auth/to
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createOrm, migrate, type Database } from '../../src/db/orm.js';
 import { createApp, type App } from '../../src/server/app.js';
+import { createLimits } from '../../src/server/limits.js';
 
 /** Set (by .ci/run) to run the suite on a real PostgreSQL: each test file gets a fresh database on that server. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
@@ -49,6 +50,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       FIDES__SECURITY__APP_ENCRYPTION_KEY: 'test-encryption-key-32-chars-ok!',
       FIDES__SECURITY__OAUTH_ISSUER: ISSUER,
       DATABASE_URL: database.url,
+      // In-process requests share one address; tests of the throttle set their own limit and X-Forwarded-For.
+      FIDES__SECURITY__AUTH_RATE_LIMIT: '1000/minute',
       ...env,
     },
   });
@@ -57,7 +60,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const keys = await openKeyStore(db.orm.em, config.security.appEncryptionKey);
   const settings = await createAuthSettings(config);
   const log = recordingLogger();
-  const app = createApp({ orm: db.orm, keys, settings, log });
+  const limits = createLimits(config);
+  const app = createApp({ orm: db.orm, keys, settings, log, ...limits, security: config.security });
   return {
     app,
     db,
@@ -67,6 +71,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     fetch: async (path, init = {}) => app.fetch(new URL(path, ISSUER), init),
     close: async () => {
       await db.close();
+      await limits.close();
       await database.drop();
       rmSync(cwd, { recursive: true, force: true });
     },

@@ -44,9 +44,9 @@ describe('token expiry', () => {
     expect(gql.body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED' });
 
     const rejections = app.log.lines.filter((line) => line.message === 'bearer token rejected');
-    expect(rejections).toEqual([
-      { level: 'info', fields: { reason: 'ERR_JWT_EXPIRED' }, message: 'bearer token rejected' },
-      { level: 'info', fields: { reason: 'ERR_JWT_EXPIRED' }, message: 'bearer token rejected' },
+    expect(rejections.map((line) => [line.level, (line.fields as { reason: string }).reason])).toEqual([
+      ['info', 'ERR_JWT_EXPIRED'],
+      ['info', 'ERR_JWT_EXPIRED'],
     ]);
   });
 });

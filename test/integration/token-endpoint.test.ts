@@ -76,8 +76,11 @@ describe('POST /api/v1/oauth/token', () => {
       expect(await response.json()).toEqual(AUTH_FAILED);
     }
     // The reason is logged for operators, never the secret.
-    const reasons = app.log.lines.filter((line) => line.message === 'client authentication failed').map((line) => line.fields);
-    expect(reasons).toEqual(expect.arrayContaining([{ reason: 'unknown client id' }, { reason: 'wrong secret' }]));
+    const reasons = app.log.lines
+      .filter((line) => line.message === 'client authentication failed')
+      .map((line) => (line.fields as { reason: string }).reason);
+    expect(reasons).toEqual(expect.arrayContaining(['unknown client id', 'wrong secret', 'wrong secret for the root client']));
+    for (const line of app.log.lines) expect((line.fields as { requestId?: string }).requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(JSON.stringify(app.log.lines)).not.toContain(client.client_secret);
   });
 

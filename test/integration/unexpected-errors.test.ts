@@ -16,9 +16,15 @@ afterAll(() => app?.close());
 
 describe('an unexpected failure', () => {
   it('is a bare 500 on REST', async () => {
-    const response = await app.fetch('/api/v1/oauth/client', { method: 'POST', headers: bearer(root), body: '["policy:read"]' });
+    const response = await app.fetch('/api/v1/oauth/client', {
+      method: 'POST',
+      headers: { ...bearer(root), 'X-Request-Id': 'support-ticket-42' },
+      body: '["policy:read"]',
+    });
     expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({ detail: 'Internal Server Error' });
+    // The id a user can quote: theirs when they sent one, else a fresh one, in the body, the header and the log.
+    expect(response.headers.get('x-request-id')).toBe('support-ticket-42');
+    expect(await response.json()).toEqual({ detail: 'Internal Server Error', request_id: 'support-ticket-42' });
   });
 
   it('is masked in GraphQL', async () => {
@@ -43,6 +49,8 @@ describe('an unexpected failure', () => {
       'unexpected error in a REST route',
       'unexpected error in a GraphQL operation',
     ]);
+    expect((errors[0]!.fields as { requestId: string }).requestId).toBe('support-ticket-42');
+    expect((errors[1]!.fields as { requestId: string }).requestId).toMatch(/^[0-9a-f-]{36}$/);
     for (const line of errors) {
       expect(line.fields).toMatchObject({ error: 'TableNotFoundException', code: '42P01' });
       expect(JSON.stringify(line.fields)).not.toMatch(/insert into|select |at .*\.ts/i);

@@ -1,0 +1,18 @@
+import { ConnectionException } from '@mikro-orm/core';
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+/**
+ * Whether an error means the database cannot be reached right now (down, restarting, pool exhausted), as opposed
+ * to a bug: such requests answer 503 and may be retried.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (current instanceof ConnectionException) return true;
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    if (current.name === 'KnexTimeoutError' || /Connection terminated|Timeout acquiring a connection/i.test(current.message)) return true;
+    current = (current as { cause?: unknown; previous?: unknown }).previous ?? (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -1,0 +1,34 @@
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { createAuthThrottle, type AuthThrottle } from '../auth/index.js';
+import type { Config } from '../config/index.js';
+
+export interface Limits {
+  readonly throttle: AuthThrottle;
+  readonly requestLimiter: RateLimiterAbstract | null;
+  /** Disconnects Redis, if used. */
+  close(): Promise<void>;
+}
+
+/** The failed-authentication throttle and the optional request limit, in Redis when `[redis] url` is set. */
+export function createLimits(config: Pick<Config, 'security' | 'redis'>): Limits {
+  const redis = config.redis.url
+    ? new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
+    : undefined;
+  // An unreachable Redis is logged by the limiters' insurance fallback, not thrown at every request.
+  redis?.on('error', () => {});
+  const request = config.security.requestRateLimit;
+  let requestLimiter: RateLimiterAbstract | null = null;
+  if (request) {
+    const options = { keyPrefix: 'gatehouse:requests', points: request.points, duration: request.durationSeconds };
+    const memory = new RateLimiterMemory(options);
+    requestLimiter = redis ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory }) : memory;
+  }
+  return {
+    throttle: createAuthThrottle(config.security.authRateLimit, redis),
+    requestLimiter,
+    close: async () => {
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

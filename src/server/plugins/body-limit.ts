@@ -1,0 +1,42 @@
+import type { Plugin } from 'graphql-yoga';
+
+function tooLarge(maxBytes: number): Response {
+  return new Response(JSON.stringify({ detail: `Request body too large: at most ${maxBytes} bytes.` }), {
+    status: 413,
+    headers: { 'Content-Type': 'application/json' },
+  });
+}
+
+/**
+ * `useBodyLimit`: refuses bodies over `maxBytes` with 413 before anything parses them. A declared Content-Length
+ * decides at once; a body without one is counted on a copy of the stream, so the original is left for the parser.
+ */
+export function useBodyLimit(options: { maxBytes: number }): Plugin {
+  const { maxBytes } = options;
+  return {
+    async onRequest({ request, endResponse }) {
+      if (request.method === 'GET' || request.method === 'HEAD' || !request.body) return;
+      const declared = request.headers.get('content-length');
+      if (declared !== null) {
+        if (!/^\d+$/.test(declared) || Number(declared) > maxBytes) endResponse(tooLarge(maxBytes));
+        return;
+      }
+      const reader = request.clone().body!.getReader();
+      let total = 0;
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          total += value.byteLength;
+          if (total > maxBytes) {
+            await reader.cancel();
+            endResponse(tooLarge(maxBytes));
+            return;
+          }
+        }
+      } catch {
+        endResponse(new Response(JSON.stringify({ detail: 'The request body could not be read.' }), { status: 400, headers: { 'Content-Type': 'application/json' } }));
+      }
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { Plugin } from 'graphql-yoga';
+import type { Orm } from '../../db/orm.js';
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' } });
+
+/**
+ * `useHealth`: `GET /health` (liveness: the process answers) and `GET /health/ready` (readiness: the database
+ * answers within `timeoutMs`). Exact paths only.
+ */
+export function useHealth(options: { orm: Orm; timeoutMs?: number }): Plugin {
+  const timeoutMs = options.timeoutMs ?? 2000;
+  return {
+    async onRequest({ request, url, endResponse }) {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return;
+      if (url.pathname === '/health') {
+        endResponse(json(200, { status: 'ok' }));
+      } else if (url.pathname === '/health/ready') {
+        endResponse((await databaseAnswers(options.orm, timeoutMs)) ? json(200, { status: 'ready' }) : json(503, { detail: 'Service Unavailable', database: 'unreachable' }));
+      }
+    },
+  };
+}
+
+async function databaseAnswers(orm: Orm, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const query = orm.em.fork().getConnection().execute('select 1').then(() => true, () => false);
+    return await Promise.race([query, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
