@@ -1,4 +1,7 @@
-import { ForbiddenError, ScopeEscalationError, UnauthenticatedError, UnknownScopeError } from './errors.js';
+import { ForbiddenError, ScopeEscalationError, UnauthenticatedError, UnknownScopeError, ValidationError } from './errors.js';
+
+/** More than this many scope names in one request is a 422, whatever they are. */
+const MAX_SCOPES_IN_REQUEST = 1000;
 import type { Principal } from './auth-env.js';
 import type { AuthSettings } from './settings.js';
 
@@ -27,6 +30,9 @@ export function requireScopes(principal: Principal | null, required: readonly st
  * grant scopes it holds itself (403). Returns them without duplicates, in the order given.
  */
 export function checkGrantableScopes(settings: AuthSettings, principal: Principal, scopes: readonly string[]): string[] {
+  if (scopes.length > MAX_SCOPES_IN_REQUEST) {
+    throw new ValidationError([{ loc: ['scopes'], msg: `List should have at most ${MAX_SCOPES_IN_REQUEST} items`, type: 'too_long' }]);
+  }
   const unique = [...new Set(scopes)];
   const registry = new Set(settings.registry);
   const unknown = unique.filter((scope) => !registry.has(scope));

@@ -65,9 +65,31 @@ function challenge(error: GatehouseError): Record<string, string> {
 export async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
   if (text.trim() === '') return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new ValidationError([{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }]);
   }
+  if (depth(value) > MAX_JSON_DEPTH) {
+    throw new ValidationError([{ loc: ['body'], msg: `JSON nested more than ${MAX_JSON_DEPTH} levels deep`, type: 'json_too_deep' }]);
+  }
+  return value;
+}
+
+/** No body we take nests deeper than a few levels; deeper is refused before any code walks it. */
+const MAX_JSON_DEPTH = 32;
+
+function depth(value: unknown): number {
+  // Iterative, so a hostile document cannot overflow the stack.
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, level] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    deepest = Math.max(deepest, level);
+    if (deepest > MAX_JSON_DEPTH) return deepest;
+    for (const child of Object.values(current)) stack.push([child, level + 1]);
+  }
+  return deepest;
 }

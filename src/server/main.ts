@@ -1,5 +1,4 @@
 // The composition root: config → database → keys → app → listen. The only module that owns the process.
-import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { createAuthSettings, safeErrorFields } from '../auth/index.js';
 import { ensureSigningKey, KeyDecryptionError, openKeyStore } from '../auth/tokens/index.js';
@@ -7,6 +6,7 @@ import { ConfigError, loadConfig } from '../config/index.js';
 import { DataFolderLockedError } from '../db/lock-file.js';
 import { createOrm, migrate, type Database } from '../db/orm.js';
 import { createApp } from './app.js';
+import { createHttpServer } from './http-server.js';
 import { createLimits } from './limits.js';
 
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'gatehouse' } });
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
       keys.refresh().catch((error: unknown) => log.warn(safeErrorFields(error), 'reloading the signing keys failed'));
     }, KEY_REFRESH_MS);
     keyRefresh.unref();
-    const server = createServer(app);
+    const server = createHttpServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.webserver.port, config.webserver.host, resolve);
