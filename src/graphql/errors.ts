@@ -16,7 +16,8 @@ export function toGraphQLError(error: GatehouseError): GraphQLError {
 function isUnexpected(error: unknown): boolean {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   if (original instanceof GatehouseError) return false;
-  return !(original instanceof GraphQLError && original.extensions?.code);
+  // A GraphQLError that wraps nothing is graphql-js (or a validation rule) describing the document itself.
+  return !(original instanceof GraphQLError && (original.extensions?.code || !original.originalError));
 }
 
 /**
@@ -26,7 +27,12 @@ function isUnexpected(error: unknown): boolean {
 export function maskError(error: unknown, message: string): Error {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   if (original instanceof GatehouseError) return withPath(toGraphQLError(original), error);
-  if (!isUnexpected(error)) return original as GraphQLError;
+  if (!isUnexpected(error)) {
+    const described = original as GraphQLError;
+    return described.extensions?.code
+      ? described
+      : new GraphQLError(described.message, { nodes: described.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+  }
   if (isDatabaseUnavailable(original)) {
     return withPath(new GraphQLError('Service Unavailable', { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } } }), error);
   }
@@ -34,24 +40,36 @@ export function maskError(error: unknown, message: string): Error {
 }
 
 /**
- * `useUnexpectedErrorLog`: logs each unexpected error of an operation, with the request's id, before masking hides
- * it; the log gets its kind and code, never SQL or a stack.
+ * Logging for unexpected GraphQL errors, before masking hides them: the log gets their kind and code, never SQL or
+ * a stack. Errors of an execution are logged with the request's id by the plugin; anything yoga meets outside
+ * execution reaches `yogaError` (yoga's logger), which logs what the plugin has not.
  */
-export function useUnexpectedErrorLog(log: Logger, requestId: (request: Request) => string): Plugin<{ request?: Request }> {
-  return {
+export function createUnexpectedErrorLog(log: Logger, requestId: (request: Request) => string) {
+  const logged = new WeakSet<object>();
+  const plugin: Plugin<{ request?: Request }> = {
     onExecute() {
       return {
         onExecuteDone({ args, result }) {
           if (!('errors' in result) || !result.errors) return;
           for (const error of result.errors) {
             if (!isUnexpected(error)) continue;
+            const original = error.originalError ?? error;
+            logged.add(original);
             const request = (args.contextValue as { request?: Request }).request;
-            log.error({ requestId: request ? requestId(request) : undefined, ...safeErrorFields(error.originalError ?? error) }, 'unexpected error in a GraphQL operation');
+            log.error({ requestId: request ? requestId(request) : undefined, ...safeErrorFields(original) }, 'unexpected error in a GraphQL operation');
           }
         },
       };
     },
   };
+  const yogaError = (...args: unknown[]) => {
+    const error = args.find((arg): arg is Error => arg instanceof Error);
+    if (!error || !isUnexpected(error)) return;
+    const original = (error instanceof GraphQLError ? error.originalError : undefined) ?? error;
+    if (logged.has(original)) return;
+    log.error(safeErrorFields(original), 'unexpected error in a GraphQL request');
+  };
+  return { plugin, yogaError };
 }
 
 function withPath(masked: GraphQLError, source: unknown): GraphQLError {

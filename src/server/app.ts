@@ -6,7 +6,7 @@ import type { KeyStore } from '../auth/tokens/index.js';
 import type { SecurityConfig } from '../config/index.js';
 import type { Orm } from '../db/orm.js';
 import { createContextFactory, type GraphQLContext } from '../graphql/context.js';
-import { maskError, useUnexpectedErrorLog } from '../graphql/errors.js';
+import { createUnexpectedErrorLog, maskError } from '../graphql/errors.js';
 import { graphqlLimitPlugins } from '../graphql/limits.js';
 import { schema } from '../graphql/schema.js';
 import { restRoutes, useRest } from '../rest/index.js';
@@ -34,6 +34,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Builds the whole HTTP application (GraphQL, the REST shim, the well-known documents). It does not listen. */
 export function createApp(deps: AppDeps): App {
   const info = useRequestInfo({ trustForwardedFor: deps.security.trustForwardedFor });
+  const errorLog = createUnexpectedErrorLog(deps.log, (request) => info.store.get(request).id);
   const authEnv = (request: Request): AuthEnv => ({
     em: deps.orm.em.fork(),
     keys: deps.keys,
@@ -49,7 +50,7 @@ export function createApp(deps: AppDeps): App {
     useBodyLimit({ maxBytes: MAX_BODY_BYTES }),
     useRest({ authEnv, requestId: (request) => info.store.get(request).id, routes: restRoutes, prefix: '/api/', log: deps.log }),
     ...graphqlLimitPlugins({ introspection: deps.security.graphqlIntrospection }),
-    useUnexpectedErrorLog(deps.log, (request) => info.store.get(request).id) as Plugin,
+    errorLog.plugin as Plugin,
   ];
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
@@ -59,17 +60,20 @@ export function createApp(deps: AppDeps): App {
     graphiql: { title: 'Gatehouse GraphiQL' },
     renderGraphiQL,
     landingPage: false,
+    // yoga's own health check answers any URL that merely ends in its path, with an empty body. A URL the server
+    // receives never ends in '#', so this switches it off; useHealth serves the exact paths instead.
+    healthCheckEndpoint: '#',
     batching: false,
     cors: deps.security.corsOrigins.length
       ? { origin: [...deps.security.corsOrigins], methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type'], exposedHeaders: ['X-Request-Id', 'Retry-After'] }
       : false,
     maskedErrors: { maskError },
-    // yoga logs every error its maskError touched, expected ones included; maskError logs the unexpected ones.
+    // yoga hands its logger every error its maskError touched, expected ones included: only the unexpected are logged.
     logging: {
       debug: () => {},
       info: () => {},
       warn: (...args: unknown[]) => deps.log.warn(safeErrorFields(args.find((arg) => arg instanceof Error)), 'yoga warning'),
-      error: () => {},
+      error: errorLog.yogaError,
     },
     plugins,
   });
