@@ -2,6 +2,7 @@ import { ClientSchema } from '../db/entities/index.js';
 import type { AuthEnv } from './auth-env.js';
 import { InvalidClientError } from './errors.js';
 import { verifySecret } from './secrets.js';
+import { hasNulCharacter } from './text.js';
 
 export interface ClientCredentials {
   readonly clientId: string;
@@ -46,7 +47,7 @@ async function verifyCredentials(env: AuthEnv, credentials: ClientCredentials, u
     throw new InvalidClientError('wrong secret for the root client', usedBasic);
   }
   const client =
-    clientId.length <= MAX_CLIENT_ID_LENGTH
+    clientId.length <= MAX_CLIENT_ID_LENGTH && !hasNulCharacter(clientId)
       ? await env.em.findOne(ClientSchema, { id: clientId }, { fields: ['id', 'scopes', 'secretHash'] })
       : null;
   if (!client) {

@@ -2,6 +2,7 @@ export type { AuthEnv, Principal } from './auth-env.js';
 export type { Client } from '../db/entities/index.js';
 export { safeErrorFields, type Logger } from './logger.js';
 export { isDatabaseUnavailable } from './availability.js';
+export { hasNulCharacter } from './text.js';
 export { principalFromAuthorization } from './authenticate-bearer.js';
 export { authenticateClient, type AuthenticatedClient, type ClientCredentials } from './authenticate-client.js';
 export { createClient, type CreateClientInput, type CreatedClient } from './create-client.js';

@@ -6,6 +6,7 @@ import { NotFoundError } from './errors.js';
 import { checkPage, toPage, type Page, type PageRequest } from './pagination.js';
 import { checkGrantableScopes, REQUIRED_SCOPES, requireScopes } from './permissions.js';
 import { hashSecret, newClientSecret } from './secrets.js';
+import { hasNulCharacter } from './text.js';
 
 // The client lifecycle after creation. REST and GraphQL both call these; each one checks its own scopes.
 
@@ -95,6 +96,6 @@ export async function deleteClient(env: AuthEnv, principal: Principal | null, cl
 
 async function findClient(env: AuthEnv, clientId: string): Promise<Client | null> {
   // Ids are at most 64 characters; a longer one cannot exist, and is not worth a query.
-  if (clientId.length > 64) return null;
+  if (clientId.length > 64 || hasNulCharacter(clientId)) return null;
   return env.em.findOne(ClientSchema, { id: clientId });
 }

@@ -5,6 +5,7 @@ import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext, type ASTVisitor } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { hasNulCharacter } from '../auth/index.js';
 
 /** The document limits, chosen well above what GraphiQL, urql and the README's queries need. */
 export const GRAPHQL_LIMITS = { depth: 10, cost: 5000, tokens: 2000, aliases: 15 } as const;
@@ -41,6 +42,14 @@ export function graphqlLimitPlugins(options: { introspection: boolean }): Plugin
     {
       onValidate({ addValidationRule }) {
         for (const rule of rules) addValidationRule(rule);
+      },
+    },
+    {
+      // PostgreSQL text cannot hold U+0000; refuse it at the door rather than fail in a query.
+      onParams({ params, setResult }) {
+        if (hasNulCharacter(params)) {
+          setResult({ errors: [new GraphQLError('Input must not contain NUL characters.', { extensions: { code: 'BAD_USER_INPUT' } })] });
+        }
       },
     },
   ] as Plugin[];

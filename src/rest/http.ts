@@ -3,6 +3,7 @@ import {
   GatehouseError,
   InvalidClientError,
   InvalidTokenError,
+  hasNulCharacter,
   isDatabaseUnavailable,
   RateLimitedError,
   UnauthenticatedError,
@@ -70,6 +71,9 @@ export async function readJson(request: Request): Promise<unknown> {
     value = JSON.parse(text) as unknown;
   } catch {
     throw new ValidationError([{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }]);
+  }
+  if (hasNulCharacter(value)) {
+    throw new ValidationError([{ loc: ['body'], msg: 'Input must not contain NUL characters', type: 'string_nul' }]);
   }
   if (depth(value) > MAX_JSON_DEPTH) {
     throw new ValidationError([{ loc: ['body'], msg: `JSON nested more than ${MAX_JSON_DEPTH} levels deep`, type: 'json_too_deep' }]);

@@ -1,4 +1,4 @@
-import { InvalidClientError, InvalidRequestError, UnsupportedGrantTypeError, type ClientCredentials } from '../auth/index.js';
+import { hasNulCharacter, InvalidClientError, InvalidRequestError, UnsupportedGrantTypeError, type ClientCredentials } from '../auth/index.js';
 
 type Params = Record<string, string | undefined>;
 
@@ -58,9 +58,12 @@ async function readParams(request: Request, names: readonly string[]): Promise<P
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   const text = await request.text();
   if (text === '') return {};
-  if (type === 'application/x-www-form-urlencoded') return fromForm(new URLSearchParams(text), names);
-  if (type === 'application/json') return fromJson(text, names);
-  throw new InvalidRequestError('Send the token request as application/x-www-form-urlencoded or application/json.');
+  let params: Params;
+  if (type === 'application/x-www-form-urlencoded') params = fromForm(new URLSearchParams(text), names);
+  else if (type === 'application/json') params = fromJson(text, names);
+  else throw new InvalidRequestError('Send the request as application/x-www-form-urlencoded or application/json.');
+  if (hasNulCharacter(params)) throw new InvalidRequestError('Parameters must not contain NUL characters.');
+  return params;
 }
 
 function fromForm(form: URLSearchParams, names: readonly string[]): Params {

@@ -79,6 +79,8 @@ export function matchRoute(
       // Malformed percent-encoding names nothing that exists: answered as an unknown path.
       return { route: null, allowed: [] };
     }
+    // Nor does an id with a NUL character (PostgreSQL text cannot hold one).
+    if (Object.values(params).some((value) => value.includes('\u0000'))) return { route: null, allowed: [] };
     return { route, params };
   }
   return { route: null, allowed };

@@ -100,6 +100,21 @@ describe('bad input', () => {
     expect(await long.json()).toEqual({ detail: [{ loc: ['body', 'scopes'], msg: 'List should have at most 1000 items', type: 'too_long' }] });
   });
 
+  it('refuses NUL characters, which PostgreSQL text cannot hold, where they arrive', async () => {
+    const path = await app.fetch('/api/v1/dsr/policy/%00', { headers: bearer(root) });
+    expect(path.status).toBe(404);
+    const body = await app.fetch('/api/v1/oauth/client', { method: 'POST', headers: bearer(root), body: '{"name": "a\\u0000b"}' });
+    expect(await body.json()).toEqual({ detail: [{ loc: ['body'], msg: 'Input must not contain NUL characters', type: 'string_nul' }] });
+    const form = await app.fetch('/api/v1/oauth/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials&client_id=a%00b&client_secret=x',
+    });
+    expect(form.status).toBe(400);
+    const gql = await graphql(app, 'query($k: String!) { policy(key: $k) { key } }', { k: 'a\u0000b' }, bearer(root));
+    expect(gql.body.errors?.[0]).toMatchObject({ message: 'Input must not contain NUL characters.', extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
   it('answers headers over 16 KiB with 431 JSON from the real HTTP server', async () => {
     const server = await startHttpTestApp();
     try {

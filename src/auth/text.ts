@@ -1,0 +1,19 @@
+/**
+ * Whether a parsed input holds U+0000 anywhere, in a key or a string. PostgreSQL text cannot store it, so inputs
+ * carrying one are refused where they arrive instead of failing inside a query. Iterative: no deep recursion.
+ */
+export function hasNulCharacter(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) return true;
+    } else if (typeof current === 'object' && current !== null) {
+      for (const [key, child] of Object.entries(current)) {
+        if (key.includes('\u0000')) return true;
+        stack.push(child);
+      }
+    }
+  }
+  return false;
+}
