@@ -58,7 +58,13 @@ export async function createOrm(database: DatabaseConfig): Promise<Database> {
       ...baseOrmOptions(),
       driver: PostgreSqlDriver,
       clientUrl: database.url,
-      pool: { min: 0, max: 10 },
+      // Fail fast while the server is away (503s, not hung requests); the pool reconnects once it is back.
+      pool: { min: 0, max: 10, acquireTimeoutMillis: 5000 },
+      driverOptions: {
+        connection: { connectionTimeoutMillis: 3000 },
+        // knex's own warnings go to the console; what matters reaches our log as the request's 503.
+        log: { warn: () => {}, error: () => {}, deprecate: () => {}, debug: () => {} },
+      },
     } as Options);
     return onceClosing(database.kind, orm, () => orm.close(true));
   }

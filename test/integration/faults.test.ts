@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, callJson, createClientWith, graphql, postToken, rootToken } from '../helpers/oauth.js';
+import { binDir, startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
+import { startTestApp, TEST_DATABASE_URL, type TestApp } from '../helpers/test-app.js';
+
+// PostgreSQL stopped under load and started again, on a private cluster. Once per CI run (the PGlite pass).
+describe.skipIf(TEST_DATABASE_URL || !binDir())('PostgreSQL going away and coming back', () => {
+  let pg: PrivatePostgres;
+  let app: TestApp;
+  let root: string;
+
+  beforeAll(async () => {
+    pg = await startPrivatePostgres();
+    app = await startTestApp({ DATABASE_URL: pg.url });
+    root = await rootToken(app);
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close().catch(() => {});
+    pg?.destroy();
+  });
+
+  it('fails fast with 503 while it is down, reports it, and recovers without a restart, losing nothing', async () => {
+    const client = await createClientWith(app, ['scope:read'], root);
+    const policy = await callJson(app, 'PATCH', '/api/v1/dsr/policy', root, [{ key: 'survives', name: 'Survives' }]);
+    expect(policy.status).toBe(200);
+
+    pg.stop();
+    const started = Date.now();
+    const load = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        i % 2 === 0
+          ? app.fetch(`/api/v1/oauth/client/${client.client_id}`, { headers: bearer(root) })
+          : postToken(app, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }),
+      ),
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+    for (const response of load) {
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body).toEqual({ detail: 'Service Unavailable', request_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    }
+    const gql = await graphql(app, '{ clients { total } }', {}, bearer(root));
+    expect(gql.status).toBe(503);
+    expect(gql.body.errors?.[0]).toMatchObject({ message: 'Service Unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    const ready = await app.fetch('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ detail: 'Service Unavailable', database: 'unreachable' });
+    expect((await app.fetch('/health')).status).toBe(200);
+    expect(JSON.stringify(app.log.lines)).not.toMatch(/select |insert into/i);
+
+    pg.start();
+    const back = Date.now();
+    let recovered = false;
+    while (Date.now() - back < 5_000) {
+      if ((await app.fetch('/health/ready')).status === 200) {
+        recovered = true;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(recovered).toBe(true);
+    const read = await app.fetch(`/api/v1/oauth/client/${client.client_id}`, { headers: bearer(root) });
+    expect(read.status).toBe(200);
+    expect(((await read.json()) as { scopes: string[] }).scopes).toEqual(['scope:read']);
+    expect((await app.fetch('/api/v1/dsr/policy/survives', { headers: bearer(root) })).status).toBe(200);
+    expect((await postToken(app, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret })).status).toBe(200);
+  }, 60_000);
+});
