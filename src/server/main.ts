@@ -70,7 +70,9 @@ async function main(): Promise<void> {
           },
         );
       });
+      // Keep-alive connections go as soon as they are idle, including those whose last request just finished.
       server.closeIdleConnections();
+      setInterval(() => server.closeIdleConnections(), 250).unref();
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
@@ -59,11 +60,46 @@ describe.skipIf(TEST_DATABASE_URL)('a fresh start with no configuration', () => 
     expect((await grant(port, secrets.oauth_root_client_id!, secrets.oauth_root_client_secret!)).status).toBe(200);
   });
 
-  it('stops cleanly on SIGTERM, and its tokens survive a restart', async () => {
-    first.child.kill('SIGTERM');
+  it('on SIGTERM stops accepting, finishes the request in flight, and exits 0 within 10 s', async () => {
+    const body = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: secrets.oauth_root_client_id!,
+      client_secret: secrets.oauth_root_client_secret!,
+    }).toString();
+    const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/api/v1/oauth/token',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+        },
+      );
+      req.on('error', reject);
+      // Half the body now, the rest after the signal: the request is in flight when SIGTERM arrives.
+      req.write(body.slice(0, 20));
+      setTimeout(() => {
+        first.child.kill('SIGTERM');
+        setTimeout(() => req.end(body.slice(20)), 500);
+      }, 200);
+    });
+    const signalled = Date.now();
+    const answer = await inFlight;
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ token_type: 'Bearer' });
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
     expect(await first.exited).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(10_000);
     expect(first.output()).toContain('"msg":"shutting down"');
+  });
 
+  it('keeps issued tokens valid across a restart', async () => {
     const again = start();
     const newPort = await again.listening;
     const response = await fetch(`http://127.0.0.1:${newPort}/api/v1/oauth/scope`, { headers: { Authorization: `Bearer ${token}` } });
