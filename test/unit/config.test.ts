@@ -92,6 +92,11 @@ describe('bad values stop the start, naming the key', () => {
     [{ FIDES__SECURITY__OAUTH_ISSUER: 'not a url' }, 'security.oauth_issuer: not a URL: "not a url"'],
     [{ FIDES__SECURITY__OAUTH_ISSUER: 'https://a.example/?x=1' }, 'security.oauth_issuer: must be an http(s) URL without query or fragment (RFC 8414)'],
     [{ DATABASE_URL: 'mysql://root:hunter2@db/x' }, 'database.url: must be postgresql://…, pglite://memory or pglite://<path>'],
+    [{ FIDES__SECURITY__AUTH_RATE_LIMIT: 'lots' }, 'FIDES__SECURITY__AUTH_RATE_LIMIT: must look like "10/minute" (a count per second, minute, hour or day), got "lots"'],
+    [{ FIDES__SECURITY__REQUEST_RATE_LIMIT: '0/minute' }, 'FIDES__SECURITY__REQUEST_RATE_LIMIT: must look like "10/minute" (a count per second, minute, hour or day), got "0/minute"'],
+    [{ FIDES__SECURITY__TRUST_FORWARDED_FOR: 'yes' }, 'FIDES__SECURITY__TRUST_FORWARDED_FOR: must be true or false, got "yes"'],
+    [{ FIDES__SECURITY__CORS_ORIGINS: 'https://a.example/path' }, 'FIDES__SECURITY__CORS_ORIGINS: "https://a.example/path" is not an origin (scheme://host[:port])'],
+    [{ FIDES__REDIS__URL: 'http://cache:6379' }, 'redis.url: must be redis://… or rediss://…'],
   ])('%o', (env, message) => {
     expect(() => load({ ...SECURE, ...env })).toThrow(new ConfigError(message));
   });
@@ -112,6 +117,29 @@ describe('bad values stop the start, naming the key', () => {
     expect(() => load({ FIDES__SECURITY__APP_ENCRYPTION_KEY: SECURE.FIDES__SECURITY__APP_ENCRYPTION_KEY }, cwd)).toThrow(
       new ConfigError('security.oauth_root_client_id: must be a string'),
     );
+  });
+});
+
+describe('limits and web settings', () => {
+  it('defaults to 10 failed authentications a minute, no request limit, CORS off, introspection on', () => {
+    const { security, redis } = load(SECURE);
+    expect(security.authRateLimit).toEqual({ points: 10, durationSeconds: 60 });
+    expect(security.requestRateLimit).toBeNull();
+    expect(security.trustForwardedFor).toBe(false);
+    expect(security.corsOrigins).toEqual([]);
+    expect(security.graphqlIntrospection).toBe(true);
+    expect(redis.url).toBeNull();
+  });
+
+  it('reads them from the file and the environment', () => {
+    const cwd = folder();
+    writeFileSync(join(cwd, 'fides.toml'), '[security]\nauth_rate_limit = "5/hour"\ncors_origins = ["https://admin.example"]\ngraphql_introspection = false\n[redis]\nurl = "redis://127.0.0.1:6379"\n');
+    const config = load({ ...SECURE, FIDES__SECURITY__REQUEST_RATE_LIMIT: '100/second' }, cwd);
+    expect(config.security.authRateLimit).toEqual({ points: 5, durationSeconds: 3600 });
+    expect(config.security.requestRateLimit).toEqual({ points: 100, durationSeconds: 1 });
+    expect(config.security.corsOrigins).toEqual(['https://admin.example']);
+    expect(config.security.graphqlIntrospection).toBe(false);
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
   });
 });
 
