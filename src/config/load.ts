@@ -14,7 +14,7 @@ export interface LoadConfigOptions {
   warn?: (message: string) => void;
 }
 
-type Section = 'security' | 'database' | 'webserver' | 'redis';
+type Section = 'security' | 'database' | 'webserver' | 'redis' | 'logging';
 
 /** Every known key, with the environment aliases users will try. */
 const KEYS: Record<Section, Record<string, readonly string[]>> = {
@@ -33,6 +33,7 @@ const KEYS: Record<Section, Record<string, readonly string[]>> = {
   },
   database: { url: ['DATABASE_URL'] },
   redis: { url: [] },
+  logging: { level: ['LOG_LEVEL'] },
   webserver: { host: [], port: ['PORT'] },
 };
 
@@ -83,6 +84,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
     database,
     webserver: { host: str('webserver', 'host') ?? '0.0.0.0', port },
     redis: { url: redisUrl(str('redis', 'url')) },
+    logging: { level: logLevel(get('logging', 'level')) },
   });
 }
 
@@ -218,6 +220,15 @@ function origins(entry: Entry): string[] {
     if (!url || url.origin !== origin) throw new ConfigError(`${entry.source}: ${JSON.stringify(origin)} is not an origin (scheme://host[:port])`);
   }
   return list as string[];
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function logLevel(entry: Entry): (typeof LOG_LEVELS)[number] {
+  if (entry === undefined) return 'info';
+  const level = LOG_LEVELS.find((name) => name === entry.value);
+  if (!level) throw new ConfigError(`${entry.source}: must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(entry.value)}`);
+  return level;
 }
 
 function redisUrl(url: string | undefined): string | null {

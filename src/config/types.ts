@@ -9,6 +9,7 @@ export interface Config {
   readonly database: DatabaseConfig;
   readonly webserver: WebserverConfig;
   readonly redis: RedisConfig;
+  readonly logging: LoggingConfig;
   /** Where the config file was read from, or `null` when none was found. */
   readonly configPath: string | null;
 }
@@ -109,6 +110,15 @@ export type DatabaseConfig =
 export interface RateLimit {
   readonly points: number;
   readonly durationSeconds: number;
+}
+
+export interface LoggingConfig {
+  /**
+   * pino's level: fatal, error, warn, info, debug, trace or silent. `[logging] level`, `FIDES__LOGGING__LEVEL`,
+   * `LOG_LEVEL`.
+   * @default "info"
+   */
+  readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
 export interface RedisConfig {

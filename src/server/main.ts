@@ -9,7 +9,9 @@ import { createApp } from './app.js';
 import { createHttpServer } from './http-server.js';
 import { createLimits } from './limits.js';
 
-const log = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'gatehouse' } });
+const logger = (level: string) => pino({ level, base: { service: 'gatehouse' } });
+/** Until the configuration names a level. */
+let log = logger('info');
 
 /** How often running servers reload the signing keys; well under the CLI's default activation delay. */
 const KEY_REFRESH_MS = 60_000;
@@ -18,7 +20,10 @@ const KEY_REFRESH_MS = 60_000;
 const EXPECTED = [ConfigError, DataFolderLockedError, KeyDecryptionError];
 
 async function main(): Promise<void> {
-  const config = loadConfig({ env: process.env, cwd: process.cwd(), warn: (message) => log.warn(message) });
+  const warnings: string[] = [];
+  const config = loadConfig({ env: process.env, cwd: process.cwd(), warn: (message) => warnings.push(message) });
+  log = logger(config.logging.level);
+  for (const warning of warnings) log.warn(warning);
   if (config.configPath) log.info({ path: config.configPath }, 'configuration file read');
   if (config.security.generated) {
     log.warn(
@@ -81,6 +86,9 @@ async function main(): Promise<void> {
     throw error;
   }
 }
+
+// A promise nobody awaited must not take the server down with it (Node's default): log it and carry on.
+process.on('unhandledRejection', (reason: unknown) => log.error(safeErrorFields(reason), 'unhandled promise rejection'));
 
 main().catch((error: unknown) => {
   if (EXPECTED.some((kind) => error instanceof kind)) {

@@ -97,6 +97,7 @@ describe('bad values stop the start, naming the key', () => {
     [{ FIDES__SECURITY__TRUST_FORWARDED_FOR: 'yes' }, 'FIDES__SECURITY__TRUST_FORWARDED_FOR: must be true or false, got "yes"'],
     [{ FIDES__SECURITY__CORS_ORIGINS: 'https://a.example/path' }, 'FIDES__SECURITY__CORS_ORIGINS: "https://a.example/path" is not an origin (scheme://host[:port])'],
     [{ FIDES__REDIS__URL: 'http://cache:6379' }, 'redis.url: must be redis://… or rediss://…'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
   ])('%o', (env, message) => {
     expect(() => load({ ...SECURE, ...env })).toThrow(new ConfigError(message));
   });
