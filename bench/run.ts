@@ -80,6 +80,8 @@ async function load(
   rssMb: () => number,
   options: { url: string; connections: number; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
 ): Promise<Row> {
+  // One unmeasured second first, so the JIT and the connection pool are warm for every measured run alike.
+  await autocannon({ ...options, duration: 1, method: options.method ?? 'GET' });
   const result = await autocannon({ ...options, duration: DURATION, method: options.method ?? 'GET' });
   const row: Row = {
     target,
