@@ -1,7 +1,6 @@
-import { ClientSchema } from '../db/entities/index.js';
+import { readTokenState } from '../db/queries/token-state.js';
 import type { AuthEnv, Principal } from './auth-env.js';
 import { InvalidTokenError } from './errors.js';
-import { isRevoked } from './revocation.js';
 import { verifyAccessToken, type AccessTokenClaims } from './tokens/index.js';
 
 /**
@@ -14,16 +13,12 @@ export async function authenticateBearer(env: AuthEnv, token: string): Promise<P
 
 /** The principal behind verified claims: refused when revoked or when its client is gone. */
 export async function principalFor(env: AuthEnv, claims: AccessTokenClaims): Promise<Principal> {
-  if (await isRevoked(env, claims.jti)) throw new InvalidTokenError('revoked');
   const isRoot = claims.clientId === env.settings.root.clientId;
-  let current: readonly string[];
-  if (isRoot) {
-    current = env.settings.registry;
-  } else {
-    const client = await env.em.findOne(ClientSchema, { id: claims.clientId }, { fields: ['id', 'scopes'] });
-    if (!client) throw new InvalidTokenError('client no longer exists');
-    current = client.scopes;
-  }
+  const state = await readTokenState(env.em, claims.clientId, claims.jti);
+  if (state.revoked) throw new InvalidTokenError('revoked');
+  // The root client lives in configuration and holds the whole registry; any other must still exist.
+  const current = isRoot ? env.settings.registry : state.scopes;
+  if (!current) throw new InvalidTokenError('client no longer exists');
   const granted = new Set(claims.scopes);
   return {
     clientId: claims.clientId,

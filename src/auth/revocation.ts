@@ -3,10 +3,6 @@ import type { AuthEnv } from './auth-env.js';
 import { InvalidTokenError } from './errors.js';
 import { verifyAccessToken } from './tokens/index.js';
 
-export async function isRevoked(env: AuthEnv, jti: string): Promise<boolean> {
-  return (await env.em.count(RevokedTokenSchema, { jti })) > 0;
-}
-
 /**
  * RFC 7009: a client revokes one of its own tokens (the root client, any token). The token stops working
  * everywhere at once. Returns false, and changes nothing, for a token that is invalid, expired, or another client's:
