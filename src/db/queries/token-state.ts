@@ -10,12 +10,15 @@ export interface TokenState {
  * One round trip and no entity hydration, on the path every authenticated request takes: both lookups are
  * primary-key reads (client.id, revoked_token.jti).
  */
-export async function readTokenState(em: EntityManager, clientId: string, jti: string): Promise<TokenState> {
+export async function readTokenState(em: EntityManager, clientId: string | null, jti: string): Promise<TokenState> {
+  // The root client lives in configuration (null here): only its revocation is read.
   const [row] = await em
     .getConnection()
     .execute<{ scopes: string[] | null; revoked: boolean }[]>(
-      'select (select "scopes" from "client" where "id" = ?) as "scopes", exists (select 1 from "revoked_token" where "jti" = ?) as "revoked"',
-      [clientId, jti],
+      clientId === null
+        ? 'select null as "scopes", exists (select 1 from "revoked_token" where "jti" = ?) as "revoked"'
+        : 'select (select "scopes" from "client" where "id" = ?) as "scopes", exists (select 1 from "revoked_token" where "jti" = ?) as "revoked"',
+      clientId === null ? [jti] : [clientId, jti],
     );
   return { scopes: row?.scopes ?? null, revoked: row?.revoked === true };
 }
