@@ -5,7 +5,7 @@ import { ForbiddenError, GatehouseError, isDatabaseUnavailable, RateLimitedError
 import type { GraphQLContext } from './context.js';
 
 /** The GraphQL face of a domain error: its message and stable `extensions.code`, nothing else. */
-export function toGraphQLError(error: GatehouseError): GraphQLError {
+function toGraphQLError(error: GatehouseError): GraphQLError {
   const extensions: Record<string, unknown> = { code: error.code };
   if (error instanceof ForbiddenError) extensions.requiredScopes = error.requiredScopes;
   if (error instanceof RateLimitedError) extensions.retryAfter = error.retryAfter;

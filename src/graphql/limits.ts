@@ -8,7 +8,7 @@ import type { Plugin } from 'graphql-yoga';
 import { hasNulCharacter } from '../auth/index.js';
 
 /** The document limits, chosen well above what GraphiQL, urql and the README's queries need. */
-export const GRAPHQL_LIMITS = { depth: 10, cost: 5000, tokens: 2000, aliases: 15 } as const;
+const GRAPHQL_LIMITS = { depth: 10, cost: 5000, tokens: 2000, aliases: 15 } as const;
 
 /**
  * One `issueToken` per document: aliases or fragments must not turn one request into many secret guesses (the

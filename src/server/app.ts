@@ -29,7 +29,7 @@ export interface AppDeps {
 export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
 
 /** Bodies above this are refused with 413 before anything parses them. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Builds the whole HTTP application (GraphQL, the REST shim, the well-known documents). It does not listen. */
 export function createApp(deps: AppDeps): App {

@@ -1,4 +1,4 @@
-export { ACCESS_TOKEN_TYP, signAccessToken, verifyAccessToken } from './access-token.js';
+export { signAccessToken, verifyAccessToken } from './access-token.js';
 export type { AccessTokenClaims, TokenAudience } from './access-token.js';
 export { KeyDecryptionError } from './key-encryption.js';
 export {
@@ -10,4 +10,4 @@ export {
   rotateSigningKey,
   SIGNING_ALG,
 } from './keys.js';
-export type { KeyStore, LoadedKey, RotationResult } from './keys.js';
+export type { KeyStore } from './keys.js';
