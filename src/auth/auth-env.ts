@@ -1,15 +1,17 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { AuthCaches } from './caches.js';
 import type { AuthSettings } from './settings.js';
 import type { AuthThrottle } from './throttle.js';
 import type { KeyStore } from './tokens/index.js';
 
-/** What every use case runs against: a request-scoped entity manager, the keys and the settings. */
+/** What every use case runs against: a request-scoped entity manager, the keys, the settings and the process's caches. */
 export interface AuthEnv {
   /** A fork for this request only. */
   readonly em: EntityManager;
   readonly keys: KeyStore;
   readonly settings: AuthSettings;
   readonly throttle: AuthThrottle;
+  readonly caches: AuthCaches;
   /** The caller's address, for throttling (from the socket, or X-Forwarded-For when so configured). */
   readonly clientIp: string;
 }

@@ -1,4 +1,3 @@
-import { readTokenState } from '../db/queries/token-state.js';
 import type { AuthEnv, Principal } from './auth-env.js';
 import { InvalidTokenError } from './errors.js';
 import { verifyAccessToken, type AccessTokenClaims } from './tokens/index.js';
@@ -8,13 +7,26 @@ import { verifyAccessToken, type AccessTokenClaims } from './tokens/index.js';
  * scopes the client holds now, so narrowing a client applies at once and a deleted client's tokens stop working.
  */
 export async function authenticateBearer(env: AuthEnv, token: string): Promise<Principal> {
-  return principalFor(env, await verifyAccessToken(env.keys, env.settings.tokens, token));
+  return principalFor(env, await verifyToken(env, token));
+}
+
+/**
+ * Verifies a token's signature and claims, once per token and process: later calls answer from `VerifiedTokens`
+ * until `exp`, as long as the key that signed it is still loaded.
+ */
+export async function verifyToken(env: AuthEnv, token: string): Promise<AccessTokenClaims> {
+  const { verifiedTokens } = env.caches;
+  const cached = verifiedTokens.get(token);
+  if (cached && env.keys.has(cached.kid)) return cached;
+  const claims = await verifyAccessToken(env.keys, env.settings.tokens, token);
+  verifiedTokens.remember(token, claims);
+  return claims;
 }
 
 /** The principal behind verified claims: refused when revoked or when its client is gone. */
 export async function principalFor(env: AuthEnv, claims: AccessTokenClaims): Promise<Principal> {
   const isRoot = claims.clientId === env.settings.root.clientId;
-  const state = await readTokenState(env.em, isRoot ? null : claims.clientId, claims.jti);
+  const state = await env.caches.tokenStates.read(env.em, isRoot ? null : claims.clientId, claims.jti);
   if (state.revoked) throw new InvalidTokenError('revoked');
   // The root client lives in configuration and holds the whole registry; any other must still exist.
   const current = isRoot ? env.settings.registry : state.scopes;

@@ -21,7 +21,8 @@ const MAX_CLIENT_ID_LENGTH = 64;
 
 /**
  * Authenticates a client by id and secret. Unknown id and wrong secret are indistinguishable to the caller,
- * in answer and in time: an unknown id still pays one argon2 verification, against a dummy hash.
+ * in answer and in time: an unknown id still pays one argon2 verification, against a dummy hash. A secret already
+ * verified against the client's current hash skips argon2 (see `VerifiedSecrets`); nothing else does.
  */
 export async function authenticateClient(
   env: AuthEnv,
@@ -41,7 +42,7 @@ async function verifyCredentials(env: AuthEnv, credentials: ClientCredentials, u
   const { settings } = env;
   const { clientId, clientSecret } = credentials;
   if (clientId === settings.root.clientId) {
-    if (await verifySecret(settings.root.secretHash, clientSecret)) {
+    if (await checkSecret(env, clientId, settings.root.secretHash, clientSecret)) {
       return { clientId, isRoot: true, scopes: settings.registry };
     }
     throw new InvalidClientError('wrong secret for the root client', usedBasic);
@@ -54,8 +55,16 @@ async function verifyCredentials(env: AuthEnv, credentials: ClientCredentials, u
     await verifySecret(settings.dummySecretHash, clientSecret);
     throw new InvalidClientError('unknown client id', usedBasic);
   }
-  if (!(await verifySecret(client.secretHash, clientSecret))) {
+  if (!(await checkSecret(env, clientId, client.secretHash, clientSecret))) {
     throw new InvalidClientError('wrong secret', usedBasic);
   }
   return { clientId, isRoot: false, scopes: client.scopes };
+}
+
+async function checkSecret(env: AuthEnv, clientId: string, secretHash: string, secret: string): Promise<boolean> {
+  const { verifiedSecrets } = env.caches;
+  if (verifiedSecrets.matches(clientId, secretHash, secret)) return true;
+  const verified = await verifySecret(secretHash, secret);
+  if (verified) verifiedSecrets.remember(clientId, secretHash, secret);
+  return verified;
 }

@@ -4,6 +4,7 @@ export { safeErrorFields, type Logger } from './logger.js';
 export { isDatabaseUnavailable } from './availability.js';
 export { hasNulCharacter } from './text.js';
 export { principalFromAuthorization } from './authenticate-bearer.js';
+export { createAuthCaches, type AuthCaches } from './caches.js';
 export { authenticateClient, type AuthenticatedClient, type ClientCredentials } from './authenticate-client.js';
 export { createClient, type CreateClientInput, type CreatedClient } from './create-client.js';
 export * from './errors.js';

@@ -1,7 +1,6 @@
 import type { AuthEnv } from './auth-env.js';
-import { principalFor } from './authenticate-bearer.js';
+import { principalFor, verifyToken } from './authenticate-bearer.js';
 import { InvalidTokenError } from './errors.js';
-import { verifyAccessToken } from './tokens/index.js';
 
 export type Introspection =
   | { active: false }
@@ -25,7 +24,7 @@ export type Introspection =
  */
 export async function introspectToken(env: AuthEnv, token: string): Promise<Introspection> {
   try {
-    const claims = await verifyAccessToken(env.keys, env.settings.tokens, token);
+    const claims = await verifyToken(env, token);
     const principal = await principalFor(env, claims);
     return {
       active: true,

@@ -59,6 +59,8 @@ export async function updateClient(
   if (input.name !== undefined) client.name = input.name;
   if (input.description !== undefined) client.description = input.description;
   await env.em.flush();
+  // Committed: tokens stop carrying removed scopes from the next request on, here and (by trigger) elsewhere.
+  if (scopes !== undefined) env.caches.tokenStates.clientChanged(clientId);
   return client;
 }
 
@@ -84,6 +86,8 @@ export async function rotateClientSecret(
   const clientSecret = newClientSecret();
   client.secretHash = await hashSecret(clientSecret);
   await env.em.flush();
+  // The remembered old secret no longer matches the stored hash anyway; this frees it at once.
+  env.caches.verifiedSecrets.forget(clientId);
   return { clientId: client.id, clientSecret, client };
 }
 
@@ -91,6 +95,8 @@ export async function rotateClientSecret(
 export async function deleteClient(env: AuthEnv, principal: Principal | null, clientId: string): Promise<boolean> {
   requireScopes(principal, REQUIRED_SCOPES.deleteClient);
   const deleted = await env.em.nativeDelete(ClientSchema, { id: clientId });
+  env.caches.tokenStates.clientChanged(clientId);
+  env.caches.verifiedSecrets.forget(clientId);
   return deleted > 0;
 }
 

@@ -1,7 +1,7 @@
 import { RevokedTokenSchema } from '../db/entities/index.js';
 import type { AuthEnv } from './auth-env.js';
+import { verifyToken } from './authenticate-bearer.js';
 import { InvalidTokenError } from './errors.js';
-import { verifyAccessToken } from './tokens/index.js';
 
 /**
  * RFC 7009: a client revokes one of its own tokens (the root client, any token). The token stops working
@@ -11,7 +11,7 @@ import { verifyAccessToken } from './tokens/index.js';
 export async function revokeToken(env: AuthEnv, caller: { clientId: string; isRoot: boolean }, token: string): Promise<boolean> {
   let claims;
   try {
-    claims = await verifyAccessToken(env.keys, env.settings.tokens, token);
+    claims = await verifyToken(env, token);
   } catch (error) {
     if (error instanceof InvalidTokenError) return false;
     throw error;
@@ -22,6 +22,8 @@ export async function revokeToken(env: AuthEnv, caller: { clientId: string; isRo
     { jti: claims.jti, clientId: claims.clientId, expiresAt: new Date(claims.exp * 1000), revokedAt: new Date() },
     { onConflictFields: ['jti'], onConflictAction: 'ignore' },
   );
+  // Committed: drop this process's cached state before answering (other processes hear the trigger).
+  env.caches.tokenStates.tokenRevoked(claims.jti);
   await purgeExpiredRevocations(env);
   return true;
 }

@@ -1,7 +1,7 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { safeErrorFields, type AuthEnv, type AuthSettings, type AuthThrottle, type Logger } from '../auth/index.js';
+import { safeErrorFields, type AuthCaches, type AuthEnv, type AuthSettings, type AuthThrottle, type Logger } from '../auth/index.js';
 import type { KeyStore } from '../auth/tokens/index.js';
 import type { SecurityConfig } from '../config/index.js';
 import type { Orm } from '../db/orm.js';
@@ -22,6 +22,7 @@ export interface AppDeps {
   readonly settings: AuthSettings;
   readonly log: Logger;
   readonly throttle: AuthThrottle;
+  readonly caches: AuthCaches;
   readonly requestLimiter: RateLimiterAbstract | null;
   readonly security: Pick<SecurityConfig, 'trustForwardedFor' | 'corsOrigins' | 'graphqlIntrospection'>;
 }
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps): App {
     keys: deps.keys,
     settings: deps.settings,
     throttle: deps.throttle,
+    caches: deps.caches,
     clientIp: info.store.get(request).ip,
   });
   const plugins: Plugin[] = [

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '../config/index.js';
 import { DataFolderLockedError } from '../db/lock-file.js';
 import { createOrm, migrate, type Database } from '../db/orm.js';
 import { createApp } from './app.js';
+import { startAuthCaches, type RunningAuthCaches } from './auth-caches.js';
 import { createHttpServer } from './http-server.js';
 import { createLimits } from './limits.js';
 
@@ -33,12 +34,15 @@ async function main(): Promise<void> {
   }
 
   const db: Database = await createOrm(config.database);
+  let authCaches: RunningAuthCaches | undefined;
   try {
     await migrate(db, () => ensureSigningKey(db.orm.em, config.security.appEncryptionKey));
     const keys = await openKeyStore(db.orm.em, config.security.appEncryptionKey);
     const settings = await createAuthSettings(config);
     const limits = createLimits(config);
-    const app = createApp({ orm: db.orm, keys, settings, log, ...limits, security: config.security });
+    const running = startAuthCaches(config.database, log);
+    authCaches = running;
+    const app = createApp({ orm: db.orm, keys, settings, log, ...limits, caches: running.caches, security: config.security });
     // Pick up keys rotated in by `npm run cli -- keys rotate` (possibly from another machine) well before they sign.
     const keyRefresh = setInterval(() => {
       keys.refresh().catch((error: unknown) => log.warn(safeErrorFields(error), 'reloading the signing keys failed'));
@@ -67,7 +71,7 @@ async function main(): Promise<void> {
       deadline.unref();
       clearInterval(keyRefresh);
       server.close(() => {
-        void Promise.all([db.close(), limits.close()]).then(
+        void Promise.all([running.close(), db.close(), limits.close()]).then(
           () => process.exit(0),
           (error: unknown) => {
             log.error(safeErrorFields(error), 'closing the database failed');
@@ -82,6 +86,7 @@ async function main(): Promise<void> {
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
   } catch (error) {
+    await authCaches?.close();
     await db.close();
     throw error;
   }

@@ -8,6 +8,7 @@ import { ensureSigningKey, openKeyStore, type KeyStore } from '../../src/auth/to
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createOrm, migrate, type Database } from '../../src/db/orm.js';
 import { createApp, type App } from '../../src/server/app.js';
+import { startAuthCaches } from '../../src/server/auth-caches.js';
 import { createLimits } from '../../src/server/limits.js';
 
 /** Set (by .ci/run) to run the suite on a real PostgreSQL: each test file gets a fresh database on that server. */
@@ -61,7 +62,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const settings = await createAuthSettings(config);
   const log = recordingLogger();
   const limits = createLimits(config);
-  const app = createApp({ orm: db.orm, keys, settings, log, ...limits, security: config.security });
+  const authCaches = startAuthCaches(config.database, log);
+  const app = createApp({ orm: db.orm, keys, settings, log, ...limits, caches: authCaches.caches, security: config.security });
   return {
     app,
     db,
@@ -70,6 +72,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     keys,
     fetch: async (path, init = {}) => app.fetch(new URL(path, ISSUER), init),
     close: async () => {
+      await authCaches.close();
       await db.close();
       await limits.close();
       await database.drop();

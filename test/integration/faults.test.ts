@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, callJson, createClientWith, graphql, postToken, rootToken } from '../helpers/oauth.js';
+import { bearer, callJson, createClientWith, graphql, postToken, rootToken, tokenFor } from '../helpers/oauth.js';
 import { binDir, startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
 import { startTestApp, TEST_DATABASE_URL, type TestApp } from '../helpers/test-app.js';
 
@@ -19,10 +19,20 @@ describe.skipIf(TEST_DATABASE_URL || !binDir())('PostgreSQL going away and comin
     pg?.destroy();
   });
 
+  const logged = (message: string) => app.log.lines.some((line) => line.message.startsWith(message));
+  async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
+    const started = Date.now();
+    while (!(await check())) {
+      if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   it('fails fast with 503 while it is down, reports it, and recovers without a restart, losing nothing', async () => {
     const client = await createClientWith(app, ['scope:read'], root);
     const policy = await callJson(app, 'PATCH', '/api/v1/dsr/policy', root, [{ key: 'survives', name: 'Survives' }]);
     expect(policy.status).toBe(200);
+    expect((await graphql(app, '{ viewer { clientId } }', {}, bearer(root))).status).toBe(200);
 
     pg.stop();
     const started = Date.now();
@@ -40,6 +50,9 @@ describe.skipIf(TEST_DATABASE_URL || !binDir())('PostgreSQL going away and comin
       const body = (await response.json()) as Record<string, unknown>;
       expect(body).toEqual({ detail: 'Service Unavailable', request_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     }
+    // Cached token state is not trusted while the changes of other processes cannot be heard.
+    await until(() => logged('token-state notifications lost'));
+    expect((await graphql(app, '{ viewer { clientId } }', {}, bearer(root))).status).toBe(503);
     const gql = await graphql(app, '{ clients { total } }', {}, bearer(root));
     expect(gql.status).toBe(503);
     expect(gql.body.errors?.[0]).toMatchObject({ message: 'Service Unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } });
@@ -65,5 +78,12 @@ describe.skipIf(TEST_DATABASE_URL || !binDir())('PostgreSQL going away and comin
     expect(((await read.json()) as { scopes: string[] }).scopes).toEqual(['scope:read']);
     expect((await app.fetch('/api/v1/dsr/policy/survives', { headers: bearer(root) })).status).toBe(200);
     expect((await postToken(app, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret })).status).toBe(200);
+
+    // Listening again: a change made behind this process's back (an operator's SQL) reaches its cached state.
+    await until(() => logged('token-state notifications are back'));
+    const token = await tokenFor(app, client.client_id, client.client_secret);
+    expect((await app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(200);
+    await app.db.orm.em.getConnection().execute(`update client set scopes = '{}' where id = ?`, [client.client_id]);
+    await until(async () => (await app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status === 403);
   }, 60_000);
 });

@@ -19,6 +19,8 @@ export interface AccessTokenClaims {
   /** Seconds since the epoch. */
   readonly iat: number;
   readonly exp: number;
+  /** The signing key's id (from the header, not a claim). */
+  readonly kid: string;
 }
 
 /** Signs an RFC 9068 access token with the current key. */
@@ -28,14 +30,15 @@ export async function signAccessToken(
   input: { clientId: string; scopes: readonly string[]; lifetimeSeconds: number },
 ): Promise<{ token: string; claims: AccessTokenClaims }> {
   const iat = Math.floor(Date.now() / 1000);
+  const key = keys.signingKey();
   const claims: AccessTokenClaims = {
     clientId: input.clientId,
     scopes: input.scopes,
     jti: randomUUID(),
     iat,
     exp: iat + input.lifetimeSeconds,
+    kid: key.kid,
   };
-  const key = keys.signingKey();
   const token = await new SignJWT({ client_id: claims.clientId, scope: claims.scopes.join(' ') })
     .setProtectedHeader({ alg: SIGNING_ALG, typ: ACCESS_TOKEN_TYP, kid: key.kid })
     .setIssuer(audience.issuer)
@@ -57,8 +60,10 @@ const KEY_CHOOSING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'] as const;
  */
 export async function verifyAccessToken(keys: KeyStore, audience: TokenAudience, token: string): Promise<AccessTokenClaims> {
   let payload: JWTPayload;
+  let kid: string;
   try {
-    ({ payload } = await jwtVerify(
+    let protectedHeader: JWTHeaderParameters;
+    ({ payload, protectedHeader } = await jwtVerify(
       token,
       async (header: JWTHeaderParameters) => {
         for (const name of KEY_CHOOSING_HEADERS) {
@@ -76,6 +81,8 @@ export async function verifyAccessToken(keys: KeyStore, audience: TokenAudience,
         requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id', 'scope'],
       },
     ));
+    // The key resolver above only returns a key for a string kid.
+    kid = protectedHeader.kid!;
   } catch (error) {
     if (error instanceof InvalidTokenError) throw error;
     if (error instanceof errors.JOSEError) throw new InvalidTokenError(error.code);
@@ -85,5 +92,5 @@ export async function verifyAccessToken(keys: KeyStore, audience: TokenAudience,
   if (typeof clientId !== 'string' || clientId !== sub || typeof scope !== 'string' || typeof jti !== 'string') {
     throw new InvalidTokenError('malformed claims');
   }
-  return { clientId, scopes: scope === '' ? [] : scope.split(' '), jti, iat: iat!, exp: exp! };
+  return { clientId, scopes: scope === '' ? [] : scope.split(' '), jti, iat: iat!, exp: exp!, kid };
 }

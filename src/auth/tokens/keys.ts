@@ -23,6 +23,8 @@ export interface KeyStore {
   signingKey(): LoadedKey;
   /** A key by `kid`; an unknown kid reloads the keys first (at most every few seconds), since another process may have rotated. */
   publicKey(kid: string): Promise<CryptoKey | undefined>;
+  /** Whether a key with this kid is loaded now (no reload): a removed key's tokens stop verifying. */
+  has(kid: string): boolean;
   /** The public keys as an RFC 7517 JWK Set. */
   jwks(): { keys: JWK[] };
   /** Reloads the keys from the database. */
@@ -127,6 +129,7 @@ export async function openKeyStore(
       await refresh();
       return keys.find((key) => key.kid === kid)?.publicKey;
     },
+    has: (kid) => keys.some((key) => key.kid === kid),
     jwks: () => ({ keys: keys.map((key) => ({ ...key.publicJwk })) }),
     refresh,
   };

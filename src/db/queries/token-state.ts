@@ -7,6 +7,12 @@ export interface TokenState {
 }
 
 /**
+ * A change to what token validity depends on, as the database triggers announce it (see the migration that creates
+ * them): a client's scopes changed or it was deleted, a token was revoked, or a table was emptied (`all`).
+ */
+export type TokenStateChange = { kind: 'client'; clientId: string } | { kind: 'token'; jti: string } | { kind: 'all' };
+
+/**
  * One round trip and no entity hydration, on the path every authenticated request takes: both lookups are
  * primary-key reads (client.id, revoked_token.jti).
  */

@@ -1,0 +1,95 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { readTokenState, type TokenState, type TokenStateChange } from '../db/queries/token-state.js';
+
+/**
+ * What a verified token's validity depends on now (its client's scopes, its revocation), kept in memory so that an
+ * authenticated request needs no database round trip, while revocation, deletion and narrowing still apply at once:
+ *
+ * - In this process, the use cases that change them (`revokeToken`, `updateClient`, `deleteClient`) call
+ *   `tokenRevoked` / `clientChanged` after their commit and before they answer.
+ * - Other processes' changes arrive as PostgreSQL notifications, sent by triggers in the same transaction as the
+ *   change (so an operator's SQL counts too), and come in through `apply`.
+ * - While those notifications cannot arrive (`setLive(false)`: before LISTEN succeeds, or while its connection is
+ *   down), nothing is cached and every request reads the database, as it would without this cache.
+ * - A read that started before an invalidation never stores its (possibly stale) answer: every invalidation moves
+ *   an epoch, and an answer is stored only if the epoch has not moved since its query began.
+ * - Entries are re-read after `ttlMs` at the latest: a bound on staleness should a notification ever be lost
+ *   without the connection reporting it.
+ */
+export interface TokenStates {
+  /** `clientId` null is the root client, which lives in configuration: only its revocation is read. */
+  read(em: EntityManager, clientId: string | null, jti: string): Promise<TokenState>;
+  clientChanged(clientId: string): void;
+  tokenRevoked(jti: string): void;
+  /** A change made elsewhere, as the notification listener reports it. */
+  apply(change: TokenStateChange): void;
+  /** Whether changes made by other processes can reach this one; false empties the cache and bypasses it. */
+  setLive(live: boolean): void;
+}
+
+interface Entry<T> {
+  readonly value: T;
+  readonly storedAt: number;
+}
+
+export interface TokenStatesOptions {
+  /** Initially; an embedded database (one process per data folder) is live from the start. */
+  readonly live: boolean;
+  readonly ttlMs?: number;
+  readonly maxEntries?: number;
+}
+
+export function createTokenStates(options: TokenStatesOptions): TokenStates {
+  const ttlMs = options.ttlMs ?? 30_000;
+  const maxEntries = options.maxEntries ?? 50_000;
+  let live = options.live;
+  let epoch = 0;
+  const clients = new Map<string, Entry<readonly string[] | null>>();
+  const tokens = new Map<string, Entry<boolean>>();
+
+  const fresh = <T>(entry: Entry<T> | undefined, now: number) => (entry && now - entry.storedAt < ttlMs ? entry : undefined);
+  const store = <T>(map: Map<string, Entry<T>>, key: string, value: T, now: number) => {
+    map.delete(key);
+    map.set(key, { value, storedAt: now });
+    if (map.size > maxEntries) map.delete(map.keys().next().value!);
+  };
+  const invalidate = (map: Map<string, unknown>, key: string) => {
+    epoch += 1;
+    map.delete(key);
+  };
+  const clear = () => {
+    epoch += 1;
+    clients.clear();
+    tokens.clear();
+  };
+
+  return {
+    async read(em, clientId, jti) {
+      if (live) {
+        const now = Date.now();
+        const revoked = fresh(tokens.get(jti), now);
+        const client = clientId === null ? { value: null } : fresh(clients.get(clientId), now);
+        if (revoked && client) return { scopes: client.value, revoked: revoked.value };
+      }
+      const started = epoch;
+      const state = await readTokenState(em, clientId, jti);
+      if (live && epoch === started) {
+        const now = Date.now();
+        store(tokens, jti, state.revoked, now);
+        if (clientId !== null) store(clients, clientId, state.scopes, now);
+      }
+      return state;
+    },
+    clientChanged: (clientId) => invalidate(clients, clientId),
+    tokenRevoked: (jti) => invalidate(tokens, jti),
+    apply(change) {
+      if (change.kind === 'client') invalidate(clients, change.clientId);
+      else if (change.kind === 'token') invalidate(tokens, change.jti);
+      else clear();
+    },
+    setLive(value) {
+      clear();
+      live = value;
+    },
+  };
+}

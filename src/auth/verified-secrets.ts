@@ -1,0 +1,51 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Secrets that passed one argon2id verification, so the next grant with the same secret skips argon2.
+ *
+ * - What is kept is an HMAC-SHA256 of the secret under a key made at start and never stored or logged: a heap
+ *   dump yields neither the secret nor anything to brute-force offline without that key.
+ * - Each entry is bound to the stored argon2 hash it was verified against. The caller reads the client's row on
+ *   every grant anyway; a rotated secret has a new hash and a deleted client has no row, so either ends the entry
+ *   in every process, even one that never saw the change. `forget` also drops it here at once.
+ * - A miss, or a secret whose digest differs, answers false: the caller then pays argon2 and the throttle as before.
+ */
+export interface VerifiedSecrets {
+  /** Whether this secret was verified against exactly this stored hash. Constant-time in the secret. */
+  matches(clientId: string, secretHash: string, secret: string): boolean;
+  /** Records a secret that argon2 has just verified against `secretHash`. */
+  remember(clientId: string, secretHash: string, secret: string): void;
+  forget(clientId: string): void;
+}
+
+interface Entry {
+  readonly secretHash: string;
+  readonly digest: Buffer;
+}
+
+/** Bounded: past `maxEntries`, the least recently used client's entry goes (it pays argon2 once more). */
+export function createVerifiedSecrets(maxEntries = 10_000): VerifiedSecrets {
+  const key = randomBytes(32);
+  const entries = new Map<string, Entry>();
+  const digest = (secret: string) => createHmac('sha256', key).update(secret).digest();
+
+  return {
+    matches(clientId, secretHash, secret) {
+      const entry = entries.get(clientId);
+      if (!entry || entry.secretHash !== secretHash) return false;
+      if (!timingSafeEqual(entry.digest, digest(secret))) return false;
+      // Most recently used last, so eviction takes the first.
+      entries.delete(clientId);
+      entries.set(clientId, entry);
+      return true;
+    },
+    remember(clientId, secretHash, secret) {
+      entries.delete(clientId);
+      entries.set(clientId, { secretHash, digest: digest(secret) });
+      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    },
+    forget(clientId) {
+      entries.delete(clientId);
+    },
+  };
+}

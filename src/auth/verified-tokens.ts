@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+import type { AccessTokenClaims } from './tokens/index.js';
+
+/**
+ * Access tokens whose signature and claims have verified, so the next request with the same token skips the
+ * EdDSA verification. Keyed by the token's SHA-256 (the token itself is not kept), and valid until the token's
+ * `exp`, checked exactly as jose checks it. The caller still checks that the signing key is loaded, and reads the
+ * token's state (revocation, its client's scopes) from `TokenStates`: this cache says only "this is our token".
+ */
+export interface VerifiedTokens {
+  get(token: string): AccessTokenClaims | undefined;
+  remember(token: string, claims: AccessTokenClaims): void;
+}
+
+/** Bounded: past `maxEntries`, the oldest entry goes (its token verifies once more). */
+export function createVerifiedTokens(maxEntries = 10_000): VerifiedTokens {
+  const entries = new Map<string, AccessTokenClaims>();
+  const keyOf = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+  return {
+    get(token) {
+      const key = keyOf(token);
+      const claims = entries.get(key);
+      if (!claims) return undefined;
+      // jose refuses a token once `exp <= now`, in whole seconds.
+      if (claims.exp <= Math.floor(Date.now() / 1000)) {
+        entries.delete(key);
+        return undefined;
+      }
+      return claims;
+    },
+    remember(token, claims) {
+      entries.set(keyOf(token), claims);
+      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    },
+  };
+}
