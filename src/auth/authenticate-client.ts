@@ -1,4 +1,4 @@
-import { ClientSchema } from '../db/entities/index.js';
+import { readClientCredentials } from '../db/queries/client-credentials.js';
 import type { AuthEnv } from './auth-env.js';
 import { InvalidClientError } from './errors.js';
 import { verifySecret } from './secrets.js';
@@ -49,7 +49,7 @@ async function verifyCredentials(env: AuthEnv, credentials: ClientCredentials, u
   }
   const client =
     clientId.length <= MAX_CLIENT_ID_LENGTH && !hasNulCharacter(clientId)
-      ? await env.em.findOne(ClientSchema, { id: clientId }, { fields: ['id', 'scopes', 'secretHash'] })
+      ? await readClientCredentials(env.em, clientId)
       : null;
   if (!client) {
     await verifySecret(settings.dummySecretHash, clientSecret);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AccessTokenClaims } from './tokens/index.js';
 
 /**
@@ -15,7 +15,7 @@ export interface VerifiedTokens {
 /** Bounded: past `maxEntries`, the oldest entry goes (its token verifies once more). */
 export function createVerifiedTokens(maxEntries = 10_000): VerifiedTokens {
   const entries = new Map<string, AccessTokenClaims>();
-  const keyOf = (token: string) => createHash('sha256').update(token).digest('base64url');
+  const keyOf = (token: string) => hash('sha256', token, 'base64url');
 
   return {
     get(token) {

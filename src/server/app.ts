@@ -1,4 +1,5 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { EntityManager } from '@mikro-orm/core';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { safeErrorFields, type AuthCaches, type AuthEnv, type AuthSettings, type AuthThrottle, type Logger } from '../auth/index.js';
@@ -36,14 +37,20 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export function createApp(deps: AppDeps): App {
   const info = useRequestInfo({ trustForwardedFor: deps.security.trustForwardedFor });
   const errorLog = createUnexpectedErrorLog(deps.log, (request) => info.store.get(request).id);
-  const authEnv = (request: Request): AuthEnv => ({
-    em: deps.orm.em.fork(),
-    keys: deps.keys,
-    settings: deps.settings,
-    throttle: deps.throttle,
-    caches: deps.caches,
-    clientIp: info.store.get(request).ip,
-  });
+  const authEnv = (request: Request): AuthEnv => {
+    let em: EntityManager | undefined;
+    return {
+      // Forked on first use: most authenticated reads are answered from the caches and never touch it.
+      get em() {
+        return (em ??= deps.orm.em.fork());
+      },
+      keys: deps.keys,
+      settings: deps.settings,
+      throttle: deps.throttle,
+      caches: deps.caches,
+      clientIp: info.store.get(request).ip,
+    };
+  };
   const plugins: Plugin[] = [
     info.plugin,
     useSecurityHeaders(),
