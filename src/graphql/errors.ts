@@ -56,7 +56,7 @@ export function createUnexpectedErrorLog(log: Logger, requestId: (request: Reque
             const original = error.originalError ?? error;
             logged.add(original);
             const request = (args.contextValue as { request?: Request }).request;
-            log.error({ requestId: request ? requestId(request) : undefined, ...safeErrorFields(original) }, 'unexpected error in a GraphQL operation');
+            logUnexpected({ requestId: request ? requestId(request) : undefined }, original, 'unexpected error in a GraphQL operation');
           }
         },
       };
@@ -67,8 +67,13 @@ export function createUnexpectedErrorLog(log: Logger, requestId: (request: Reque
     if (!error || !isUnexpected(error)) return;
     const original = (error instanceof GraphQLError ? error.originalError : undefined) ?? error;
     if (logged.has(original)) return;
-    log.error(safeErrorFields(original), 'unexpected error in a GraphQL request');
+    logUnexpected({}, original, 'unexpected error in a GraphQL request');
   };
+  // An unreachable database is an outage to report, not a bug: a warning, as the REST shim logs it.
+  const logUnexpected = (fields: object, error: unknown, message: string) =>
+    isDatabaseUnavailable(error)
+      ? log.warn({ ...fields, ...safeErrorFields(error) }, 'database unavailable')
+      : log.error({ ...fields, ...safeErrorFields(error) }, message);
   return { plugin, yogaError };
 }
 
