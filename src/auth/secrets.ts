@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
+import pLimit from 'p-limit';
+
+/**
+ * At most one argon2id computation per core. More would not finish sooner: they would hold 19 MiB each, and
+ * occupy libuv's 4-thread pool, where WebCrypto signs the tokens of the grants that do succeed.
+ */
+const argon2Slots = pLimit(Math.max(1, availableParallelism()));
 
 /** 128 random bits, hex: not secret, but unguessable so ids leak nothing about each other. */
 export function newClientId(): string {
@@ -13,13 +21,13 @@ export function newClientSecret(): string {
 
 /** argon2id at the library default (m=19456 KiB, t=2, p=1: OWASP's minimum); async, so the loop stays free. */
 export function hashSecret(secret: string): Promise<string> {
-  return hash(secret);
+  return argon2Slots(() => hash(secret));
 }
 
 /** Constant-time by construction: argon2 recomputes the hash and compares it in full. */
 export async function verifySecret(secretHash: string, secret: string): Promise<boolean> {
   try {
-    return await verify(secretHash, secret);
+    return await argon2Slots(() => verify(secretHash, secret));
   } catch {
     // A malformed stored hash must fail closed, never throw through.
     return false;

@@ -1,4 +1,3 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { EntityManager } from '@mikro-orm/core';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -65,9 +64,10 @@ export function createApp(deps: AppDeps): App {
     schema,
     context: createContextFactory(authEnv, deps.log, (request) => info.store.get(request).id),
     graphqlEndpoint: '/graphql',
-    // GraphiQL's assets are inlined by @graphql-yoga/render-graphiql, so it works with no internet access.
+    // GraphiQL's assets are inlined by @graphql-yoga/render-graphiql, so it works with no internet access. That
+    // module is a 9 MB script: loaded when GraphiQL is first opened, not by every server that never shows it.
     graphiql: { title: 'Gatehouse GraphiQL' },
-    renderGraphiQL,
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     landingPage: false,
     // yoga's own health check answers any URL that merely ends in its path, with an empty body. A URL the server
     // receives never ends in '#', so this switches it off; useHealth serves the exact paths instead.
