@@ -1,8 +1,8 @@
 // `npm run bench`: Gatehouse (PostgreSQL and PGlite), oidc-provider and a bare node:http server, side by side in one
 // run, driven by autocannon over loopback. Prints a Markdown table; BENCHMARKS.md records and reads it.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '5' },
     postgres: { type: 'string', default: 'postgresql://postgres@127.0.0.1:5432/postgres' },
     clients: { type: 'string', default: '100000' },
+    // Run Gatehouse from JavaScript compiled by tsc instead of through tsx, as a production image would.
+    compiled: { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(args.duration);
@@ -46,9 +48,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** One server process, started with `node --import tsx` so its pid is the server's own (for peak RSS). */
+/** One server process, its pid the server's own (for peak RSS): `node --import tsx` for TypeScript, plain node for JS. */
 async function startProcess(script: string, argv: string[], env: Record<string, string>, cwd = process.cwd()) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', TSX, script, ...argv], {
+  const loader = script.endsWith('.ts') ? ['--import', TSX] : [];
+  const child: ChildProcess = spawn(process.execPath, [...loader, script, ...argv], {
     cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -109,11 +112,22 @@ async function post(url: string, body: string, headers: Record<string, string>):
   return (await response.json()) as Record<string, unknown>;
 }
 
+/** Compiles the repository with tsc into a temp folder, linked to its node_modules; returns the folder. */
+function compile(): string {
+  const out = mkdtempSync(join(tmpdir(), 'gatehouse-bench-dist-'));
+  execFileSync(process.execPath, [join(process.cwd(), 'node_modules/typescript/bin/tsc'), '--noEmit', 'false', '--outDir', out], { stdio: 'inherit' });
+  copyFileSync('package.json', join(out, 'package.json'));
+  symlinkSync(join(process.cwd(), 'node_modules'), join(out, 'node_modules'));
+  return out;
+}
+const compiledDir = args.compiled ? compile() : undefined;
+const SERVER_ENTRY = compiledDir ? join(compiledDir, 'src/server/main.js') : join(process.cwd(), 'src/server/main.ts');
+
 async function gatehouse(label: string, databaseUrl: string, seed?: (count: number) => Promise<void>) {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const cwd = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
-  const server = await startProcess(join(process.cwd(), 'src/server/main.ts'), [], {
+  const server = await startProcess(SERVER_ENTRY, [], {
     PORT: String(port),
     FIDES__WEBSERVER__HOST: '127.0.0.1',
     DATABASE_URL: databaseUrl,
@@ -150,8 +164,13 @@ async function gatehouse(label: string, databaseUrl: string, seed?: (count: numb
     const failing = (clientId: string, secret: string) => form({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
     await load(label, 'failed grant: wrong secret (401)', server.peakRssMb, { url: tokenUrl, connections: 16, method: 'POST', headers: FORM, body: failing(client.client_id, 'wrong') });
     await load(label, 'failed grant: unknown client (401)', server.peakRssMb, { url: tokenUrl, connections: 16, method: 'POST', headers: FORM, body: failing(randomBytes(16).toString('hex'), 'wrong') });
-    // Auth switched off: the same viewer query without a token (no verification, no client lookup).
+    // Auth switched off: the same viewer query without a token (no verification, no client lookup). Without a
+    // principal viewer resolves to null, so the pair below isolates auth alone: one document, one answer, with
+    // and without a token.
     await load(label, 'GraphQL viewer, no auth (baseline)', server.peakRssMb, { url: `${origin}/graphql`, connections: 16, method: 'POST', headers: JSON_TYPE, body: viewer });
+    const typename = JSON.stringify({ query: '{ __typename }' });
+    await load(label, 'GraphQL { __typename }, no token', server.peakRssMb, { url: `${origin}/graphql`, connections: 16, method: 'POST', headers: JSON_TYPE, body: typename });
+    await load(label, 'GraphQL { __typename }, with token', server.peakRssMb, { url: `${origin}/graphql`, connections: 16, method: 'POST', headers: { ...JSON_TYPE, ...auth }, body: typename });
     await scenarios(', 10 clients');
     if (seed) {
       await seed(Number(args.clients));
@@ -190,7 +209,9 @@ function seederFor(url: string) {
 }
 
 async function main() {
-  console.error(`Benchmarks: ${DURATION}s per run, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`);
+  console.error(
+    `Benchmarks: ${DURATION}s per run, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, Gatehouse ${args.compiled ? 'compiled by tsc' : 'through tsx'}`,
+  );
 
   // Ceiling.
   {
@@ -238,6 +259,7 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
   }
 
+  if (compiledDir) rmSync(compiledDir, { recursive: true, force: true });
   console.log('| target | scenario | conn | req/s | p50 ms | p99 ms | errors | peak RSS MB |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const row of rows) {
