@@ -26,7 +26,7 @@ export async function verifyToken(env: AuthEnv, token: string): Promise<AccessTo
 /** The principal behind verified claims: refused when revoked or when its client is gone. */
 export async function principalFor(env: AuthEnv, claims: AccessTokenClaims): Promise<Principal> {
   const isRoot = claims.clientId === env.settings.root.clientId;
-  const state = await env.caches.tokenStates.read(env.em, isRoot ? null : claims.clientId, claims.jti);
+  const state = await env.caches.tokenStates.read(env, isRoot ? null : claims.clientId, claims.jti);
   if (state.revoked) throw new InvalidTokenError('revoked');
   // The root client lives in configuration and holds the whole registry; any other must still exist.
   const current = isRoot ? env.settings.registry : state.scopes;

@@ -17,8 +17,11 @@ import { readTokenState, type TokenState, type TokenStateChange } from '../db/qu
  *   without the connection reporting it.
  */
 export interface TokenStates {
-  /** `clientId` null is the root client, which lives in configuration: only its revocation is read. */
-  read(em: EntityManager, clientId: string | null, jti: string): Promise<TokenState>;
+  /**
+   * `clientId` null is the root client, which lives in configuration: only its revocation is read. `db.em` is
+   * touched only on a miss (a request's fork is made lazily, and a hit should not pay for one).
+   */
+  read(db: { readonly em: EntityManager }, clientId: string | null, jti: string): Promise<TokenState>;
   clientChanged(clientId: string): void;
   tokenRevoked(jti: string): void;
   /** A change made elsewhere, as the notification listener reports it. */
@@ -64,7 +67,7 @@ export function createTokenStates(options: TokenStatesOptions): TokenStates {
   };
 
   return {
-    async read(em, clientId, jti) {
+    async read(db, clientId, jti) {
       if (live) {
         const now = Date.now();
         const revoked = fresh(tokens.get(jti), now);
@@ -72,7 +75,7 @@ export function createTokenStates(options: TokenStatesOptions): TokenStates {
         if (revoked && client) return { scopes: client.value, revoked: revoked.value };
       }
       const started = epoch;
-      const state = await readTokenState(em, clientId, jti);
+      const state = await readTokenState(db.em, clientId, jti);
       if (live && epoch === started) {
         const now = Date.now();
         store(tokens, jti, state.revoked, now);

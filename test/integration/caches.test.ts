@@ -160,42 +160,42 @@ describe('the verified-token and token-state caches', () => {
   it('never stores an answer read before an invalidation that raced it', async () => {
     const { client_id } = await createClientWith(app, ['scope:read'], root);
     const states = createTokenStates({ live: true });
-    const em = app.db.orm.em.fork();
-    const raced = states.read(em, client_id, 'jti-1');
+    const db = { em: app.db.orm.em.fork() };
+    const raced = states.read(db, client_id, 'jti-1');
     // An invalidation arrives while that read's query is in flight: what it read may predate the change.
     states.clientChanged(client_id);
     expect((await raced).scopes).toEqual(['scope:read']);
     // Had the raced answer been stored, this read would be served from memory and miss the change below.
     await setScopesInSql(app, client_id, ['rule:read']);
-    expect((await states.read(em, client_id, 'jti-1')).scopes).toEqual(['rule:read']);
+    expect((await states.read(db, client_id, 'jti-1')).scopes).toEqual(['rule:read']);
     // Stored now, with no change since: served from memory, so the next direct SQL change goes unseen here, as
     // it must in this unit (in a server, the trigger's notification would invalidate it).
     await setScopesInSql(app, client_id, ['policy:read']);
-    expect((await states.read(em, client_id, 'jti-1')).scopes).toEqual(['rule:read']);
+    expect((await states.read(db, client_id, 'jti-1')).scopes).toEqual(['rule:read']);
     states.apply({ kind: 'client', clientId: client_id });
-    expect((await states.read(em, client_id, 'jti-1')).scopes).toEqual(['policy:read']);
+    expect((await states.read(db, client_id, 'jti-1')).scopes).toEqual(['policy:read']);
   });
 
   it('caches nothing while not live, and re-reads after its time to live', async () => {
     const { client_id } = await createClientWith(app, ['scope:read'], root);
     const set = (scopes: string[]) => setScopesInSql(app, client_id, scopes);
-    const em = app.db.orm.em.fork();
+    const db = { em: app.db.orm.em.fork() };
     const offline = createTokenStates({ live: false });
-    expect((await offline.read(em, client_id, 'j')).scopes).toEqual(['scope:read']);
+    expect((await offline.read(db, client_id, 'j')).scopes).toEqual(['scope:read']);
     await set(['rule:read']);
-    expect((await offline.read(em, client_id, 'j')).scopes).toEqual(['rule:read']);
+    expect((await offline.read(db, client_id, 'j')).scopes).toEqual(['rule:read']);
 
     vi.useFakeTimers({ toFake: ['Date'] });
     const states = createTokenStates({ live: true, ttlMs: 1000 });
-    expect((await states.read(em, client_id, 'j')).scopes).toEqual(['rule:read']);
+    expect((await states.read(db, client_id, 'j')).scopes).toEqual(['rule:read']);
     await set(['policy:read']);
     vi.setSystemTime(Date.now() + 999);
-    expect((await states.read(em, client_id, 'j')).scopes).toEqual(['rule:read']);
+    expect((await states.read(db, client_id, 'j')).scopes).toEqual(['rule:read']);
     vi.setSystemTime(Date.now() + 1);
-    expect((await states.read(em, client_id, 'j')).scopes).toEqual(['policy:read']);
+    expect((await states.read(db, client_id, 'j')).scopes).toEqual(['policy:read']);
     states.setLive(false);
     await set(['scope:read']);
-    expect((await states.read(em, client_id, 'j')).scopes).toEqual(['scope:read']);
+    expect((await states.read(db, client_id, 'j')).scopes).toEqual(['scope:read']);
   });
 });
 
