@@ -29,7 +29,7 @@ export async function principalFor(env: AuthEnv, claims: AccessTokenClaims): Pro
   const state = await env.caches.tokenStates.read(env, isRoot ? null : claims.clientId, claims.jti);
   if (state.revoked) throw new InvalidTokenError('revoked');
   // The root client lives in configuration and holds the whole registry; any other must still exist.
-  const current = isRoot ? env.settings.registry : state.scopes;
+  const current = isRoot ? env.settings.registry : state.client?.scopes;
   if (!current) throw new InvalidTokenError('client no longer exists');
   const granted = new Set(claims.scopes);
   return {

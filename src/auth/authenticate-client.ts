@@ -1,4 +1,3 @@
-import { readClientCredentials } from '../db/queries/client-credentials.js';
 import type { AuthEnv } from './auth-env.js';
 import { InvalidClientError } from './errors.js';
 import { verifySecret } from './secrets.js';
@@ -49,7 +48,7 @@ async function verifyCredentials(env: AuthEnv, credentials: ClientCredentials, u
   }
   const client =
     clientId.length <= MAX_CLIENT_ID_LENGTH && !hasNulCharacter(clientId)
-      ? await readClientCredentials(env.em, clientId)
+      ? await env.caches.tokenStates.readClient(env, clientId)
       : null;
   if (!client) {
     await verifySecret(settings.dummySecretHash, clientSecret);

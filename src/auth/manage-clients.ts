@@ -86,7 +86,8 @@ export async function rotateClientSecret(
   const clientSecret = newClientSecret();
   client.secretHash = await hashSecret(clientSecret);
   await env.em.flush();
-  // The remembered old secret no longer matches the stored hash anyway; this frees it at once.
+  // Committed: the old secret stops here before this answers (elsewhere, by trigger); its remembered digest goes too.
+  env.caches.tokenStates.clientChanged(clientId);
   env.caches.verifiedSecrets.forget(clientId);
   return { clientId: client.id, clientSecret, client };
 }

@@ -1,12 +1,14 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { readClientCredentials, type ClientRow } from '../db/queries/client-credentials.js';
 import { readTokenState, type TokenState, type TokenStateChange } from '../db/queries/token-state.js';
 
 /**
- * What a verified token's validity depends on now (its client's scopes, its revocation), kept in memory so that an
- * authenticated request needs no database round trip, while revocation, deletion and narrowing still apply at once:
+ * What a verified token's validity and a client's authentication depend on now (the client's row: secret hash and
+ * scopes; the token's revocation), kept in memory so that neither needs a database round trip, while revocation,
+ * deletion, narrowing and secret rotation still apply at once:
  *
- * - In this process, the use cases that change them (`revokeToken`, `updateClient`, `deleteClient`) call
- *   `tokenRevoked` / `clientChanged` after their commit and before they answer.
+ * - In this process, the use cases that change them (`revokeToken`, `updateClient`, `rotateClientSecret`,
+ *   `deleteClient`) call `tokenRevoked` / `clientChanged` after their commit and before they answer.
  * - Other processes' changes arrive as PostgreSQL notifications, sent by triggers in the same transaction as the
  *   change (so an operator's SQL counts too), and come in through `apply`.
  * - While those notifications cannot arrive (`setLive(false)`: before LISTEN succeeds, or while its connection is
@@ -22,6 +24,8 @@ export interface TokenStates {
    * touched only on a miss (a request's fork is made lazily, and a hit should not pay for one).
    */
   read(db: { readonly em: EntityManager }, clientId: string | null, jti: string): Promise<TokenState>;
+  /** A client's row, or null when there is none; cached and invalidated exactly like `read`. */
+  readClient(db: { readonly em: EntityManager }, clientId: string): Promise<ClientRow | null>;
   clientChanged(clientId: string): void;
   tokenRevoked(jti: string): void;
   /** A change made elsewhere, as the notification listener reports it. */
@@ -47,7 +51,7 @@ export function createTokenStates(options: TokenStatesOptions): TokenStates {
   const maxEntries = options.maxEntries ?? 50_000;
   let live = options.live;
   let epoch = 0;
-  const clients = new Map<string, Entry<readonly string[] | null>>();
+  const clients = new Map<string, Entry<ClientRow | null>>();
   const tokens = new Map<string, Entry<boolean>>();
 
   const fresh = <T>(entry: Entry<T> | undefined, now: number) => (entry && now - entry.storedAt < ttlMs ? entry : undefined);
@@ -72,16 +76,24 @@ export function createTokenStates(options: TokenStatesOptions): TokenStates {
         const now = Date.now();
         const revoked = fresh(tokens.get(jti), now);
         const client = clientId === null ? { value: null } : fresh(clients.get(clientId), now);
-        if (revoked && client) return { scopes: client.value, revoked: revoked.value };
+        if (revoked && client) return { client: client.value, revoked: revoked.value };
       }
       const started = epoch;
       const state = await readTokenState(db.em, clientId, jti);
       if (live && epoch === started) {
         const now = Date.now();
         store(tokens, jti, state.revoked, now);
-        if (clientId !== null) store(clients, clientId, state.scopes, now);
+        if (clientId !== null) store(clients, clientId, state.client, now);
       }
       return state;
+    },
+    async readClient(db, clientId) {
+      const cached = live ? fresh(clients.get(clientId), Date.now()) : undefined;
+      if (cached) return cached.value;
+      const started = epoch;
+      const client = await readClientCredentials(db.em, clientId);
+      if (live && epoch === started) store(clients, clientId, client, Date.now());
+      return client;
     },
     clientChanged: (clientId) => invalidate(clients, clientId),
     tokenRevoked: (jti) => invalidate(tokens, jti),

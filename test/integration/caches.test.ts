@@ -164,16 +164,23 @@ describe('the verified-token and token-state caches', () => {
     const raced = states.read(db, client_id, 'jti-1');
     // An invalidation arrives while that read's query is in flight: what it read may predate the change.
     states.clientChanged(client_id);
-    expect((await raced).scopes).toEqual(['scope:read']);
+    expect((await raced).client?.scopes).toEqual(['scope:read']);
     // Had the raced answer been stored, this read would be served from memory and miss the change below.
     await setScopesInSql(app, client_id, ['rule:read']);
-    expect((await states.read(db, client_id, 'jti-1')).scopes).toEqual(['rule:read']);
+    expect((await states.read(db, client_id, 'jti-1')).client?.scopes).toEqual(['rule:read']);
+    // The same for the credentials read that client authentication makes (from an empty entry, so it queries).
+    states.clientChanged(client_id);
+    const racedCredentials = states.readClient(db, client_id);
+    states.apply({ kind: 'client', clientId: client_id });
+    expect((await racedCredentials)?.scopes).toEqual(['rule:read']);
+    await setScopesInSql(app, client_id, ['scope:read']);
+    expect((await states.readClient(db, client_id))?.scopes).toEqual(['scope:read']);
     // Stored now, with no change since: served from memory, so the next direct SQL change goes unseen here, as
     // it must in this unit (in a server, the trigger's notification would invalidate it).
     await setScopesInSql(app, client_id, ['policy:read']);
-    expect((await states.read(db, client_id, 'jti-1')).scopes).toEqual(['rule:read']);
+    expect((await states.read(db, client_id, 'jti-1')).client?.scopes).toEqual(['scope:read']);
     states.apply({ kind: 'client', clientId: client_id });
-    expect((await states.read(db, client_id, 'jti-1')).scopes).toEqual(['policy:read']);
+    expect((await states.read(db, client_id, 'jti-1')).client?.scopes).toEqual(['policy:read']);
   });
 
   it('caches nothing while not live, and re-reads after its time to live', async () => {
@@ -181,21 +188,21 @@ describe('the verified-token and token-state caches', () => {
     const set = (scopes: string[]) => setScopesInSql(app, client_id, scopes);
     const db = { em: app.db.orm.em.fork() };
     const offline = createTokenStates({ live: false });
-    expect((await offline.read(db, client_id, 'j')).scopes).toEqual(['scope:read']);
+    expect((await offline.read(db, client_id, 'j')).client?.scopes).toEqual(['scope:read']);
     await set(['rule:read']);
-    expect((await offline.read(db, client_id, 'j')).scopes).toEqual(['rule:read']);
+    expect((await offline.read(db, client_id, 'j')).client?.scopes).toEqual(['rule:read']);
 
     vi.useFakeTimers({ toFake: ['Date'] });
     const states = createTokenStates({ live: true, ttlMs: 1000 });
-    expect((await states.read(db, client_id, 'j')).scopes).toEqual(['rule:read']);
+    expect((await states.read(db, client_id, 'j')).client?.scopes).toEqual(['rule:read']);
     await set(['policy:read']);
     vi.setSystemTime(Date.now() + 999);
-    expect((await states.read(db, client_id, 'j')).scopes).toEqual(['rule:read']);
+    expect((await states.read(db, client_id, 'j')).client?.scopes).toEqual(['rule:read']);
     vi.setSystemTime(Date.now() + 1);
-    expect((await states.read(db, client_id, 'j')).scopes).toEqual(['policy:read']);
+    expect((await states.read(db, client_id, 'j')).client?.scopes).toEqual(['policy:read']);
     states.setLive(false);
     await set(['scope:read']);
-    expect((await states.read(db, client_id, 'j')).scopes).toEqual(['scope:read']);
+    expect((await states.read(db, client_id, 'j')).client?.scopes).toEqual(['scope:read']);
   });
 });
 
@@ -245,11 +252,16 @@ describe.skipIf(!TEST_DATABASE_URL)('across processes sharing PostgreSQL', () =>
     await waitFor(async () => (await status(other, narrowed)) === 401);
   });
 
-  it('refuses, in the other process, a secret rotated here', async () => {
+  it('refuses, in the other process, a secret rotated here, and a client deleted by SQL', async () => {
     const client = await createClientWith(app, [], root);
-    expect((await postToken(other, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret })).status).toBe(200);
-    await app.fetch(`/api/v1/oauth/client/${client.client_id}/secret`, { method: 'POST', headers: bearer(root) });
-    // No waiting: the remembered secret is bound to the stored hash, which every grant reads.
-    expect((await postToken(other, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret })).status).toBe(401);
+    const grantThere = async (secret: string) =>
+      (await postToken(other, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: secret })).status;
+    expect(await grantThere(client.client_secret)).toBe(200);
+    const rotated = await app.fetch(`/api/v1/oauth/client/${client.client_id}/secret`, { method: 'POST', headers: bearer(root) });
+    const { client_secret: newSecret } = (await rotated.json()) as { client_secret: string };
+    await waitFor(async () => (await grantThere(client.client_secret)) === 401);
+    expect(await grantThere(newSecret)).toBe(200);
+    await app.db.orm.em.getConnection().execute('delete from client where id = ?', [client.client_id]);
+    await waitFor(async () => (await grantThere(newSecret)) === 401);
   });
 });

@@ -4,10 +4,12 @@ import { Migration20261128170111 } from './Migration20261128170111.js';
 import { Migration20261128172134 } from './Migration20261128172134.js';
 import { Migration20261128173435 } from './Migration20261128173435.js';
 import { Migration20261128193000 } from './Migration20261128193000.js';
+import { Migration20261128201500 } from './Migration20261128201500.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128170111', class: Migration20261128170111 },
   { name: 'Migration20261128172134', class: Migration20261128172134 },
   { name: 'Migration20261128173435', class: Migration20261128173435 },
   { name: 'Migration20261128193000', class: Migration20261128193000 },
+  { name: 'Migration20261128201500', class: Migration20261128201500 },
 ];

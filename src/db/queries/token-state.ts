@@ -1,14 +1,16 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { ClientRow } from './client-credentials.js';
 
-/** What a verified token's validity depends on now: its client's scopes (null when the client is gone) and revocation. */
+/** What a verified token's validity depends on now: its client's row (null when the client is gone) and revocation. */
 export interface TokenState {
-  readonly scopes: readonly string[] | null;
+  readonly client: ClientRow | null;
   readonly revoked: boolean;
 }
 
 /**
- * A change to what token validity depends on, as the database triggers announce it (see the migration that creates
- * them): a client's scopes changed or it was deleted, a token was revoked, or a table was emptied (`all`).
+ * A change to what token validity and client authentication depend on, as the database triggers announce it (see
+ * the migrations that create them): a client's secret or scopes changed or it was deleted, a token was revoked, or a
+ * table was emptied (`all`).
  */
 export type TokenStateChange = { kind: 'client'; clientId: string } | { kind: 'token'; jti: string } | { kind: 'all' };
 
@@ -20,11 +22,13 @@ export async function readTokenState(em: EntityManager, clientId: string | null,
   // The root client lives in configuration (null here): only its revocation is read.
   const [row] = await em
     .getConnection()
-    .execute<{ scopes: string[] | null; revoked: boolean }[]>(
+    .execute<{ secret_hash: string | null; scopes: string[] | null; revoked: boolean }[]>(
       clientId === null
-        ? 'select null as "scopes", exists (select 1 from "revoked_token" where "jti" = ?) as "revoked"'
-        : 'select (select "scopes" from "client" where "id" = ?) as "scopes", exists (select 1 from "revoked_token" where "jti" = ?) as "revoked"',
-      clientId === null ? [jti] : [clientId, jti],
+        ? 'select null as "secret_hash", null as "scopes", exists (select 1 from "revoked_token" where "jti" = ?) as "revoked"'
+        : `select c."secret_hash", c."scopes", exists (select 1 from "revoked_token" where "jti" = ?) as "revoked"
+           from (select 1) as one left join "client" as c on c."id" = ?`,
+      clientId === null ? [jti] : [jti, clientId],
     );
-  return { scopes: row?.scopes ?? null, revoked: row?.revoked === true };
+  const client = row?.secret_hash != null && row.scopes ? { secretHash: row.secret_hash, scopes: row.scopes } : null;
+  return { client, revoked: row?.revoked === true };
 }
