@@ -24,6 +24,19 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    files: ['src/**'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        {
+          name: 'Response',
+          message:
+            "construct responses with `Response as YogaResponse` from '@whatwg-node/fetch': yoga sends those as they are, where the global (undici) Response goes through a web-stream round trip (17k vs 8k req/s on /health)",
+        },
+      ],
+    },
+  },
   layer(['src/server/**'], []),
   layer(['src/graphql/**'], ['**/rest/**', '**/server/**', '**/db/**']),
   layer(['src/rest/**'], ['**/graphql/**', '**/server/**', '**/db/**']),

@@ -1,3 +1,4 @@
+import { Response as YogaResponse } from '@whatwg-node/fetch';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -15,7 +16,7 @@ function asset(file: string, type: string): Route['handle'] {
   let body: Buffer | undefined;
   return async () => {
     body ??= readFileSync(join(swaggerDir, file));
-    return new Response(new Uint8Array(body), {
+    return new YogaResponse(new Uint8Array(body), {
       status: 200,
       headers: { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' },
     });
@@ -47,7 +48,7 @@ const INIT = `window.addEventListener('load', function () {
 export function docsRoutes(documented: readonly Route[]): Route[] {
   const document = buildOpenApi(documented, REST_API_VERSION);
   const text = (body: string, type: string): Route['handle'] => async () =>
-    new Response(body, { status: 200, headers: { 'Content-Type': type } });
+    new YogaResponse(body, { status: 200, headers: { 'Content-Type': type } });
   return [
     { method: 'GET', path: '/openapi.json', handle: async () => json(200, document) },
     { method: 'GET', path: '/docs', handle: text(PAGE, 'text/html; charset=utf-8') },

@@ -1,3 +1,4 @@
+import { Response as YogaResponse } from '@whatwg-node/fetch';
 import {
   ForbiddenError,
   GatehouseError,
@@ -15,8 +16,12 @@ import {
 /** Headers every token-endpoint answer carries, success or error (RFC 6749 §5.1). */
 export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
 
+/**
+ * A JSON response. Built with the Response class yoga itself uses (@whatwg-node's), which yoga writes to the socket
+ * as it is; a global (undici) Response would be read back through a web stream first (ESLint forbids it in src/).
+ */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  return new YogaResponse(JSON.stringify(body), {
     status,
     headers: { 'Content-Type': 'application/json', ...headers },
   });

@@ -1,3 +1,4 @@
+import { Response as YogaResponse } from '@whatwg-node/fetch';
 import { ValidationError, type Page } from '../auth/index.js';
 import {
   deletePolicy,
@@ -84,7 +85,7 @@ export const policyRoutes: Route[] = [
     },
     handle: async ({ params, auth, principal }) => {
       await deletePolicy(auth, await principal(), params.policy_key!);
-      return new Response(null, { status: 204 });
+      return new YogaResponse(null, { status: 204 });
     },
   },
   {
@@ -144,7 +145,7 @@ export const policyRoutes: Route[] = [
     },
     handle: async ({ params, auth, principal }) => {
       await deleteRule(auth, await principal(), params.policy_key!, params.rule_key!);
-      return new Response(null, { status: 204 });
+      return new YogaResponse(null, { status: 204 });
     },
   },
 ];

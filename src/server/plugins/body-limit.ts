@@ -1,7 +1,8 @@
+import { Response as YogaResponse } from '@whatwg-node/fetch';
 import type { Plugin } from 'graphql-yoga';
 
 function tooLarge(maxBytes: number): Response {
-  return new Response(JSON.stringify({ detail: `Request body too large: at most ${maxBytes} bytes.` }), {
+  return new YogaResponse(JSON.stringify({ detail: `Request body too large: at most ${maxBytes} bytes.` }), {
     status: 413,
     headers: { 'Content-Type': 'application/json' },
   });
@@ -35,7 +36,7 @@ export function useBodyLimit(options: { maxBytes: number }): Plugin {
           }
         }
       } catch {
-        endResponse(new Response(JSON.stringify({ detail: 'The request body could not be read.' }), { status: 400, headers: { 'Content-Type': 'application/json' } }));
+        endResponse(new YogaResponse(JSON.stringify({ detail: 'The request body could not be read.' }), { status: 400, headers: { 'Content-Type': 'application/json' } }));
       }
     },
   };

@@ -1,8 +1,9 @@
+import { Response as YogaResponse } from '@whatwg-node/fetch';
 import type { Plugin } from 'graphql-yoga';
 import type { Orm } from '../../db/orm.js';
 
 const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' } });
+  new YogaResponse(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' } });
 
 /**
  * `useHealth`: `GET /health` (liveness: the process answers) and `GET /health/ready` (readiness: the database

@@ -1,3 +1,4 @@
+import { Response as YogaResponse } from '@whatwg-node/fetch';
 import type { Plugin } from 'graphql-yoga';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RequestInfoStore } from './request-info.js';
@@ -14,7 +15,7 @@ export function useRequestRateLimit(options: { limiter: RateLimiterAbstract; inf
         if (typeof msBeforeNext !== 'number') return; // the store failed: let the request through rather than fail it
         const retryAfter = String(Math.max(1, Math.ceil(msBeforeNext / 1000)));
         endResponse(
-          new Response(JSON.stringify({ detail: 'Too many requests.' }), {
+          new YogaResponse(JSON.stringify({ detail: 'Too many requests.' }), {
             status: 429,
             headers: { 'Content-Type': 'application/json', 'Retry-After': retryAfter },
           }),
