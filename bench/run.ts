@@ -160,6 +160,8 @@ async function gatehouse(label: string, databaseUrl: string, seed?: (count: numb
       await load(label, `REST GET client/{id}${suffix}`, rss, { url: `${origin}/api/v1/oauth/client/${client.client_id}`, connections: 16, headers: auth });
       await load(label, `introspection${suffix}`, rss, { url: `${origin}/api/v1/oauth/introspect`, connections: 16, method: 'POST', headers: FORM, body: introspectBody });
     };
+    // The fastest answer this server gives (no body, no auth, no database): the ceiling of its HTTP stack.
+    await load(label, 'GET /health (HTTP stack ceiling)', server.peakRssMb, { url: `${origin}/health`, connections: 16 });
     // Unknown client and wrong secret must cost the same (a dummy argon2 verification): compare their rates.
     const failing = (clientId: string, secret: string) => form({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
     await load(label, 'failed grant: wrong secret (401)', server.peakRssMb, { url: tokenUrl, connections: 16, method: 'POST', headers: FORM, body: failing(client.client_id, 'wrong') });
