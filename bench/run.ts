@@ -2,7 +2,7 @@
 // run, driven by autocannon over loopback. Prints a Markdown table; BENCHMARKS.md records and reads it.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +16,10 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '5' },
     postgres: { type: 'string', default: 'postgresql://postgres@127.0.0.1:5432/postgres' },
     clients: { type: 'string', default: '100000' },
-    // Run Gatehouse from JavaScript compiled by tsc instead of through tsx, as a production image would.
+    // Run Gatehouse as `npm run build && npm run start:prod` does (compiled by tsc), instead of through tsx.
     compiled: { type: 'boolean', default: false },
+    // Only the scenarios whose "target scenario" contains this text, e.g. --only __typename --duration 15.
+    only: { type: 'string' },
   },
 });
 const DURATION = Number(args.duration);
@@ -82,7 +84,8 @@ async function load(
   scenario: string,
   rssMb: () => number,
   options: { url: string; connections: number; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
-): Promise<Row> {
+): Promise<void> {
+  if (args.only && !`${target} ${scenario}`.includes(args.only)) return;
   // One unmeasured second first, so the JIT and the connection pool are warm for every measured run alike.
   await autocannon({ ...options, duration: 1, method: options.method ?? 'GET' });
   const result = await autocannon({ ...options, duration: DURATION, method: options.method ?? 'GET' });
@@ -99,7 +102,6 @@ async function load(
   };
   rows.push(row);
   console.error(`  ${target} | ${scenario} c${row.connections}: ${row.rps} req/s, p99 ${row.p99} ms, ${row.errors} errors`);
-  return row;
 }
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -112,16 +114,12 @@ async function post(url: string, body: string, headers: Record<string, string>):
   return (await response.json()) as Record<string, unknown>;
 }
 
-/** Compiles the repository with tsc into a temp folder, linked to its node_modules; returns the folder. */
-function compile(): string {
-  const out = mkdtempSync(join(tmpdir(), 'gatehouse-bench-dist-'));
-  execFileSync(process.execPath, [join(process.cwd(), 'node_modules/typescript/bin/tsc'), '--noEmit', 'false', '--outDir', out], { stdio: 'inherit' });
-  copyFileSync('package.json', join(out, 'package.json'));
-  symlinkSync(join(process.cwd(), 'node_modules'), join(out, 'node_modules'));
-  return out;
+/** `npm run build`: the production artifact, as `npm run start:prod` runs it. */
+function build(): string {
+  execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  return join(process.cwd(), 'dist/src/server/main.js');
 }
-const compiledDir = args.compiled ? compile() : undefined;
-const SERVER_ENTRY = compiledDir ? join(compiledDir, 'src/server/main.js') : join(process.cwd(), 'src/server/main.ts');
+const SERVER_ENTRY = args.compiled ? build() : join(process.cwd(), 'src/server/main.ts');
 
 async function gatehouse(label: string, databaseUrl: string, seed?: (count: number) => Promise<void>) {
   const port = await freePort();
@@ -261,7 +259,6 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  if (compiledDir) rmSync(compiledDir, { recursive: true, force: true });
   console.log('| target | scenario | conn | req/s | p50 ms | p99 ms | errors | peak RSS MB |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const row of rows) {

@@ -5,9 +5,10 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  *
  * - What is kept is an HMAC-SHA256 of the secret under a key made at start and never stored or logged: a heap
  *   dump yields neither the secret nor anything to brute-force offline without that key.
- * - Each entry is bound to the stored argon2 hash it was verified against. The caller reads the client's row on
- *   every grant anyway; a rotated secret has a new hash and a deleted client has no row, so either ends the entry
- *   in every process, even one that never saw the change. `forget` also drops it here at once.
+ * - Each entry is bound to the stored argon2 hash it was verified against, and the caller passes the hash from the
+ *   client's current row (read through `TokenStates`, which drops a changed row in this process before the change
+ *   answers, and in the others when its notification arrives): a rotated secret has a new hash and a deleted client
+ *   has no row, so either ends the entry. `forget` also frees it at once.
  * - A miss, or a secret whose digest differs, answers false: the caller then pays argon2 and the throttle as before.
  */
 export interface VerifiedSecrets {
