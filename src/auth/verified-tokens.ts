@@ -16,6 +16,17 @@ export interface VerifiedTokens {
 export function createVerifiedTokens(maxEntries = 10_000): VerifiedTokens {
   const entries = new Map<string, AccessTokenClaims>();
   const keyOf = (token: string) => hash('sha256', token, 'base64url');
+  // A client's tokens carry the same scope list: one copy of each list is kept, so a script that takes a new root
+  // token on every run leaves small entries behind, not a copy of the whole registry each.
+  const scopeLists = new Map<string, readonly string[]>();
+  const intern = (scopes: readonly string[]) => {
+    const key = scopes.join(' ');
+    const known = scopeLists.get(key);
+    if (known) return known;
+    scopeLists.set(key, scopes);
+    if (scopeLists.size > maxEntries) scopeLists.delete(scopeLists.keys().next().value!);
+    return scopes;
+  };
 
   return {
     get(token) {
@@ -30,7 +41,7 @@ export function createVerifiedTokens(maxEntries = 10_000): VerifiedTokens {
       return claims;
     },
     remember(token, claims) {
-      entries.set(keyOf(token), claims);
+      entries.set(keyOf(token), { ...claims, scopes: intern(claims.scopes) });
       if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
     },
   };
