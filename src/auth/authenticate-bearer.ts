@@ -7,7 +7,7 @@ import { verifyAccessToken, type AccessTokenClaims } from './tokens/index.js';
  * scopes the client holds now, so narrowing a client applies at once and a deleted client's tokens stop working.
  */
 export async function authenticateBearer(env: AuthEnv, token: string): Promise<Principal> {
-  return principalFor(env, await verifyToken(env, token));
+  return principalFor(env, rememberedClaims(env, token) ?? (await verifyAndRemember(env, token)));
 }
 
 /**
@@ -15,31 +15,46 @@ export async function authenticateBearer(env: AuthEnv, token: string): Promise<P
  * until `exp`, as long as the key that signed it is still loaded.
  */
 export async function verifyToken(env: AuthEnv, token: string): Promise<AccessTokenClaims> {
-  const { verifiedTokens } = env.caches;
-  const cached = verifiedTokens.get(token);
-  if (cached && env.keys.has(cached.kid)) return cached;
+  return rememberedClaims(env, token) ?? verifyAndRemember(env, token);
+}
+
+function rememberedClaims(env: AuthEnv, token: string): AccessTokenClaims | undefined {
+  const cached = env.caches.verifiedTokens.get(token);
+  return cached && env.keys.has(cached.kid) ? cached : undefined;
+}
+
+async function verifyAndRemember(env: AuthEnv, token: string): Promise<AccessTokenClaims> {
   const claims = await verifyAccessToken(env.keys, env.settings.tokens, token);
-  verifiedTokens.remember(token, claims);
+  env.caches.verifiedTokens.remember(token, claims);
   return claims;
 }
 
 /** The principal behind verified claims: refused when revoked or when its client is gone. */
 export async function principalFor(env: AuthEnv, claims: AccessTokenClaims): Promise<Principal> {
-  const isRoot = claims.clientId === env.settings.root.clientId;
-  const state = await env.caches.tokenStates.read(env, isRoot ? null : claims.clientId, claims.jti);
+  const clientId = claims.clientId === env.settings.root.clientId ? null : claims.clientId;
+  const { tokenStates } = env.caches;
+  const state = tokenStates.peek(clientId, claims.jti) ?? (await tokenStates.read(env, clientId, claims.jti));
   if (state.revoked) throw new InvalidTokenError('revoked');
   // The root client lives in configuration and holds the whole registry; any other must still exist.
-  const current = isRoot ? env.settings.registry : state.client?.scopes;
-  if (!current) throw new InvalidTokenError('client no longer exists');
+  if (clientId !== null && !state.client) throw new InvalidTokenError('client no longer exists');
+  const current = clientId === null ? env.settings.registry : state.client!.scopes;
+  // Warm requests with one token see the same cached claims and client row: the principal is built once for them.
+  const known = principals.get(claims);
+  if (known?.current === current) return known.principal;
   const granted = new Set(claims.scopes);
-  return {
+  const principal: Principal = Object.freeze({
     clientId: claims.clientId,
-    isRoot,
-    scopes: current.filter((scope) => granted.has(scope)),
+    isRoot: clientId === null,
+    scopes: Object.freeze(current.filter((scope) => granted.has(scope))),
     expiresAt: new Date(claims.exp * 1000),
     jti: claims.jti,
-  };
+  });
+  principals.set(claims, { current, principal });
+  return principal;
 }
+
+/** Principals by the (cached) claims they were built from, with the scope list they were intersected with. */
+const principals = new WeakMap<AccessTokenClaims, { current: readonly string[]; principal: Principal }>();
 
 /**
  * Reads an `Authorization` header: no header, or a scheme other than Bearer, means an anonymous caller (null);

@@ -24,6 +24,8 @@ export interface TokenStates {
    * touched only on a miss (a request's fork is made lazily, and a hit should not pay for one).
    */
   read(db: { readonly em: EntityManager }, clientId: string | null, jti: string): Promise<TokenState>;
+  /** What `read` would answer from memory, without a promise; undefined when it would have to query. */
+  peek(clientId: string | null, jti: string): TokenState | undefined;
   /** A client's row, or null when there is none; cached and invalidated exactly like `read`. */
   readClient(db: { readonly em: EntityManager }, clientId: string): Promise<ClientRow | null>;
   clientChanged(clientId: string): void;
@@ -70,14 +72,19 @@ export function createTokenStates(options: TokenStatesOptions): TokenStates {
     tokens.clear();
   };
 
+  const peek = (clientId: string | null, jti: string): TokenState | undefined => {
+    if (!live) return undefined;
+    const now = Date.now();
+    const revoked = fresh(tokens.get(jti), now);
+    const client = clientId === null ? { value: null } : fresh(clients.get(clientId), now);
+    return revoked && client ? { client: client.value, revoked: revoked.value } : undefined;
+  };
+
   return {
+    peek,
     async read(db, clientId, jti) {
-      if (live) {
-        const now = Date.now();
-        const revoked = fresh(tokens.get(jti), now);
-        const client = clientId === null ? { value: null } : fresh(clients.get(clientId), now);
-        if (revoked && client) return { client: client.value, revoked: revoked.value };
-      }
+      const cached = peek(clientId, jti);
+      if (cached) return cached;
       const started = epoch;
       const state = await readTokenState(db.em, clientId, jti);
       if (live && epoch === started) {
