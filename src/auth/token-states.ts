@@ -41,7 +41,7 @@ interface Entry<T> {
   readonly storedAt: number;
 }
 
-export interface TokenStatesOptions {
+interface TokenStatesOptions {
   /** Initially; an embedded database (one process per data folder) is live from the start. */
   readonly live: boolean;
   readonly ttlMs?: number;

@@ -2,9 +2,9 @@ import pg from 'pg';
 import type { TokenStateChange } from './queries/token-state.js';
 
 /** The channel the token-state triggers notify on; the payload is `client:<id>`, `jti:<jti>` or `all`. */
-export const TOKEN_STATE_CHANNEL = 'gatehouse_token_state';
+const TOKEN_STATE_CHANNEL = 'gatehouse_token_state';
 
-export interface TokenStateListenerHandlers {
+interface TokenStateListenerHandlers {
   change(change: TokenStateChange): void;
   /** true once LISTEN is in place; false as soon as the connection is lost (then it reconnects, with backoff). */
   live(live: boolean): void;
@@ -17,7 +17,7 @@ export interface TokenStateListener {
 }
 
 /** Decodes a trigger's payload; anything unexpected empties the whole cache, which is always safe. */
-export function parseTokenStateChange(payload: string | undefined): TokenStateChange {
+function parseTokenStateChange(payload: string | undefined): TokenStateChange {
   if (payload?.startsWith('client:')) return { kind: 'client', clientId: payload.slice('client:'.length) };
   if (payload?.startsWith('jti:')) return { kind: 'token', jti: payload.slice('jti:'.length) };
   return { kind: 'all' };
@@ -53,7 +53,14 @@ export function listenForTokenStateChanges(url: string, handlers: TokenStateList
   };
 
   const connect = () => {
-    const connection = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000, keepAlive: true });
+    // TCP keepalive from 10 s of silence, so a connection that died without a word is noticed (and the cache
+    // bypassed) in seconds, not after the kernel's default two hours.
+    const connection = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: 3_000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
     client = connection;
     connection.on('notification', (message) => {
       if (message.channel === TOKEN_STATE_CHANNEL) handlers.change(parseTokenStateChange(message.payload));
