@@ -6,6 +6,12 @@ import type { Config } from '../config/index.js';
 export interface Limits {
   readonly throttle: AuthThrottle;
   readonly requestLimiter: RateLimiterAbstract | null;
+  /**
+   * Resolves once Redis, if used, is connected, or after `timeoutMs` (false then). Until it is, the limiters count
+   * in this process only (their insurance limiter): waiting before listening makes the counts shared from the first
+   * request.
+   */
+  ready(timeoutMs?: number): Promise<boolean>;
   /** Disconnects Redis, if used. */
   close(): Promise<void>;
 }
@@ -27,6 +33,19 @@ export function createLimits(config: Pick<Config, 'security' | 'redis'>): Limits
   return {
     throttle: createAuthThrottle(config.security.authRateLimit, redis),
     requestLimiter,
+    ready: async (timeoutMs = 5_000) => {
+      if (!redis || redis.status === 'ready') return true;
+      let timer: NodeJS.Timeout | undefined;
+      const connected = new Promise<boolean>((resolve) => {
+        redis.once('ready', () => resolve(true));
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      try {
+        return await connected;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     close: async () => {
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },

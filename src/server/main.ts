@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     const keys = await openKeyStore(db.orm.em, config.security.appEncryptionKey);
     const settings = await createAuthSettings(config);
     const limits = createLimits(config);
+    if (!(await limits.ready())) log.warn({}, 'Redis is not reachable yet: the throttles count in this process until it is');
     const running = startAuthCaches(config.database, log);
     authCaches = running;
     const app = createApp({ orm: db.orm, keys, settings, log, ...limits, caches: running.caches, security: config.security });

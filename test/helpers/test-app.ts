@@ -62,6 +62,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const settings = await createAuthSettings(config);
   const log = recordingLogger();
   const limits = createLimits(config);
+  await limits.ready();
   const authCaches = startAuthCaches(config.database, log);
   const app = createApp({ orm: db.orm, keys, settings, log, ...limits, caches: authCaches.caches, security: config.security });
   return {

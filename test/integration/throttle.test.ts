@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RateLimitedError } from '../../src/auth/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createLimits } from '../../src/server/limits.js';
 import { createClientWith, graphql, postToken } from '../helpers/oauth.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -94,6 +100,29 @@ describe('the throttle shared through Redis', () => {
       expect(elsewhere.status).toBe(429);
     } finally {
       await Promise.all([one.close(), two.close()]);
+    }
+  });
+
+  it('says when Redis cannot be reached, and keeps counting in this process meanwhile', async () => {
+    const config = loadConfig({
+      cwd: mkdtempSync(join(tmpdir(), 'gatehouse-limits-')),
+      env: {
+        FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID: 'root',
+        FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'root-secret-0123456789abcdef',
+        FIDES__SECURITY__APP_ENCRYPTION_KEY: '0123456789abcdef0123456789abcdef',
+        FIDES__SECURITY__AUTH_RATE_LIMIT: '3/minute',
+        // Nothing listens on port 1.
+        FIDES__REDIS__URL: 'redis://127.0.0.1:1',
+      },
+    });
+    const limits = createLimits(config);
+    try {
+      expect(await limits.ready(300)).toBe(false);
+      for (let i = 0; i < 3; i++) await limits.throttle.fail('c', '192.0.2.1');
+      await expect(limits.throttle.check('c', '192.0.2.2')).rejects.toBeInstanceOf(RateLimitedError);
+      await expect(limits.throttle.check('other', '192.0.2.3')).resolves.toBeUndefined();
+    } finally {
+      await limits.close();
     }
   });
 });
