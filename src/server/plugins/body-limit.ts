@@ -1,11 +1,8 @@
-import { Response as YogaResponse } from '@whatwg-node/fetch';
 import type { Plugin } from 'graphql-yoga';
+import { json } from '../../rest/index.js';
 
 function tooLarge(maxBytes: number): Response {
-  return new YogaResponse(JSON.stringify({ detail: `Request body too large: at most ${maxBytes} bytes.` }), {
-    status: 413,
-    headers: { 'Content-Type': 'application/json' },
-  });
+  return json(413, { detail: `Request body too large: at most ${maxBytes} bytes.` });
 }
 
 /**
@@ -36,7 +33,7 @@ export function useBodyLimit(options: { maxBytes: number }): Plugin {
           }
         }
       } catch {
-        endResponse(new YogaResponse(JSON.stringify({ detail: 'The request body could not be read.' }), { status: 400, headers: { 'Content-Type': 'application/json' } }));
+        endResponse(json(400, { detail: 'The request body could not be read.' }));
       }
     },
   };

@@ -1,9 +1,8 @@
-import { Response as YogaResponse } from '@whatwg-node/fetch';
 import type { Plugin } from 'graphql-yoga';
 import type { Orm } from '../../db/orm.js';
+import { json } from '../../rest/index.js';
 
-const json = (status: number, body: unknown) =>
-  new YogaResponse(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' } });
+const noStore = (status: number, body: unknown) => json(status, body, { 'Cache-Control': 'no-store' });
 
 /**
  * `useHealth`: `GET /health` (liveness: the process answers) and `GET /health/ready` (readiness: the database
@@ -15,9 +14,9 @@ export function useHealth(options: { orm: Orm; timeoutMs?: number }): Plugin {
     async onRequest({ request, url, endResponse }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
       if (url.pathname === '/health') {
-        endResponse(json(200, { status: 'ok' }));
+        endResponse(noStore(200, { status: 'ok' }));
       } else if (url.pathname === '/health/ready') {
-        endResponse((await databaseAnswers(options.orm, timeoutMs)) ? json(200, { status: 'ready' }) : json(503, { detail: 'Service Unavailable', database: 'unreachable' }));
+        endResponse((await databaseAnswers(options.orm, timeoutMs)) ? noStore(200, { status: 'ready' }) : noStore(503, { detail: 'Service Unavailable', database: 'unreachable' }));
       }
     },
   };

@@ -1,6 +1,6 @@
-import { Response as YogaResponse } from '@whatwg-node/fetch';
 import type { Plugin } from 'graphql-yoga';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { json } from '../../rest/index.js';
 import type { RequestInfoStore } from './request-info.js';
 
 /** `useRequestRateLimit`: an overall allowance of requests per client IP; past it, 429 with `Retry-After`. Health probes are exempt. */
@@ -14,12 +14,7 @@ export function useRequestRateLimit(options: { limiter: RateLimiterAbstract; inf
         const msBeforeNext = (rejection as { msBeforeNext?: number }).msBeforeNext;
         if (typeof msBeforeNext !== 'number') return; // the store failed: let the request through rather than fail it
         const retryAfter = String(Math.max(1, Math.ceil(msBeforeNext / 1000)));
-        endResponse(
-          new YogaResponse(JSON.stringify({ detail: 'Too many requests.' }), {
-            status: 429,
-            headers: { 'Content-Type': 'application/json', 'Retry-After': retryAfter },
-          }),
-        );
+        endResponse(json(429, { detail: 'Too many requests.' }, { 'Retry-After': retryAfter }));
       }
     },
   };
