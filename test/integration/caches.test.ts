@@ -4,6 +4,7 @@ import { rotateSigningKey } from '../../src/auth/tokens/index.js';
 import { createVerifiedSecrets } from '../../src/auth/verified-secrets.js';
 import { bearer, callJson, createClientWith, graphql, postToken, rootToken, tokenFor } from '../helpers/oauth.js';
 import { ROOT, startTestApp, TEST_DATABASE_URL, type TestApp } from '../helpers/test-app.js';
+import { eventually } from '../helpers/wait.js';
 
 // The hot-path caches (verified secrets, verified tokens, token state) must never outlive what they stand for.
 // Every case first uses the credential, so the answer after the change comes from a warm cache.
@@ -220,15 +221,8 @@ describe.skipIf(!TEST_DATABASE_URL)('across processes sharing PostgreSQL', () =>
   });
   afterAll(() => other?.close());
 
-  /** Polls until `check` holds; returns how long that took. Fails after 2 s. */
-  async function waitFor(check: () => Promise<boolean>): Promise<number> {
-    const started = performance.now();
-    while (!(await check())) {
-      if (performance.now() - started > 2000) throw new Error('not within 2 s');
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    return performance.now() - started;
-  }
+  /** Polls every 5 ms until `check` holds; fails after 2 s. */
+  const waitFor = (check: () => Promise<boolean>) => eventually(check, 2000, 5);
 
   const status = async (target: TestApp, token: string) => (await target.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status;
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, callJson, createClientWith, graphql, postToken, rootToken, tokenFor } from '../helpers/oauth.js';
 import { binDir, startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
 import { startTestApp, TEST_DATABASE_URL, type TestApp } from '../helpers/test-app.js';
+import { eventually } from '../helpers/wait.js';
 
 // PostgreSQL stopped under load and started again, on a private cluster. Once per CI run (the PGlite pass).
 describe.skipIf(TEST_DATABASE_URL || !binDir())('PostgreSQL going away and coming back', () => {
@@ -20,13 +21,6 @@ describe.skipIf(TEST_DATABASE_URL || !binDir())('PostgreSQL going away and comin
   });
 
   const logged = (message: string) => app.log.lines.some((line) => line.message.startsWith(message));
-  async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
-    const started = Date.now();
-    while (!(await check())) {
-      if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
 
   it('fails fast with 503 while it is down, reports it, and recovers without a restart, losing nothing', async () => {
     const client = await createClientWith(app, ['scope:read'], root);
@@ -51,7 +45,7 @@ describe.skipIf(TEST_DATABASE_URL || !binDir())('PostgreSQL going away and comin
       expect(body).toEqual({ detail: 'Service Unavailable', request_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     }
     // Cached token state is not trusted while the changes of other processes cannot be heard.
-    await until(() => logged('token-state notifications lost'));
+    await eventually(() => logged('token-state notifications lost'), 10_000);
     expect((await graphql(app, '{ viewer { clientId } }', {}, bearer(root))).status).toBe(503);
     const gql = await graphql(app, '{ clients { total } }', {}, bearer(root));
     expect(gql.status).toBe(503);
@@ -65,16 +59,7 @@ describe.skipIf(TEST_DATABASE_URL || !binDir())('PostgreSQL going away and comin
     expect(app.log.lines.filter((line) => line.level === 'error')).toEqual([]);
 
     pg.start();
-    const back = Date.now();
-    let recovered = false;
-    while (Date.now() - back < 5_000) {
-      if ((await app.fetch('/health/ready')).status === 200) {
-        recovered = true;
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(recovered).toBe(true);
+    await eventually(async () => (await app.fetch('/health/ready')).status === 200, 5_000, 100);
     const read = await app.fetch(`/api/v1/oauth/client/${client.client_id}`, { headers: bearer(root) });
     expect(read.status).toBe(200);
     expect(((await read.json()) as { scopes: string[] }).scopes).toEqual(['scope:read']);
@@ -82,10 +67,10 @@ describe.skipIf(TEST_DATABASE_URL || !binDir())('PostgreSQL going away and comin
     expect((await postToken(app, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret })).status).toBe(200);
 
     // Listening again: a change made behind this process's back (an operator's SQL) reaches its cached state.
-    await until(() => logged('token-state notifications are back'));
+    await eventually(() => logged('token-state notifications are back'), 10_000);
     const token = await tokenFor(app, client.client_id, client.client_secret);
     expect((await app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(200);
     await app.db.orm.em.getConnection().execute(`update client set scopes = '{}' where id = ?`, [client.client_id]);
-    await until(async () => (await app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status === 403);
+    await eventually(async () => (await app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status === 403, 10_000);
   }, 60_000);
 });
