@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AuthCaches } from './caches.js';
+import type { Logger } from './logger.js';
 import type { AuthSettings } from './settings.js';
 import type { AuthThrottle } from './throttle.js';
 import type { KeyStore } from './tokens/index.js';
@@ -12,8 +13,11 @@ export interface AuthEnv {
   readonly settings: AuthSettings;
   readonly throttle: AuthThrottle;
   readonly caches: AuthCaches;
-  /** The caller's address, for throttling (from the socket, or X-Forwarded-For when so configured). */
+  /** The caller's address, for throttling (from the socket, or X-Forwarded-For from trusted proxies). */
   readonly clientIp: string;
+  /** This request's id, for the log lines the use cases write. */
+  readonly requestId: string;
+  readonly log: Logger;
 }
 
 /** The calling client, as established from a verified bearer token. */

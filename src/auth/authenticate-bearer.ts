@@ -1,5 +1,6 @@
 import type { AuthEnv, Principal } from './auth-env.js';
 import { InvalidTokenError } from './errors.js';
+import { issuedBeforeRevocation } from './revocation-mark.js';
 import { verifyAccessToken, type AccessTokenClaims } from './tokens/index.js';
 
 /**
@@ -29,22 +30,23 @@ async function verifyAndRemember(env: AuthEnv, token: string): Promise<AccessTok
   return claims;
 }
 
-/** The principal behind verified claims: refused when revoked or when its client is gone. */
+/** The principal behind verified claims: refused when revoked, revoked with all its client's tokens, or when its client is gone. */
 export async function principalFor(env: AuthEnv, claims: AccessTokenClaims): Promise<Principal> {
-  const clientId = claims.clientId === env.settings.root.clientId ? null : claims.clientId;
+  const isRoot = claims.clientId === env.settings.root.clientId;
   const { tokenStates } = env.caches;
-  const state = tokenStates.peek(clientId, claims.jti) ?? (await tokenStates.read(env, clientId, claims.jti));
+  const state = tokenStates.peek(claims.clientId, claims.jti) ?? (await tokenStates.read(env, claims.clientId, claims.jti));
   if (state.revoked) throw new InvalidTokenError('revoked');
+  if (issuedBeforeRevocation(claims.iat, state.client.tokensRevokedAt)) throw new InvalidTokenError('issued before its client\'s tokens were revoked');
   // The root client lives in configuration and holds the whole registry; any other must still exist.
-  if (clientId !== null && !state.client) throw new InvalidTokenError('client no longer exists');
-  const current = clientId === null ? env.settings.registry : state.client!.scopes;
+  if (!isRoot && !state.client.row) throw new InvalidTokenError('client no longer exists');
+  const current = isRoot ? env.settings.registry : state.client.row!.scopes;
   // Warm requests with one token see the same cached claims and client row: the principal is built once for them.
   const known = principals.get(claims);
   if (known?.current === current) return known.principal;
   const granted = new Set(claims.scopes);
   const principal: Principal = Object.freeze({
     clientId: claims.clientId,
-    isRoot: clientId === null,
+    isRoot,
     scopes: Object.freeze(current.filter((scope) => granted.has(scope))),
     expiresAt: new Date(claims.exp * 1000),
     jti: claims.jti,

@@ -1,7 +1,7 @@
 import type { AuthEnv } from './auth-env.js';
-import { InvalidClientError } from './errors.js';
-import { verifySecret } from './secrets.js';
-import { hasNulCharacter } from './text.js';
+import { InvalidClientError, InvalidRequestError } from './errors.js';
+import { forLog, hasNulCharacter } from './text.js';
+import { ThrottledError } from './throttle.js';
 
 export interface ClientCredentials {
   readonly clientId: string;
@@ -13,26 +13,53 @@ export interface AuthenticatedClient {
   readonly isRoot: boolean;
   /** Everything the client holds now, in its order. */
   readonly scopes: readonly string[];
+  /** When all its tokens issued until then were revoked (epoch ms), or null. */
+  readonly tokensRevokedAt: number | null;
 }
 
-/** Longer ids are never issued; they are answered like any unknown id, at the same cost. */
-const MAX_CLIENT_ID_LENGTH = 64;
+/** A longer `client_id` is refused as malformed before it is counted, looked up or logged. */
+export const MAX_CLIENT_ID_PARAMETER = 255;
+
+/** Issued ids are 32 hex characters; the root's is configured. Longer ids cannot exist, and are not queried. */
+const MAX_STORED_CLIENT_ID_LENGTH = 64;
 
 /**
- * Authenticates a client by id and secret. Unknown id and wrong secret are indistinguishable to the caller,
- * in answer and in time: an unknown id still pays one argon2 verification, against a dummy hash. A secret already
- * verified against the client's current hash skips argon2 (see `VerifiedSecrets`); nothing else does.
+ * Authenticates a client by id and secret, for the token endpoint, `issueToken`, introspection and revocation.
+ *
+ * - The attempt is counted before the secret is checked (see `AuthThrottle`), and refunded when it succeeds.
+ * - Unknown id and wrong secret are indistinguishable to the caller, in answer and in time: an unknown id still
+ *   pays one argon2 verification, against a dummy hash. The reason goes to the log only, with the (sanitised)
+ *   client id and the address.
+ * - A secret already verified against the client's current hash skips argon2 (see `VerifiedSecrets`); nothing
+ *   else does, and argon2's queue is bounded (see `Argon2Queue`).
  */
 export async function authenticateClient(
   env: AuthEnv,
   credentials: ClientCredentials,
   usedBasic = false,
 ): Promise<AuthenticatedClient> {
-  await env.throttle.check(credentials.clientId, env.clientIp);
+  const { clientId } = credentials;
+  if (clientId.length > MAX_CLIENT_ID_PARAMETER) {
+    throw new InvalidRequestError(`The client_id parameter must be at most ${MAX_CLIENT_ID_PARAMETER} characters.`);
+  }
+  const who = { requestId: env.requestId, clientId: forLog(clientId), ip: env.clientIp };
+  let attempt;
   try {
-    return await verifyCredentials(env, credentials, usedBasic);
+    attempt = await env.throttle.attempt(clientId, env.clientIp);
   } catch (error) {
-    if (error instanceof InvalidClientError) await env.throttle.fail(credentials.clientId, env.clientIp);
+    if (error instanceof ThrottledError && error.lockout) {
+      env.log.warn({ ...who, limit: error.lockout }, 'client authentication locked out: too many failures');
+    }
+    throw error;
+  }
+  try {
+    const client = await verifyCredentials(env, credentials, usedBasic);
+    await attempt.refund();
+    return client;
+  } catch (error) {
+    if (error instanceof InvalidClientError) env.log.info({ ...who, reason: error.reason }, 'client authentication failed');
+    // Refused before any verdict (argon2 queue full): nothing was learnt, so nothing is counted.
+    else await attempt.refund();
     throw error;
   }
 }
@@ -41,29 +68,30 @@ async function verifyCredentials(env: AuthEnv, credentials: ClientCredentials, u
   const { settings } = env;
   const { clientId, clientSecret } = credentials;
   if (clientId === settings.root.clientId) {
-    if (await checkSecret(env, clientId, settings.root.secretHash, clientSecret)) {
-      return { clientId, isRoot: true, scopes: settings.registry };
+    if (!(await checkSecret(env, clientId, settings.root.secretHash, clientSecret))) {
+      throw new InvalidClientError('wrong secret for the root client', usedBasic);
     }
-    throw new InvalidClientError('wrong secret for the root client', usedBasic);
+    const { tokensRevokedAt } = await env.caches.tokenStates.readClient(env, clientId);
+    return { clientId, isRoot: true, scopes: settings.registry, tokensRevokedAt };
   }
-  const client =
-    clientId.length <= MAX_CLIENT_ID_LENGTH && !hasNulCharacter(clientId)
+  const state =
+    clientId.length <= MAX_STORED_CLIENT_ID_LENGTH && !hasNulCharacter(clientId)
       ? await env.caches.tokenStates.readClient(env, clientId)
       : null;
-  if (!client) {
-    await verifySecret(settings.dummySecretHash, clientSecret);
+  if (!state?.row) {
+    await env.caches.argon2.verify(settings.dummySecretHash, clientSecret, env.clientIp);
     throw new InvalidClientError('unknown client id', usedBasic);
   }
-  if (!(await checkSecret(env, clientId, client.secretHash, clientSecret))) {
+  if (!(await checkSecret(env, clientId, state.row.secretHash, clientSecret))) {
     throw new InvalidClientError('wrong secret', usedBasic);
   }
-  return { clientId, isRoot: false, scopes: client.scopes };
+  return { clientId, isRoot: false, scopes: state.row.scopes, tokensRevokedAt: state.tokensRevokedAt };
 }
 
 async function checkSecret(env: AuthEnv, clientId: string, secretHash: string, secret: string): Promise<boolean> {
-  const { verifiedSecrets } = env.caches;
+  const { verifiedSecrets, argon2 } = env.caches;
   if (verifiedSecrets.matches(clientId, secretHash, secret)) return true;
-  const verified = await verifySecret(secretHash, secret);
+  const verified = await argon2.verify(secretHash, secret, env.clientIp);
   if (verified) verifiedSecrets.remember(clientId, secretHash, secret);
   return verified;
 }

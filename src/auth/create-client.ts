@@ -1,8 +1,9 @@
-import { ClientSchema, type Client } from '../db/entities/index.js';
+import { ClientSchema } from '../db/entities/index.js';
 import type { AuthEnv, Principal } from './auth-env.js';
 import { checkClientLabels, type ClientLabels } from './client-labels.js';
+import { toClientView, type ClientView } from './client-view.js';
 import { checkGrantableScopes, REQUIRED_SCOPES, requireScopes } from './permissions.js';
-import { hashSecret, newClientId, newClientSecret } from './secrets.js';
+import { newClientId, newClientSecret } from './secrets.js';
 
 export interface CreateClientInput extends ClientLabels {
   readonly scopes?: readonly string[] | null | undefined;
@@ -12,7 +13,7 @@ export interface CreatedClient {
   readonly clientId: string;
   /** Shown this once; only its hash is stored. */
   readonly clientSecret: string;
-  readonly client: Client;
+  readonly client: ClientView;
 }
 
 /** Creates a client holding a subset of the registry that the caller may grant, and its one-time secret. */
@@ -25,11 +26,12 @@ export async function createClient(env: AuthEnv, principal: Principal | null, in
   const clientSecret = newClientSecret();
   const client = env.em.create(ClientSchema, {
     id: clientId,
-    secretHash: await hashSecret(clientSecret),
+    secretHash: await env.caches.argon2.hash(clientSecret),
     scopes,
     name: input.name ?? null,
     description: input.description ?? null,
   });
   await env.em.flush();
-  return { clientId, clientSecret, client };
+  // The creator has just chosen everything the view holds.
+  return { clientId, clientSecret, client: toClientView(client, true) };
 }

@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'NOT_FOUND'
   | 'INVALID_CLIENT'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE';
 
 /** RFC 6749 §5.2 error codes, plus RFC 6750's for bearer tokens. */
 export type OAuthErrorCode =
@@ -126,6 +127,16 @@ export class ScopeEscalationError extends GatehouseError {
   }
 }
 
+/** A non-root caller tried to change a client that holds scopes the caller does not hold (SPEC §9). */
+export class ClientModificationForbiddenError extends GatehouseError {
+  readonly status = 403;
+  readonly code = 'FORBIDDEN';
+  override name = 'ClientModificationForbiddenError';
+  constructor(readonly missingScopes: readonly string[]) {
+    super(`Cannot modify a client that holds scopes you do not have. Missing scopes: [${missingScopes.join(', ')}]`);
+  }
+}
+
 /** A scope name that is not in the registry. */
 export class UnknownScopeError extends GatehouseError {
   readonly status = 422;
@@ -152,13 +163,29 @@ export class ValidationError extends GatehouseError {
   }
 }
 
-/** Too many failed attempts for this client id or address; `retryAfter` seconds until the window ends. */
+/**
+ * Too many failed attempts for this client id from this address, or from this address in all (`retryAfter`
+ * seconds until the window ends); or too many of this address's authentications being verified at once.
+ */
 export class RateLimitedError extends GatehouseError {
   readonly status = 429;
   readonly code = 'RATE_LIMITED';
   override name = 'RateLimitedError';
+  constructor(
+    readonly retryAfter: number,
+    message = `Too many failed authentication attempts. Try again in ${retryAfter} seconds.`,
+  ) {
+    super(message);
+  }
+}
+
+/** The server cannot take this request's work now (the secret-verification queue is full); retry shortly. */
+export class ServiceBusyError extends GatehouseError {
+  readonly status = 503;
+  readonly code = 'SERVICE_UNAVAILABLE';
+  override name = 'ServiceBusyError';
   constructor(readonly retryAfter: number) {
-    super(`Too many failed authentication attempts. Try again in ${retryAfter} seconds.`);
+    super('The server is busy verifying client secrets. Try again shortly.');
   }
 }
 

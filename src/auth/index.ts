@@ -1,11 +1,11 @@
 export type { AuthEnv, Principal } from './auth-env.js';
-export type { Client } from '../db/entities/index.js';
+export type { ClientView } from './client-view.js';
 export { safeErrorFields, type Logger } from './logger.js';
 export { isDatabaseUnavailable } from './availability.js';
 export { hasNulCharacter } from './text.js';
 export { principalFromAuthorization } from './authenticate-bearer.js';
 export { createAuthCaches, type AuthCaches } from './caches.js';
-export { authenticateClient, type AuthenticatedClient, type ClientCredentials } from './authenticate-client.js';
+export { authenticateClient, MAX_CLIENT_ID_PARAMETER, type AuthenticatedClient, type ClientCredentials } from './authenticate-client.js';
 export { createClient, type CreateClientInput, type CreatedClient } from './create-client.js';
 export * from './errors.js';
 export { introspectToken, type Introspection } from './introspect-token.js';
@@ -17,14 +17,17 @@ export {
   getClient,
   getClientScopes,
   listClients,
+  markTokensRevoked,
+  revokeClientTokens,
   rotateClientSecret,
   setClientScopes,
   updateClient,
   type UpdateClientInput,
 } from './manage-clients.js';
 export { checkPage, toPage, type Page, type PageRequest } from './pagination.js';
-export { REQUIRED_SCOPES, requireScopes } from './permissions.js';
+export { holdsScopes, REQUIRED_SCOPES, requireScopes } from './permissions.js';
 export { revokeToken } from './revocation.js';
 export { SCOPE_REGISTRY } from './scope-registry.js';
 export { createAuthSettings, type AuthSettings } from './settings.js';
-export { createAuthThrottle, type AuthThrottle, type RateLimit } from './throttle.js';
+export { DEFAULT_ARGON2_BOUNDS, type Argon2Bounds } from './secrets.js';
+export { createAuthThrottle, type AuthThrottle, type RateLimit, type ThrottleLimits } from './throttle.js';

@@ -1,6 +1,8 @@
 import type { AuthEnv } from './auth-env.js';
 import { principalFor, verifyToken } from './authenticate-bearer.js';
+import type { AuthenticatedClient } from './authenticate-client.js';
 import { InvalidTokenError } from './errors.js';
+import { REQUIRED_SCOPES } from './permissions.js';
 
 export type Introspection =
   | { active: false }
@@ -19,12 +21,15 @@ export type Introspection =
     };
 
 /**
- * RFC 7662 introspection, for an authenticated client (a resource server). Active means: verifies, not revoked,
- * its client still exists. Anything else is `{active: false}`, with no reason given.
+ * RFC 7662 introspection, for an authenticated client. Active means: verifies, not revoked, its client still
+ * exists. The claims are told only to the token's own client or to a caller holding `client:read` (SPEC §9):
+ * anyone else, like any inactive token, gets `{active: false}`, with no reason given, so a client cannot read out
+ * what other clients' tokens (the root's, say) may do.
  */
-export async function introspectToken(env: AuthEnv, token: string): Promise<Introspection> {
+export async function introspectToken(env: AuthEnv, caller: AuthenticatedClient, token: string): Promise<Introspection> {
   try {
     const claims = await verifyToken(env, token);
+    if (claims.clientId !== caller.clientId && !canIntrospectOthers(caller)) return { active: false };
     const principal = await principalFor(env, claims);
     return {
       active: true,
@@ -42,4 +47,8 @@ export async function introspectToken(env: AuthEnv, token: string): Promise<Intr
     if (error instanceof InvalidTokenError) return { active: false };
     throw error;
   }
+}
+
+function canIntrospectOthers(caller: AuthenticatedClient): boolean {
+  return caller.isRoot || REQUIRED_SCOPES.readClient.every((scope) => caller.scopes.includes(scope));
 }

@@ -1,6 +1,7 @@
 import type { AuthEnv } from './auth-env.js';
 import { authenticateClient, type ClientCredentials } from './authenticate-client.js';
 import { InvalidScopeError } from './errors.js';
+import { msUntilGrantable } from './revocation-mark.js';
 import { signAccessToken } from './tokens/index.js';
 
 export interface TokenGrant {
@@ -24,6 +25,11 @@ export async function issueToken(
 ): Promise<TokenGrant> {
   const client = await authenticateClient(env, credentials, options.usedBasic);
   const scopes = narrowScopes(client.scopes, options.scope);
+  // Right after a revoke-all, a token signed in the same second would count as revoked (see revocation-mark.ts).
+  // Checked again after each wait: a timer may fire a millisecond before the clock says it should.
+  for (let wait = msUntilGrantable(client.tokensRevokedAt); wait > 0; wait = msUntilGrantable(client.tokensRevokedAt)) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
   const { lifetimeSeconds } = env.settings.tokens;
   const { token, claims } = await signAccessToken(env.keys, env.settings.tokens, {
     clientId: client.clientId,

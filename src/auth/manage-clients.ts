@@ -1,19 +1,25 @@
-import { ClientSchema, type Client } from '../db/entities/index.js';
+import { LockMode, type EntityManager } from '@mikro-orm/core';
+import { ClientRevocationSchema, ClientSchema, type Client } from '../db/entities/index.js';
 import type { AuthEnv, Principal } from './auth-env.js';
 import { checkClientLabels, type ClientLabels } from './client-labels.js';
+import { toClientView, type ClientView } from './client-view.js';
 import type { CreatedClient } from './create-client.js';
 import { NotFoundError } from './errors.js';
 import { checkPage, toPage, type Page, type PageRequest } from './pagination.js';
-import { checkGrantableScopes, REQUIRED_SCOPES, requireScopes } from './permissions.js';
-import { hashSecret, newClientSecret } from './secrets.js';
+import { checkGrantableScopes, holdsScopes, REQUIRED_SCOPES, requireModifiable, requireScopes } from './permissions.js';
+import { newClientSecret } from './secrets.js';
 import { hasNulCharacter } from './text.js';
 
-// The client lifecycle after creation. REST and GraphQL both call these; each one checks its own scopes.
+// The client lifecycle after creation. REST and GraphQL both call these; each one checks its own scopes, and every
+// write also checks that the caller holds whatever the client holds (`requireModifiable`).
 
 export const CLIENT_NOT_FOUND = 'No client found with that id';
 
+/** Ids are at most 64 characters; a longer one cannot exist, and is not worth a query. */
+const MAX_CLIENT_ID_LENGTH = 64;
+
 /** Clients, newest first. Never includes a secret or its hash. */
-export async function listClients(env: AuthEnv, principal: Principal | null, request: PageRequest): Promise<Page<Client>> {
+export async function listClients(env: AuthEnv, principal: Principal | null, request: PageRequest): Promise<Page<ClientView>> {
   requireScopes(principal, REQUIRED_SCOPES.readClient);
   const { page, size, offset } = checkPage(request);
   const [items, total] = await env.em.findAndCount(
@@ -21,19 +27,25 @@ export async function listClients(env: AuthEnv, principal: Principal | null, req
     {},
     { orderBy: { createdAt: 'desc', id: 'asc' }, limit: size, offset },
   );
-  return toPage(items, total, page, size);
+  return toPage(
+    items.map((client) => toClientView(client, true)),
+    total,
+    page,
+    size,
+  );
 }
 
 /** One client, or null when there is none with that id (the root client lives in configuration, not here). */
-export async function getClient(env: AuthEnv, principal: Principal | null, clientId: string): Promise<Client | null> {
+export async function getClient(env: AuthEnv, principal: Principal | null, clientId: string): Promise<ClientView | null> {
   requireScopes(principal, REQUIRED_SCOPES.readClient);
-  return findClient(env, clientId);
+  const client = await findClient(env.em, clientId);
+  return client && toClientView(client, true);
 }
 
 /** A client's scopes; `[]` for an unknown id, as Fides answers. */
 export async function getClientScopes(env: AuthEnv, principal: Principal | null, clientId: string): Promise<readonly string[]> {
   requireScopes(principal, REQUIRED_SCOPES.readClient);
-  return (await findClient(env, clientId))?.scopes ?? [];
+  return (await findClient(env.em, clientId))?.scopes ?? [];
 }
 
 export interface UpdateClientInput extends ClientLabels {
@@ -42,26 +54,23 @@ export interface UpdateClientInput extends ClientLabels {
 
 /**
  * Changes a client's name, description and scopes; what is left out stays. New scopes take effect at once for
- * tokens already issued (they only ever narrow: a token keeps at most the scopes it was issued with).
+ * tokens already issued (they only ever narrow: a token keeps at most the scopes it was issued with). The answer
+ * shows the client's details only to a caller that may read clients.
  */
 export async function updateClient(
   env: AuthEnv,
   principal: Principal | null,
   clientId: string,
   input: UpdateClientInput,
-): Promise<Client> {
+): Promise<ClientView> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.updateClient);
-  const scopes = input.scopes === undefined || input.scopes === null ? undefined : checkGrantableScopes(env.settings, caller, input.scopes);
   checkClientLabels(input);
-  const client = await findClient(env, clientId);
-  if (!client) throw new NotFoundError(CLIENT_NOT_FOUND);
-  if (scopes !== undefined) client.scopes = scopes;
-  if (input.name !== undefined) client.name = input.name;
-  if (input.description !== undefined) client.description = input.description;
-  await env.em.flush();
-  // Committed: tokens stop carrying removed scopes from the next request on, here and (by trigger) elsewhere.
-  if (scopes !== undefined) env.caches.tokenStates.clientChanged(clientId);
-  return client;
+  const client = await changeClient(env, caller, clientId, (found) => {
+    if (input.scopes !== undefined && input.scopes !== null) found.scopes = checkGrantableScopes(env.settings, caller, input.scopes);
+    if (input.name !== undefined) found.name = input.name;
+    if (input.description !== undefined) found.description = input.description;
+  });
+  return toClientView(client, holdsScopes(caller, REQUIRED_SCOPES.readClient));
 }
 
 /** Replaces a client's scopes. */
@@ -70,7 +79,7 @@ export function setClientScopes(
   principal: Principal | null,
   clientId: string,
   scopes: readonly string[],
-): Promise<Client> {
+): Promise<ClientView> {
   return updateClient(env, principal, clientId, { scopes });
 }
 
@@ -80,29 +89,72 @@ export async function rotateClientSecret(
   principal: Principal | null,
   clientId: string,
 ): Promise<CreatedClient> {
-  requireScopes(principal, REQUIRED_SCOPES.updateClient);
-  const client = await findClient(env, clientId);
-  if (!client) throw new NotFoundError(CLIENT_NOT_FOUND);
+  const caller = requireScopes(principal, REQUIRED_SCOPES.updateClient);
   const clientSecret = newClientSecret();
-  client.secretHash = await hashSecret(clientSecret);
-  await env.em.flush();
-  // Committed: the old secret stops here before this answers (elsewhere, by trigger); its remembered digest goes too.
-  env.caches.tokenStates.clientChanged(clientId);
-  env.caches.verifiedSecrets.forget(clientId);
-  return { clientId: client.id, clientSecret, client };
+  const client = await changeClient(env, caller, clientId, async (found) => {
+    found.secretHash = await env.caches.argon2.hash(clientSecret);
+  });
+  return { clientId: client.id, clientSecret, client: toClientView(client, holdsScopes(caller, REQUIRED_SCOPES.readClient)) };
+}
+
+/**
+ * Every token issued to the client up to now stops working, everywhere at once (the containment step after a
+ * leak). Returns the moment of the revocation.
+ */
+export async function revokeClientTokens(env: AuthEnv, principal: Principal | null, clientId: string): Promise<Date> {
+  const caller = requireScopes(principal, REQUIRED_SCOPES.revokeClientTokens);
+  const revokedAt = new Date();
+  await changeClient(env, caller, clientId, (_found, em) => markTokensRevoked(em, clientId, revokedAt));
+  return revokedAt;
+}
+
+/**
+ * Records that every token issued to `clientId` until `revokedAt` is revoked. Also for the root client, which has
+ * no row (the operator CLI calls this directly): the mark is keyed by id alone.
+ */
+export async function markTokensRevoked(em: EntityManager, clientId: string, revokedAt: Date): Promise<void> {
+  await em.upsert(ClientRevocationSchema, { clientId, revokedAt }, { onConflictFields: ['clientId'], onConflictAction: 'merge' });
 }
 
 /** Deletes a client; its tokens stop working at once. Returns whether there was one (an unknown id is no error). */
 export async function deleteClient(env: AuthEnv, principal: Principal | null, clientId: string): Promise<boolean> {
-  requireScopes(principal, REQUIRED_SCOPES.deleteClient);
-  const deleted = await env.em.nativeDelete(ClientSchema, { id: clientId });
-  env.caches.tokenStates.clientChanged(clientId);
-  env.caches.verifiedSecrets.forget(clientId);
-  return deleted > 0;
+  const caller = requireScopes(principal, REQUIRED_SCOPES.deleteClient);
+  try {
+    await changeClient(env, caller, clientId, async (found, em) => {
+      em.remove(found);
+      await em.nativeDelete(ClientRevocationSchema, { clientId });
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
 }
 
-async function findClient(env: AuthEnv, clientId: string): Promise<Client | null> {
-  // Ids are at most 64 characters; a longer one cannot exist, and is not worth a query.
-  if (clientId.length > 64 || hasNulCharacter(clientId)) return null;
-  return env.em.findOne(ClientSchema, { id: clientId });
+/**
+ * The shape of every write to a client: in one transaction, lock its row, refuse a caller that does not hold what
+ * it holds, apply the change; after the commit, forget what this process remembered of it (other processes hear
+ * the database trigger) before the caller answers.
+ */
+async function changeClient(
+  env: AuthEnv,
+  caller: Principal,
+  clientId: string,
+  change: (client: Client, em: EntityManager) => void | Promise<void>,
+): Promise<Client> {
+  const client = await env.em.transactional(async (em) => {
+    const found = await findClient(em, clientId, LockMode.PESSIMISTIC_WRITE);
+    if (!found) throw new NotFoundError(CLIENT_NOT_FOUND);
+    requireModifiable(caller, found);
+    await change(found, em);
+    return found;
+  });
+  env.caches.tokenStates.clientChanged(clientId);
+  env.caches.verifiedSecrets.forget(clientId);
+  return client;
+}
+
+async function findClient(em: EntityManager, clientId: string, lockMode?: LockMode): Promise<Client | null> {
+  if (clientId.length > MAX_CLIENT_ID_LENGTH || hasNulCharacter(clientId)) return null;
+  return em.findOne(ClientSchema, { id: clientId }, lockMode === undefined ? {} : { lockMode });
 }

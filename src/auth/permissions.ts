@@ -1,9 +1,16 @@
-import { ForbiddenError, ScopeEscalationError, UnauthenticatedError, UnknownScopeError, ValidationError } from './errors.js';
+import type { Principal } from './auth-env.js';
+import {
+  ClientModificationForbiddenError,
+  ForbiddenError,
+  ScopeEscalationError,
+  UnauthenticatedError,
+  UnknownScopeError,
+  ValidationError,
+} from './errors.js';
+import type { AuthSettings } from './settings.js';
 
 /** More than this many scope names in one request is a 422, whatever they are. */
 const MAX_SCOPES_IN_REQUEST = 1000;
-import type { Principal } from './auth-env.js';
-import type { AuthSettings } from './settings.js';
 
 /**
  * The scopes each operation needs, declared once. The use cases enforce them, the GraphQL schema declares them
@@ -14,14 +21,14 @@ export const REQUIRED_SCOPES = {
   readClient: ['client:read'],
   updateClient: ['client:update'],
   deleteClient: ['client:delete'],
+  revokeClientTokens: ['client:update'],
   readScopes: ['scope:read'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Throws unless the principal holds every one of `required` (strategy "all"). */
 export function requireScopes(principal: Principal | null, required: readonly string[]): Principal {
   if (!principal) throw new UnauthenticatedError();
-  const held = new Set(principal.scopes);
-  if (!required.every((scope) => held.has(scope))) throw new ForbiddenError(required);
+  if (!holdsScopes(principal, required)) throw new ForbiddenError(required);
   return principal;
 }
 
@@ -43,4 +50,23 @@ export function checkGrantableScopes(settings: AuthSettings, principal: Principa
     if (missing.length > 0) throw new ScopeEscalationError(missing);
   }
   return unique;
+}
+
+/** Whether the principal holds every one of `scopes` among its effective scopes. */
+export function holdsScopes(principal: Principal | null, scopes: readonly string[]): boolean {
+  if (!principal) return false;
+  const held = new Set(principal.scopes);
+  return scopes.every((scope) => held.has(scope));
+}
+
+/**
+ * Least privilege on every write to a client (SPEC §9): a non-root caller may change, rotate, revoke or delete only
+ * a client whose current scopes are all among its own effective scopes. Otherwise a `client:update` holder could
+ * rotate a stronger client's secret and become it, or disable it by emptying its scopes.
+ */
+export function requireModifiable(caller: Principal, target: { readonly scopes: readonly string[] }): void {
+  if (caller.isRoot) return;
+  const held = new Set(caller.scopes);
+  const missing = target.scopes.filter((scope) => !held.has(scope));
+  if (missing.length > 0) throw new ClientModificationForbiddenError(missing);
 }

@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
-import pLimit from 'p-limit';
-
-/**
- * At most one argon2id computation per core. More would not finish sooner: they would hold 19 MiB each, and
- * occupy libuv's 4-thread pool, where WebCrypto signs the tokens of the grants that do succeed.
- */
-const argon2Slots = pLimit(Math.max(1, availableParallelism()));
+import { RateLimitedError, ServiceBusyError } from './errors.js';
 
 /** 128 random bits, hex: not secret, but unguessable so ids leak nothing about each other. */
 export function newClientId(): string {
@@ -21,15 +15,96 @@ export function newClientSecret(): string {
 
 /** argon2id at the library default (m=19456 KiB, t=2, p=1: OWASP's minimum); async, so the loop stays free. */
 export function hashSecret(secret: string): Promise<string> {
-  return argon2Slots(() => hash(secret));
+  return hash(secret);
 }
 
-/** Constant-time by construction: argon2 recomputes the hash and compares it in full. */
-export async function verifySecret(secretHash: string, secret: string): Promise<boolean> {
-  try {
-    return await argon2Slots(() => verify(secretHash, secret));
-  } catch {
-    // A malformed stored hash must fail closed, never throw through.
-    return false;
-  }
+export interface Argon2Bounds {
+  /** Computations at once; more would not finish sooner (19 MiB each, on libuv's pool, where tokens are signed too). */
+  readonly concurrency: number;
+  /** Verifications waiting for a slot, over every caller; past it, 503 with `Retry-After`. */
+  readonly maxQueued: number;
+  /** Verifications running or waiting for one address; past it, 429 with `Retry-After`. */
+  readonly maxPerAddress: number;
+}
+
+export const DEFAULT_ARGON2_BOUNDS: Argon2Bounds = Object.freeze({
+  concurrency: Math.max(1, availableParallelism()),
+  maxQueued: 128,
+  maxPerAddress: 32,
+});
+
+/**
+ * The process's argon2id computations. Verifications come from unauthenticated callers, so their queue is bounded
+ * and fair: each address waits in a line of its own, and a freed slot goes to the next address in turn, so a burst
+ * from one address delays that address alone (a first-time grant from elsewhere waits behind at most one
+ * computation per busy address). What exceeds an address's share (429) or the whole queue (503) is refused at once
+ * rather than queued. Hashing (creating a client, rotating a secret) is done for authenticated callers and only
+ * takes its turn. A secret already verified once never comes here (see `VerifiedSecrets`).
+ */
+export interface Argon2Queue {
+  hash(secret: string): Promise<string>;
+  /**
+   * Constant-time by construction: argon2 recomputes the hash and compares it in full. Throws `ServiceBusyError`
+   * or `RateLimitedError` without verifying when the queue, or the address's share of it, is full.
+   */
+  verify(secretHash: string, secret: string, address: string): Promise<boolean>;
+}
+
+type Job = () => Promise<void>;
+
+export function createArgon2Queue(bounds: Argon2Bounds = DEFAULT_ARGON2_BOUNDS): Argon2Queue {
+  /** Waiting jobs by address, in the order the addresses get their turn (a Map keeps insertion order). */
+  const lines = new Map<string, Job[]>();
+  /** Jobs running or waiting, by address. */
+  const held = new Map<string, number>();
+  let running = 0;
+  let waiting = 0;
+
+  const next = () => {
+    while (running < bounds.concurrency && waiting > 0) {
+      const [address, line] = lines.entries().next().value!;
+      const job = line.shift()!;
+      waiting -= 1;
+      // Its turn taken: to the back of the round, if it has more waiting.
+      lines.delete(address);
+      if (line.length > 0) lines.set(address, line);
+      running += 1;
+      void job().finally(() => {
+        running -= 1;
+        next();
+      });
+    }
+  };
+
+  const enqueue = <T>(address: string, work: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const line = lines.get(address) ?? [];
+      line.push(() => work().then(resolve, reject));
+      lines.set(address, line);
+      waiting += 1;
+      next();
+    });
+
+  return {
+    // Hashing gets its turn like one more address; its callers are authenticated, so it is never refused.
+    hash: (secret) => enqueue('', () => hash(secret)),
+    async verify(secretHash, secret, address) {
+      const mine = held.get(address) ?? 0;
+      if (mine >= bounds.maxPerAddress) {
+        throw new RateLimitedError(1, 'Too many client authentications from this address at once. Try again in a second.');
+      }
+      if (waiting >= bounds.maxQueued) throw new ServiceBusyError(1);
+      held.set(address, mine + 1);
+      try {
+        return await enqueue(`@${address}`, () => verify(secretHash, secret));
+      } catch {
+        // A malformed stored hash must fail closed, never throw through.
+        return false;
+      } finally {
+        const left = held.get(address)! - 1;
+        if (left === 0) held.delete(address);
+        else held.set(address, left);
+      }
+    },
+  };
 }

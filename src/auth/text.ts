@@ -17,3 +17,12 @@ export function hasNulCharacter(value: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * A caller-supplied string made safe for a log line: control and other invisible characters replaced, and cut to
+ * `max` characters, so a hostile value can neither forge lines nor fill the log.
+ */
+export function forLog(value: string, max = 64): string {
+  const shown = value.length > max ? `${value.slice(0, max)}…` : value;
+  return shown.replace(/[\p{C}]/gu, '?');
+}

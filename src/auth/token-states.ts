@@ -1,14 +1,14 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { readClientCredentials, type ClientRow } from '../db/queries/client-credentials.js';
+import { readClientState, type ClientState } from '../db/queries/client-state.js';
 import { readTokenState, type TokenState, type TokenStateChange } from '../db/queries/token-state.js';
 
 /**
  * What a verified token's validity and a client's authentication depend on now (the client's row: secret hash and
- * scopes; the token's revocation), kept in memory so that neither needs a database round trip, while revocation,
+ * scopes; its revoke-all mark; the token's revocation), kept in memory so that neither needs a database round trip, while revocation,
  * deletion, narrowing and secret rotation still apply at once:
  *
  * - In this process, the use cases that change them (`revokeToken`, `updateClient`, `rotateClientSecret`,
- *   `deleteClient`) call `tokenRevoked` / `clientChanged` after their commit and before they answer.
+ *   `revokeClientTokens`, `deleteClient`) call `tokenRevoked` / `clientChanged` after their commit and before they answer.
  * - Other processes' changes arrive as PostgreSQL notifications, sent by triggers in the same transaction as the
  *   change (so an operator's SQL counts too), and come in through `apply`.
  * - While those notifications cannot arrive (`setLive(false)`: before LISTEN succeeds, or while its connection is
@@ -20,14 +20,13 @@ import { readTokenState, type TokenState, type TokenStateChange } from '../db/qu
  */
 export interface TokenStates {
   /**
-   * `clientId` null is the root client, which lives in configuration: only its revocation is read. `db.em` is
-   * touched only on a miss (a request's fork is made lazily, and a hit should not pay for one).
+   * `db.em` is touched only on a miss (a request's fork is made lazily, and a hit should not pay for one).
    */
-  read(db: { readonly em: EntityManager }, clientId: string | null, jti: string): Promise<TokenState>;
+  read(db: { readonly em: EntityManager }, clientId: string, jti: string): Promise<TokenState>;
   /** What `read` would answer from memory, without a promise; undefined when it would have to query. */
-  peek(clientId: string | null, jti: string): TokenState | undefined;
-  /** A client's row, or null when there is none; cached and invalidated exactly like `read`. */
-  readClient(db: { readonly em: EntityManager }, clientId: string): Promise<ClientRow | null>;
+  peek(clientId: string, jti: string): TokenState | undefined;
+  /** A client's state; cached and invalidated exactly like `read`. */
+  readClient(db: { readonly em: EntityManager }, clientId: string): Promise<ClientState>;
   clientChanged(clientId: string): void;
   tokenRevoked(jti: string): void;
   /** A change made elsewhere, as the notification listener reports it. */
@@ -53,7 +52,7 @@ export function createTokenStates(options: TokenStatesOptions): TokenStates {
   const maxEntries = options.maxEntries ?? 50_000;
   let live = options.live;
   let epoch = 0;
-  const clients = new Map<string, Entry<ClientRow | null>>();
+  const clients = new Map<string, Entry<ClientState>>();
   const tokens = new Map<string, Entry<boolean>>();
 
   const fresh = <T>(entry: Entry<T> | undefined, now: number) => (entry && now - entry.storedAt < ttlMs ? entry : undefined);
@@ -72,11 +71,11 @@ export function createTokenStates(options: TokenStatesOptions): TokenStates {
     tokens.clear();
   };
 
-  const peek = (clientId: string | null, jti: string): TokenState | undefined => {
+  const peek = (clientId: string, jti: string): TokenState | undefined => {
     if (!live) return undefined;
     const now = Date.now();
     const revoked = fresh(tokens.get(jti), now);
-    const client = clientId === null ? { value: null } : fresh(clients.get(clientId), now);
+    const client = fresh(clients.get(clientId), now);
     return revoked && client ? { client: client.value, revoked: revoked.value } : undefined;
   };
 
@@ -90,7 +89,7 @@ export function createTokenStates(options: TokenStatesOptions): TokenStates {
       if (live && epoch === started) {
         const now = Date.now();
         store(tokens, jti, state.revoked, now);
-        if (clientId !== null) store(clients, clientId, state.client, now);
+        store(clients, clientId, state.client, now);
       }
       return state;
     },
@@ -98,7 +97,7 @@ export function createTokenStates(options: TokenStatesOptions): TokenStates {
       const cached = live ? fresh(clients.get(clientId), Date.now()) : undefined;
       if (cached) return cached.value;
       const started = epoch;
-      const client = await readClientCredentials(db.em, clientId);
+      const client = await readClientState(db.em, clientId);
       if (live && epoch === started) store(clients, clientId, client, Date.now());
       return client;
     },

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import proxyAddr from 'proxy-addr';
 import { parse as parseToml } from 'smol-toml';
 import { ConfigError } from './errors.js';
 import { ensureGeneratedSecrets } from './generated-secrets.js';
@@ -26,7 +27,9 @@ const KEYS: Record<Section, Record<string, readonly string[]>> = {
     oauth_issuer: [],
     oauth_audience: [],
     auth_rate_limit: [],
+    auth_ip_rate_limit: [],
     request_rate_limit: [],
+    trusted_proxies: [],
     trust_forwarded_for: [],
     cors_origins: [],
     graphql_introspection: [],
@@ -75,8 +78,9 @@ export function loadConfig(options: LoadConfigOptions): Config {
       oauthIssuer: issuer,
       oauthAudience: audience,
       authRateLimit: rateLimit(get('security', 'auth_rate_limit')) ?? { points: 10, durationSeconds: 60 },
+      authIpRateLimit: rateLimit(get('security', 'auth_ip_rate_limit')) ?? { points: 100, durationSeconds: 60 },
       requestRateLimit: rateLimit(get('security', 'request_rate_limit')) ?? null,
-      trustForwardedFor: bool(get('security', 'trust_forwarded_for')) ?? false,
+      trustedProxies: trustedProxies(get('security', 'trusted_proxies'), get('security', 'trust_forwarded_for'), warn),
       corsOrigins: origins(get('security', 'cors_origins')),
       graphqlIntrospection: bool(get('security', 'graphql_introspection')) ?? true,
       generated: secrets.generatedKeys.length > 0 ? { path: secrets.path, keys: secrets.generatedKeys } : null,
@@ -218,6 +222,41 @@ function origins(entry: Entry): string[] {
       url = undefined;
     }
     if (!url || url.origin !== origin) throw new ConfigError(`${entry.source}: ${JSON.stringify(origin)} is not an origin (scheme://host[:port])`);
+  }
+  return list as string[];
+}
+
+/**
+ * `trusted_proxies`: a hop count, or addresses, CIDR ranges and proxy-addr's names, each checked by proxy-addr
+ * itself. `trust_forwarded_for = true`, from before, took the left-most X-Forwarded-For entry, which the client
+ * writes; it now means one trusted hop, the common single-proxy deployment.
+ */
+function trustedProxies(entry: Entry, legacy: Entry, warn: (m: string) => void): readonly string[] | number {
+  if (legacy !== undefined && bool(legacy)) {
+    if (entry === undefined) {
+      warn(`${legacy.source} is deprecated: it now means security.trusted_proxies = 1 (the right-most X-Forwarded-For entry is the client); set trusted_proxies instead`);
+      return 1;
+    }
+    warn(`${legacy.source} is ignored: security.trusted_proxies is set`);
+  }
+  if (entry === undefined) return [];
+  const { value, source } = entry;
+  const text = typeof value === 'string' ? value.trim() : undefined;
+  if (typeof value === 'number' || (text !== undefined && /^\d+$/.test(text))) {
+    const hops = Number(value);
+    if (!Number.isInteger(hops) || hops < 0 || hops > 32) throw new ConfigError(`${source}: a number of proxy hops must be a whole number from 0 to 32, got ${JSON.stringify(value)}`);
+    return hops;
+  }
+  const list = text !== undefined ? text.split(',').map((item) => item.trim()).filter(Boolean) : value;
+  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
+    throw new ConfigError(`${source}: must be a list of proxy addresses or CIDR ranges (or loopback, linklocal, uniquelocal), or a number of hops`);
+  }
+  for (const item of list as string[]) {
+    try {
+      proxyAddr.compile(item);
+    } catch {
+      throw new ConfigError(`${source}: ${JSON.stringify(item)} is not an IP address, a CIDR range, or one of loopback, linklocal, uniquelocal`);
+    }
   }
   return list as string[];
 }

@@ -54,12 +54,20 @@ export interface SecurityConfig {
    */
   readonly oauthAudience: string;
   /**
-   * Failed client authentications allowed per client id and per client IP in a window, at the token endpoint,
-   * `issueToken`, introspection and revocation; past it, every attempt for that key is 429 until the window ends.
-   * `[security] auth_rate_limit`, `FIDES__SECURITY__AUTH_RATE_LIMIT`, as `"<n>/<second|minute|hour|day>"`.
+   * Failed client authentications allowed per (client id, client IP) pair in a window, at the token endpoint,
+   * `issueToken`, introspection and revocation; past it, every attempt from that pair, right secret or wrong, is 429
+   * until the window ends. Never counted per client id alone, so failures from one address cannot lock a client out
+   * at another. `[security] auth_rate_limit`, `FIDES__SECURITY__AUTH_RATE_LIMIT`, as `"<n>/<second|minute|hour|day>"`.
    * @default "10/minute"
    */
   readonly authRateLimit: RateLimit;
+  /**
+   * Failed client authentications allowed per client IP in a window, whatever client ids they name (spraying); past
+   * it, every client authentication from that IP is 429 until the window ends. `[security] auth_ip_rate_limit`,
+   * `FIDES__SECURITY__AUTH_IP_RATE_LIMIT`, same format.
+   * @default "100/minute"
+   */
+  readonly authIpRateLimit: RateLimit;
   /**
    * Requests allowed per client IP in a window, on every path. `[security] request_rate_limit`,
    * `FIDES__SECURITY__REQUEST_RATE_LIMIT`, same format.
@@ -67,11 +75,14 @@ export interface SecurityConfig {
    */
   readonly requestRateLimit: RateLimit | null;
   /**
-   * Take the client IP from the first `X-Forwarded-For` entry (only behind a proxy that sets it).
-   * `[security] trust_forwarded_for`, `FIDES__SECURITY__TRUST_FORWARDED_FOR`.
-   * @default false
+   * The reverse proxies in front of the server, whose `X-Forwarded-For` entries are believed: a list of addresses,
+   * CIDR ranges and the names `loopback`, `linklocal`, `uniquelocal`; or a number of proxy hops. The client IP is then
+   * the right-most address not written by a trusted proxy (proxy-addr's rule); with none, the socket's address.
+   * `[security] trusted_proxies` (a TOML list or integer), `FIDES__SECURITY__TRUSTED_PROXIES` (comma-separated, or a
+   * number). The older `trust_forwarded_for = true` means `1`.
+   * @default [] (X-Forwarded-For is ignored)
    */
-  readonly trustForwardedFor: boolean;
+  readonly trustedProxies: readonly string[] | number;
   /**
    * Origins allowed by CORS; empty turns CORS off. `[security] cors_origins` (a TOML list),
    * `FIDES__SECURITY__CORS_ORIGINS` (comma-separated).

@@ -1,14 +1,23 @@
 import { GraphQLError } from 'graphql';
 import type { ForbiddenResult } from '@pothos/plugin-scope-auth';
 import type { Plugin } from 'graphql-yoga';
-import { ForbiddenError, GatehouseError, isDatabaseUnavailable, RateLimitedError, safeErrorFields, UnauthenticatedError, type Logger } from '../auth/index.js';
+import {
+  ForbiddenError,
+  GatehouseError,
+  isDatabaseUnavailable,
+  RateLimitedError,
+  safeErrorFields,
+  ServiceBusyError,
+  UnauthenticatedError,
+  type Logger,
+} from '../auth/index.js';
 import type { GraphQLContext } from './context.js';
 
 /** The GraphQL face of a domain error: its message and stable `extensions.code`, nothing else. */
 function toGraphQLError(error: GatehouseError): GraphQLError {
   const extensions: Record<string, unknown> = { code: error.code };
   if (error instanceof ForbiddenError) extensions.requiredScopes = error.requiredScopes;
-  if (error instanceof RateLimitedError) extensions.retryAfter = error.retryAfter;
+  if (error instanceof RateLimitedError || error instanceof ServiceBusyError) extensions.retryAfter = error.retryAfter;
   return new GraphQLError(error.message, { extensions });
 }
 

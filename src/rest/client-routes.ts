@@ -7,15 +7,16 @@ import {
   listScopes,
   NotFoundError,
   CLIENT_NOT_FOUND,
+  revokeClientTokens,
   rotateClientSecret,
   setClientScopes,
   updateClient,
   REQUIRED_SCOPES,
   ValidationError,
-  type Client,
+  type ClientView,
   type CreateClientInput,
 } from '../auth/index.js';
-import { json, readJson } from './http.js';
+import { isoUtc, json, NO_STORE, readJson } from './http.js';
 import { jsonObject, locatedIn, optionalString, pageQuery, stringList } from './input.js';
 import { PAGE_QUERY, ref } from './openapi-schemas.js';
 import type { Route } from './routes.js';
@@ -35,12 +36,12 @@ export const clientRoutes: Route[] = [
         'no scopes. A non-root caller can only grant scopes it holds (403 otherwise); unknown scope names are 422.',
       auth: { bearer: REQUIRED_SCOPES.createClient },
       body: { required: false, content: { 'application/json': ref('ClientCreate') } },
-      responses: { 200: { description: 'The new client’s id and its one-time secret.', schema: ref('ClientCredentials') } },
+      responses: { 200: { description: 'The new client’s id and its one-time secret (`Cache-Control: no-store`).', schema: ref('ClientCredentials') } },
     },
     handle: async ({ request, auth, principal }) => {
       const caller = await principal();
       const created = await locatedIn('body', createClient(auth, caller, toCreateClientInput(await readJson(request))));
-      return json(200, { client_id: created.clientId, client_secret: created.clientSecret });
+      return json(200, { client_id: created.clientId, client_secret: created.clientSecret }, NO_STORE);
     },
   },
   {
@@ -80,10 +81,18 @@ export const clientRoutes: Route[] = [
     doc: {
       tag: 'Clients',
       summary: 'Update a client’s name, description or scopes',
-      description: 'Narrowed scopes apply at once to tokens already issued. Scopes follow the same rules as creation.',
+      description:
+        'Narrowed scopes apply at once to tokens already issued. Scopes follow the same rules as creation. A non-root ' +
+        'caller can only change a client whose scopes it holds itself (403 otherwise).',
       auth: { bearer: REQUIRED_SCOPES.updateClient },
       body: { required: true, content: { 'application/json': ref('ClientUpdate') } },
-      responses: { 200: { description: 'The client as it is now.', schema: ref('Client') }, 404: NOT_FOUND_DOC },
+      responses: {
+        200: {
+          description: 'The client as it is now; `name`, `description` and `scopes` are null unless the caller also holds `client:read`.',
+          schema: ref('Client'),
+        },
+        404: NOT_FOUND_DOC,
+      },
     },
     handle: async ({ request, params, auth, principal }) => {
       const caller = await principal();
@@ -102,7 +111,9 @@ export const clientRoutes: Route[] = [
     doc: {
       tag: 'Clients',
       summary: 'Delete a client',
-      description: 'Its tokens stop working at once. An unknown id is no error (as Fides answers).',
+      description:
+        'Its tokens stop working at once. An unknown id is no error (as Fides answers). A non-root caller can only ' +
+        'delete a client whose scopes it holds itself (403 otherwise).',
       auth: { bearer: REQUIRED_SCOPES.deleteClient },
       responses: { 200: { description: '`null`.', schema: { type: 'null' } } },
     },
@@ -118,13 +129,34 @@ export const clientRoutes: Route[] = [
     doc: {
       tag: 'Clients',
       summary: 'Rotate a client’s secret',
-      description: 'The old secret stops working at once; tokens already issued stay valid.',
+      description:
+        'The old secret stops working at once; tokens already issued stay valid (revoke them with `…/revoke`). A ' +
+        'non-root caller can only rotate the secret of a client whose scopes it holds itself (403 otherwise).',
       auth: { bearer: REQUIRED_SCOPES.updateClient },
-      responses: { 200: { description: 'The new one-time secret.', schema: ref('ClientCredentials') }, 404: NOT_FOUND_DOC },
+      responses: { 200: { description: 'The new one-time secret (`Cache-Control: no-store`).', schema: ref('ClientCredentials') }, 404: NOT_FOUND_DOC },
     },
     handle: async ({ params, auth, principal }) => {
       const rotated = await rotateClientSecret(auth, await principal(), params.client_id!);
-      return json(200, { client_id: rotated.clientId, client_secret: rotated.clientSecret });
+      return json(200, { client_id: rotated.clientId, client_secret: rotated.clientSecret }, NO_STORE);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/oauth/client/{client_id}/revoke',
+    doc: {
+      tag: 'Clients',
+      summary: 'Revoke every token issued to a client so far',
+      description:
+        'The containment step after a leak: every token the client was issued up to now (to the second) stops ' +
+        'working everywhere at once; new grants work from the next second. A non-root caller can only revoke the ' +
+        'tokens of a client whose scopes it holds itself (403 otherwise). The root client’s tokens are revoked with ' +
+        '`npm run cli -- clients revoke --root`.',
+      auth: { bearer: REQUIRED_SCOPES.revokeClientTokens },
+      responses: { 200: { description: 'When the revocation took effect.', schema: ref('ClientRevocation') }, 404: NOT_FOUND_DOC },
+    },
+    handle: async ({ params, auth, principal }) => {
+      const revokedAt = await revokeClientTokens(auth, await principal(), params.client_id!);
+      return json(200, { revoked_before: isoUtc(revokedAt) });
     },
   },
   {
@@ -145,7 +177,9 @@ export const clientRoutes: Route[] = [
     doc: {
       tag: 'Clients',
       summary: 'Replace a client’s scopes',
-      description: 'A bare JSON array. Applies at once to tokens already issued.',
+      description:
+        'A bare JSON array. Applies at once to tokens already issued. A non-root caller can only change a client ' +
+        'whose scopes it holds itself (403 otherwise).',
       auth: { bearer: REQUIRED_SCOPES.updateClient },
       body: { required: true, content: { 'application/json': ref('ScopeList') } },
       responses: { 200: { description: '`null`.', schema: { type: 'null' } }, 404: NOT_FOUND_DOC },
@@ -170,8 +204,10 @@ export const clientRoutes: Route[] = [
   },
 ];
 
-export function clientBody(client: Client) {
-  return { client_id: client.id, name: client.name ?? null, description: client.description ?? null, scopes: client.scopes };
+/** A client on the wire; only its id to a caller it is not disclosed to (see `ClientView.disclosed`). */
+export function clientBody(client: ClientView) {
+  if (!client.disclosed) return { client_id: client.clientId, name: null, description: null, scopes: null };
+  return { client_id: client.clientId, name: client.name, description: client.description, scopes: client.scopes };
 }
 
 /** Fides takes a bare JSON array of scopes; we also take `{scopes, name, description}`. No body: no scopes. */

@@ -7,6 +7,7 @@ import {
   hasNulCharacter,
   isDatabaseUnavailable,
   RateLimitedError,
+  ServiceBusyError,
   UnauthenticatedError,
   ValidationError,
   safeErrorFields,
@@ -28,6 +29,14 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 }
 
 /**
+ * An instant as Fides writes it: ISO 8601 in UTC with an explicit `+00:00` offset, which Python's
+ * `datetime.fromisoformat` and JavaScript's `Date.parse` both read.
+ */
+export function isoUtc(date: Date): string {
+  return date.toISOString().replace(/Z$/, '+00:00');
+}
+
+/**
  * The one place that decides what an error looks like on the wire. Domain errors show their public detail (and
  * on OAuth endpoints their RFC 6749 `error`); anything else is logged and answered as a bare 500.
  */
@@ -42,7 +51,6 @@ export function errorResponse(error: unknown, log: Logger, options: { oauth?: bo
     log.error({ requestId, ...safeErrorFields(error) }, 'unexpected error in a REST route');
     return json(500, { detail: 'Internal Server Error', request_id: requestId }, noStore);
   }
-  if (error instanceof InvalidClientError) log.info({ requestId, reason: error.reason }, 'client authentication failed');
   if (error instanceof InvalidTokenError) log.info({ requestId, reason: error.reason }, 'bearer token rejected');
 
   const body: Record<string, unknown> = { detail: error.detail };
@@ -57,7 +65,7 @@ function challenge(error: GatehouseError): Record<string, string> {
   if (error instanceof InvalidClientError) return error.usedBasic ? { 'WWW-Authenticate': 'Basic realm="gatehouse"' } : {};
   if (error instanceof UnauthenticatedError) return { 'WWW-Authenticate': 'Bearer' };
   if (error instanceof InvalidTokenError) return { 'WWW-Authenticate': 'Bearer error="invalid_token"' };
-  if (error instanceof RateLimitedError) return { 'Retry-After': String(error.retryAfter) };
+  if (error instanceof RateLimitedError || error instanceof ServiceBusyError) return { 'Retry-After': String(error.retryAfter) };
   if (error instanceof ForbiddenError) {
     return { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${error.requiredScopes.join(' ')}"` };
   }

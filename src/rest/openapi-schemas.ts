@@ -160,7 +160,20 @@ export const components = {
       client_id: { type: 'string' },
       name: { type: ['string', 'null'] },
       description: { type: ['string', 'null'] },
-      scopes: scopeList,
+      scopes: { oneOf: [scopeList, { type: 'null' }], description: 'Null only in an update answer to a caller without `client:read`.' },
+    },
+  },
+  ClientRevocation: {
+    type: 'object',
+    required: ['revoked_before'],
+    additionalProperties: false,
+    properties: {
+      revoked_before: {
+        type: 'string',
+        format: 'date-time',
+        description: 'Tokens issued up to this instant (to the second) are revoked; ISO 8601 in UTC with a `+00:00` offset.',
+        examples: ['2026-12-01T09:30:00.000+00:00'],
+      },
     },
   },
   ClientPage: page('Client'),

@@ -47,7 +47,10 @@ export const tokenRoutes: Route[] = [
     doc: {
       tag: 'OAuth',
       summary: 'Introspect a token (RFC 7662)',
-      description: 'For any authenticated client, such as a resource server. Active means: it verifies, is not revoked, and its client still exists.',
+      description:
+        'For an authenticated client, such as a resource server. Active means: it verifies, is not revoked, and its client ' +
+        'still exists. The claims are told only to the token’s own client or a caller holding `client:read`; anyone else ' +
+        'gets `{"active": false}`.',
       auth: 'client',
       body: { required: true, content: { 'application/x-www-form-urlencoded': ref('TokenParameter') } },
       responses: { 200: { description: 'The token’s claims, or `{"active": false}`.', schema: ref('Introspection') } },
@@ -56,8 +59,8 @@ export const tokenRoutes: Route[] = [
       const oauth = await readOAuthRequest(request, ['token', 'token_type_hint']);
       const credentials = requireCredentials(oauth);
       const token = requireParam(oauth, 'token');
-      await authenticateClient(auth, credentials, oauth.usedBasic);
-      return json(200, await introspectToken(auth, token), NO_STORE);
+      const caller = await authenticateClient(auth, credentials, oauth.usedBasic);
+      return json(200, await introspectToken(auth, caller, token), NO_STORE);
     },
   },
   {

@@ -24,7 +24,7 @@ export interface AppDeps {
   readonly throttle: AuthThrottle;
   readonly caches: AuthCaches;
   readonly requestLimiter: RateLimiterAbstract | null;
-  readonly security: Pick<SecurityConfig, 'trustForwardedFor' | 'corsOrigins' | 'graphqlIntrospection'>;
+  readonly security: Pick<SecurityConfig, 'trustedProxies' | 'corsOrigins' | 'graphqlIntrospection'>;
 }
 
 export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
@@ -34,10 +34,11 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Builds the whole HTTP application (GraphQL, the REST shim, the well-known documents). It does not listen. */
 export function createApp(deps: AppDeps): App {
-  const info = useRequestInfo({ trustForwardedFor: deps.security.trustForwardedFor });
+  const info = useRequestInfo({ trustedProxies: deps.security.trustedProxies });
   const errorLog = createUnexpectedErrorLog(deps.log, (request) => info.store.get(request).id);
   const authEnv = (request: Request): AuthEnv => {
     let em: EntityManager | undefined;
+    const { id, ip } = info.store.get(request);
     return {
       // Forked on first use: most authenticated reads are answered from the caches and never touch it.
       get em() {
@@ -47,7 +48,9 @@ export function createApp(deps: AppDeps): App {
       settings: deps.settings,
       throttle: deps.throttle,
       caches: deps.caches,
-      clientIp: info.store.get(request).ip,
+      clientIp: ip,
+      requestId: id,
+      log: deps.log,
     };
   };
   const plugins: Plugin[] = [

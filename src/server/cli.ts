@@ -2,10 +2,12 @@
 // main.ts; like it, it owns its process (exit codes).
 import { parseArgs } from 'node:util';
 import { openConfiguredDatabase } from '../../mikro-orm.config.js';
+import { markTokensRevoked } from '../auth/index.js';
 import { ensureSigningKey, listSigningKeys, rotateSigningKey } from '../auth/tokens/index.js';
 import { ConfigError } from '../config/index.js';
+import { ClientSchema } from '../db/entities/index.js';
 import { DataFolderLockedError } from '../db/lock-file.js';
-import { migrate } from '../db/orm.js';
+import { migrate, type Database } from '../db/orm.js';
 
 /** Default delay before a rotated-in key signs: running servers reload keys every minute and the JWKS is cached for
  * five, so ten minutes lets every server and resource server know the key before any token carries it. */
@@ -14,6 +16,10 @@ const DEFAULT_ACTIVATE_IN_SECONDS = 600;
 const HELP = `Usage: npm run cli -- <command> [options]
 
 Commands:
+  clients revoke <client_id>     Revoke every token issued to that client so far, everywhere at once (the
+                                 containment step after a leak); new grants work from the next second.
+  clients revoke --root          The same for the root client, whose credentials live in configuration (the API
+                                 cannot revoke them). Change oauth_root_client_secret too if it leaked.
   keys list                      List the signing keys: kid, when each starts signing, and which one signs now.
   keys rotate [--activate-in S]  Create a new signing key. It is published in the JWKS at once and signs from S
                                  seconds on (default ${DEFAULT_ACTIVATE_IN_SECONDS}). Older keys stay published until every token they signed
@@ -32,12 +38,31 @@ async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { help: { type: 'boolean', short: 'h' }, now: { type: 'boolean' }, 'activate-in': { type: 'string' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      now: { type: 'boolean' },
+      'activate-in': { type: 'string' },
+      root: { type: 'boolean' },
+    },
   });
   const [group, command] = positionals;
   if (values.help || positionals.length === 0) {
     process.stdout.write(HELP);
     return 0;
+  }
+  if (group === 'clients' && command === 'revoke') {
+    const target = values.root ? null : positionals[2];
+    if ((values.root && positionals.length !== 2) || (!values.root && positionals.length !== 3)) {
+      process.stderr.write(`clients revoke: give one client id, or --root\n\n${HELP}`);
+      return 2;
+    }
+    const { config, db } = await openConfiguredDatabase();
+    try {
+      await migrate(db, () => ensureSigningKey(db.orm.em, config.security.appEncryptionKey));
+      return await revokeTokens(db, target ?? config.security.oauthRootClientId, target === null);
+    } finally {
+      await db.close();
+    }
   }
   if (group !== 'keys' || (command !== 'list' && command !== 'rotate') || positionals.length > 2) {
     process.stderr.write(`unknown command: ${positionals.join(' ')}\n\n${HELP}`);
@@ -75,6 +100,19 @@ async function run(argv: string[]): Promise<number> {
   } finally {
     await db.close();
   }
+}
+
+/** Marks every token of the client revoked; the servers hear of it through the database (see token-states.ts). */
+async function revokeTokens(db: Database, clientId: string, isRoot: boolean): Promise<number> {
+  const em = db.orm.em.fork();
+  if (!isRoot && !(await em.findOne(ClientSchema, { id: clientId }))) {
+    process.stderr.write(`no client with id ${clientId}\n`);
+    return 1;
+  }
+  const revokedAt = new Date();
+  await markTokensRevoked(em, clientId, revokedAt);
+  process.stdout.write(`${isRoot ? 'root client' : `client ${clientId}`}: every token issued up to ${revokedAt.toISOString()} is revoked\n`);
+  return 0;
 }
 
 run(process.argv.slice(2)).then(

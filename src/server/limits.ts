@@ -31,7 +31,7 @@ export function createLimits(config: Pick<Config, 'security' | 'redis'>): Limits
     requestLimiter = redis ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory }) : memory;
   }
   return {
-    throttle: createAuthThrottle(config.security.authRateLimit, redis),
+    throttle: createAuthThrottle({ pair: config.security.authRateLimit, address: config.security.authIpRateLimit }, redis),
     requestLimiter,
     ready: async (timeoutMs = 5_000) => {
       if (!redis || redis.status === 'ready') return true;

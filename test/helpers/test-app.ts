@@ -8,7 +8,7 @@ import { ensureSigningKey, openKeyStore, type KeyStore } from '../../src/auth/to
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createOrm, migrate, type Database } from '../../src/db/orm.js';
 import { createApp, type App } from '../../src/server/app.js';
-import { startAuthCaches } from '../../src/server/auth-caches.js';
+import { startAuthCaches, type AuthCachesOptions } from '../../src/server/auth-caches.js';
 import { createLimits } from '../../src/server/limits.js';
 
 /** Set (by .ci/run) to run the suite on a real PostgreSQL: each test file gets a fresh database on that server. */
@@ -39,7 +39,7 @@ export interface TestApp {
  * A fully wired app on a fresh, migrated database: in-memory PGlite by default, or a new database on
  * TEST_DATABASE_URL. Configuration goes through the real loader, from an explicit environment.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { authCaches?: AuthCachesOptions } = {}): Promise<TestApp> {
   const database = await freshDatabaseUrl();
   // An empty folder, so no fides.toml lying around the checkout can change what the tests see.
   const cwd = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
@@ -63,7 +63,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const log = recordingLogger();
   const limits = createLimits(config);
   await limits.ready();
-  const authCaches = startAuthCaches(config.database, log);
+  const authCaches = startAuthCaches(config.database, log, options.authCaches);
   const app = createApp({ orm: db.orm, keys, settings, log, ...limits, caches: authCaches.caches, security: config.security });
   return {
     app,

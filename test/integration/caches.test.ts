@@ -13,7 +13,7 @@ let root: string;
 
 beforeAll(async () => {
   // Three failures per minute per client id: enough to show wrong secrets are still counted.
-  app = await startTestApp({ FIDES__SECURITY__AUTH_RATE_LIMIT: '3/minute', FIDES__SECURITY__TRUST_FORWARDED_FOR: 'true' });
+  app = await startTestApp({ FIDES__SECURITY__AUTH_RATE_LIMIT: '3/minute', FIDES__SECURITY__TRUSTED_PROXIES: '1' });
   root = await rootToken(app);
 });
 afterAll(() => app?.close());
@@ -165,23 +165,23 @@ describe('the verified-token and token-state caches', () => {
     const raced = states.read(db, client_id, 'jti-1');
     // An invalidation arrives while that read's query is in flight: what it read may predate the change.
     states.clientChanged(client_id);
-    expect((await raced).client?.scopes).toEqual(['scope:read']);
+    expect((await raced).client.row?.scopes).toEqual(['scope:read']);
     // Had the raced answer been stored, this read would be served from memory and miss the change below.
     await setScopesInSql(app, client_id, ['rule:read']);
-    expect((await states.read(db, client_id, 'jti-1')).client?.scopes).toEqual(['rule:read']);
+    expect((await states.read(db, client_id, 'jti-1')).client.row?.scopes).toEqual(['rule:read']);
     // The same for the credentials read that client authentication makes (from an empty entry, so it queries).
     states.clientChanged(client_id);
     const racedCredentials = states.readClient(db, client_id);
     states.apply({ kind: 'client', clientId: client_id });
-    expect((await racedCredentials)?.scopes).toEqual(['rule:read']);
+    expect((await racedCredentials).row?.scopes).toEqual(['rule:read']);
     await setScopesInSql(app, client_id, ['scope:read']);
-    expect((await states.readClient(db, client_id))?.scopes).toEqual(['scope:read']);
+    expect((await states.readClient(db, client_id)).row?.scopes).toEqual(['scope:read']);
     // Stored now, with no change since: served from memory, so the next direct SQL change goes unseen here, as
     // it must in this unit (in a server, the trigger's notification would invalidate it).
     await setScopesInSql(app, client_id, ['policy:read']);
-    expect((await states.read(db, client_id, 'jti-1')).client?.scopes).toEqual(['scope:read']);
+    expect((await states.read(db, client_id, 'jti-1')).client.row?.scopes).toEqual(['scope:read']);
     states.apply({ kind: 'client', clientId: client_id });
-    expect((await states.read(db, client_id, 'jti-1')).client?.scopes).toEqual(['policy:read']);
+    expect((await states.read(db, client_id, 'jti-1')).client.row?.scopes).toEqual(['policy:read']);
   });
 
   it('caches nothing while not live, and re-reads after its time to live', async () => {
@@ -189,21 +189,21 @@ describe('the verified-token and token-state caches', () => {
     const set = (scopes: string[]) => setScopesInSql(app, client_id, scopes);
     const db = { em: app.db.orm.em.fork() };
     const offline = createTokenStates({ live: false });
-    expect((await offline.read(db, client_id, 'j')).client?.scopes).toEqual(['scope:read']);
+    expect((await offline.read(db, client_id, 'j')).client.row?.scopes).toEqual(['scope:read']);
     await set(['rule:read']);
-    expect((await offline.read(db, client_id, 'j')).client?.scopes).toEqual(['rule:read']);
+    expect((await offline.read(db, client_id, 'j')).client.row?.scopes).toEqual(['rule:read']);
 
     vi.useFakeTimers({ toFake: ['Date'] });
     const states = createTokenStates({ live: true, ttlMs: 1000 });
-    expect((await states.read(db, client_id, 'j')).client?.scopes).toEqual(['rule:read']);
+    expect((await states.read(db, client_id, 'j')).client.row?.scopes).toEqual(['rule:read']);
     await set(['policy:read']);
     vi.setSystemTime(Date.now() + 999);
-    expect((await states.read(db, client_id, 'j')).client?.scopes).toEqual(['rule:read']);
+    expect((await states.read(db, client_id, 'j')).client.row?.scopes).toEqual(['rule:read']);
     vi.setSystemTime(Date.now() + 1);
-    expect((await states.read(db, client_id, 'j')).client?.scopes).toEqual(['policy:read']);
+    expect((await states.read(db, client_id, 'j')).client.row?.scopes).toEqual(['policy:read']);
     states.setLive(false);
     await set(['scope:read']);
-    expect((await states.read(db, client_id, 'j')).client?.scopes).toEqual(['scope:read']);
+    expect((await states.read(db, client_id, 'j')).client.row?.scopes).toEqual(['scope:read']);
   });
 });
 

@@ -27,6 +27,8 @@ describe('POST /api/v1/oauth/client', () => {
   it('creates a client from {scopes} and answers exactly client_id and client_secret', async () => {
     const response = await postClient(JSON.stringify({ scopes: ['policy:read', 'rule:read'] }), bearer(root));
     expect(response.status).toBe(200);
+    // It carries a secret: no cache may keep it (SPEC §9).
+    expect(response.headers.get('cache-control')).toBe('no-store');
     const body = (await response.json()) as Record<string, string>;
     expect(Object.keys(body).sort()).toEqual(['client_id', 'client_secret']);
     expect(body.client_id).toMatch(/^[0-9a-f]{32}$/);

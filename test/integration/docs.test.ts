@@ -40,6 +40,7 @@ describe('/openapi.json', () => {
         'PUT /api/v1/oauth/client/{client_id}',
         'DELETE /api/v1/oauth/client/{client_id}',
         'POST /api/v1/oauth/client/{client_id}/secret',
+        'POST /api/v1/oauth/client/{client_id}/revoke',
         'GET /api/v1/oauth/client/{client_id}/scope',
         'PUT /api/v1/oauth/client/{client_id}/scope',
         'GET /api/v1/oauth/scope',
@@ -58,6 +59,7 @@ describe('/openapi.json', () => {
     const scopes = Object.fromEntries(operations.map(([name, op]) => [name, op['x-required-scopes']]));
     expect(scopes['POST /api/v1/oauth/client']).toEqual(REQUIRED_SCOPES.createClient);
     expect(scopes['DELETE /api/v1/oauth/client/{client_id}']).toEqual(REQUIRED_SCOPES.deleteClient);
+    expect(scopes['POST /api/v1/oauth/client/{client_id}/revoke']).toEqual(REQUIRED_SCOPES.revokeClientTokens);
     expect(scopes['PUT /api/v1/oauth/client/{client_id}/scope']).toEqual(REQUIRED_SCOPES.updateClient);
     expect(scopes['GET /api/v1/oauth/scope']).toEqual(REQUIRED_SCOPES.readScopes);
     expect(scopes['PATCH /api/v1/dsr/policy/{policy_key}/rule']).toEqual(POLICY_REQUIRED_SCOPES.upsertRule);

@@ -182,7 +182,7 @@ describe('web hygiene', () => {
   });
 
   it('limits requests per address when request_rate_limit is set', async () => {
-    const limited = await startTestApp({ FIDES__SECURITY__REQUEST_RATE_LIMIT: '3/minute', FIDES__SECURITY__TRUST_FORWARDED_FOR: 'true' });
+    const limited = await startTestApp({ FIDES__SECURITY__REQUEST_RATE_LIMIT: '3/minute', FIDES__SECURITY__TRUSTED_PROXIES: '1' });
     try {
       const from = { 'X-Forwarded-For': '203.0.113.7' };
       for (let i = 0; i < 3; i++) expect((await limited.fetch('/.well-known/jwks.json', { headers: from })).status).toBe(200);

@@ -77,9 +77,19 @@ describe('RFC 7662 introspection', () => {
       jti: claims.jti,
       token_type: 'Bearer',
     });
-    // Any authenticated client may introspect: resource servers are clients too.
+    // A client may introspect its own tokens, by form too.
     const byForm = await form('/api/v1/oauth/introspect', { token, client_id: reader.client_id, client_secret: reader.client_secret });
     expect(((await byForm.json()) as { active: boolean }).active).toBe(true);
+  });
+
+  it('tells another client’s token only to a caller holding client:read (SPEC §9)', async () => {
+    const nobody = await createClientWith(app, [], root);
+    const resourceServer = await createClientWith(app, ['client:read'], root);
+    const rootClaims = await form('/api/v1/oauth/introspect', { token: root, client_id: nobody.client_id, client_secret: nobody.client_secret });
+    expect(rootClaims.status).toBe(200);
+    expect(await rootClaims.json()).toEqual({ active: false });
+    const seen = await form('/api/v1/oauth/introspect', { token: root }, basic(resourceServer.client_id, resourceServer.client_secret));
+    expect(await seen.json()).toMatchObject({ active: true, client_id: ROOT.clientId });
   });
 
   it('reports the effective scopes after narrowing, and inactive after deletion', async () => {

@@ -95,6 +95,10 @@ describe('bad values stop the start, naming the key', () => {
     [{ FIDES__SECURITY__AUTH_RATE_LIMIT: 'lots' }, 'FIDES__SECURITY__AUTH_RATE_LIMIT: must look like "10/minute" (a count per second, minute, hour or day), got "lots"'],
     [{ FIDES__SECURITY__REQUEST_RATE_LIMIT: '0/minute' }, 'FIDES__SECURITY__REQUEST_RATE_LIMIT: must look like "10/minute" (a count per second, minute, hour or day), got "0/minute"'],
     [{ FIDES__SECURITY__TRUST_FORWARDED_FOR: 'yes' }, 'FIDES__SECURITY__TRUST_FORWARDED_FOR: must be true or false, got "yes"'],
+    [{ FIDES__SECURITY__AUTH_IP_RATE_LIMIT: '100' }, 'FIDES__SECURITY__AUTH_IP_RATE_LIMIT: must look like "10/minute" (a count per second, minute, hour or day), got "100"'],
+    [{ FIDES__SECURITY__TRUSTED_PROXIES: '10.0.0.0/8, proxy.internal' }, 'FIDES__SECURITY__TRUSTED_PROXIES: "proxy.internal" is not an IP address, a CIDR range, or one of loopback, linklocal, uniquelocal'],
+    [{ FIDES__SECURITY__TRUSTED_PROXIES: '10.0.0.0/33' }, 'FIDES__SECURITY__TRUSTED_PROXIES: "10.0.0.0/33" is not an IP address, a CIDR range, or one of loopback, linklocal, uniquelocal'],
+    [{ FIDES__SECURITY__TRUSTED_PROXIES: '99' }, 'FIDES__SECURITY__TRUSTED_PROXIES: a number of proxy hops must be a whole number from 0 to 32, got "99"'],
     [{ FIDES__SECURITY__CORS_ORIGINS: 'https://a.example/path' }, 'FIDES__SECURITY__CORS_ORIGINS: "https://a.example/path" is not an origin (scheme://host[:port])'],
     [{ FIDES__REDIS__URL: 'http://cache:6379' }, 'redis.url: must be redis://… or rediss://…'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
@@ -125,8 +129,9 @@ describe('limits and web settings', () => {
   it('defaults to 10 failed authentications a minute, no request limit, CORS off, introspection on', () => {
     const { security, redis } = load(SECURE);
     expect(security.authRateLimit).toEqual({ points: 10, durationSeconds: 60 });
+    expect(security.authIpRateLimit).toEqual({ points: 100, durationSeconds: 60 });
     expect(security.requestRateLimit).toBeNull();
-    expect(security.trustForwardedFor).toBe(false);
+    expect(security.trustedProxies).toEqual([]);
     expect(security.corsOrigins).toEqual([]);
     expect(security.graphqlIntrospection).toBe(true);
     expect(redis.url).toBeNull();
@@ -141,6 +146,31 @@ describe('limits and web settings', () => {
     expect(config.security.corsOrigins).toEqual(['https://admin.example']);
     expect(config.security.graphqlIntrospection).toBe(false);
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+  });
+});
+
+describe('trusted proxies', () => {
+  it('takes a list of addresses, ranges and names, or a hop count, from the file or the environment', () => {
+    const cwd = folder();
+    writeFileSync(join(cwd, 'fides.toml'), '[security]\ntrusted_proxies = ["loopback", "10.0.0.0/8", "2001:db8::1"]\n');
+    expect(load(SECURE, cwd).security.trustedProxies).toEqual(['loopback', '10.0.0.0/8', '2001:db8::1']);
+    writeFileSync(join(cwd, 'fides.toml'), '[security]\ntrusted_proxies = 2\n');
+    expect(load(SECURE, cwd).security.trustedProxies).toBe(2);
+    expect(load({ ...SECURE, FIDES__SECURITY__TRUSTED_PROXIES: 'uniquelocal, 192.0.2.10' }).security.trustedProxies).toEqual(['uniquelocal', '192.0.2.10']);
+    expect(load({ ...SECURE, FIDES__SECURITY__TRUSTED_PROXIES: '1' }).security.trustedProxies).toBe(1);
+  });
+
+  it('reads the older trust_forwarded_for = true as one trusted hop, and says so', () => {
+    const warnings: string[] = [];
+    expect(load({ ...SECURE, FIDES__SECURITY__TRUST_FORWARDED_FOR: 'true' }, folder(), warnings).security.trustedProxies).toBe(1);
+    expect(warnings).toEqual([
+      'FIDES__SECURITY__TRUST_FORWARDED_FOR is deprecated: it now means security.trusted_proxies = 1 (the right-most X-Forwarded-For entry is the client); set trusted_proxies instead',
+    ]);
+    expect(load({ ...SECURE, FIDES__SECURITY__TRUST_FORWARDED_FOR: 'false' }).security.trustedProxies).toEqual([]);
+    const both: string[] = [];
+    const config = load({ ...SECURE, FIDES__SECURITY__TRUST_FORWARDED_FOR: 'true', FIDES__SECURITY__TRUSTED_PROXIES: 'loopback' }, folder(), both);
+    expect(config.security.trustedProxies).toEqual(['loopback']);
+    expect(both).toEqual(['FIDES__SECURITY__TRUST_FORWARDED_FOR is ignored: security.trusted_proxies is set']);
   });
 });
 

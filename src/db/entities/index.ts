@@ -1,3 +1,4 @@
+import { ClientRevocationSchema } from './client-revocation.entity.js';
 import { ClientSchema } from './client.entity.js';
 import { PolicySchema } from './policy.entity.js';
 import { RevokedTokenSchema } from './revoked-token.entity.js';
@@ -5,9 +6,18 @@ import { RuleTargetSchema } from './rule-target.entity.js';
 import { RuleSchema } from './rule.entity.js';
 import { SigningKeySchema } from './signing-key.entity.js';
 
-export const entities = [ClientSchema, SigningKeySchema, RevokedTokenSchema, PolicySchema, RuleSchema, RuleTargetSchema];
-export { ClientSchema, PolicySchema, RevokedTokenSchema, RuleSchema, RuleTargetSchema, SigningKeySchema };
+export const entities = [
+  ClientSchema,
+  ClientRevocationSchema,
+  SigningKeySchema,
+  RevokedTokenSchema,
+  PolicySchema,
+  RuleSchema,
+  RuleTargetSchema,
+];
+export { ClientRevocationSchema, ClientSchema, PolicySchema, RevokedTokenSchema, RuleSchema, RuleTargetSchema, SigningKeySchema };
 export type { Client } from './client.entity.js';
+export type { ClientRevocation } from './client-revocation.entity.js';
 export type { Policy } from './policy.entity.js';
 export type { RevokedToken } from './revoked-token.entity.js';
 export type { Rule } from './rule.entity.js';

@@ -5,6 +5,7 @@ import { Migration20261128172134 } from './Migration20261128172134.js';
 import { Migration20261128173435 } from './Migration20261128173435.js';
 import { Migration20261128193000 } from './Migration20261128193000.js';
 import { Migration20261128201500 } from './Migration20261128201500.js';
+import { Migration20261201024245 } from './Migration20261201024245.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128170111', class: Migration20261128170111 },
@@ -12,4 +13,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128173435', class: Migration20261128173435 },
   { name: 'Migration20261128193000', class: Migration20261128193000 },
   { name: 'Migration20261128201500', class: Migration20261128201500 },
+  { name: 'Migration20261201024245', class: Migration20261201024245 },
 ];

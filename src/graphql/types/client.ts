@@ -4,27 +4,36 @@ import {
   getClient,
   listClients,
   REQUIRED_SCOPES,
+  revokeClientTokens,
   rotateClientSecret,
   setClientScopes,
   updateClient,
-  type Client as ClientRow,
+  type ClientView,
   type CreatedClient,
   type Page,
 } from '../../auth/index.js';
 import { builder } from '../builder.js';
 
-export const Client = builder.objectRef<ClientRow>('Client').implement({
-  description: 'A machine client. Its secret is never readable; only its hash is stored.',
+/**
+ * A client's details are shown to whom the use case disclosed them (a caller holding `client:read`, or its
+ * creator); to anyone else, such as a `client:update`-only caller reading an update's answer, each is FORBIDDEN.
+ */
+const detailScopes = (client: ClientView) => client.disclosed || { scopes: REQUIRED_SCOPES.readClient };
+
+export const Client = builder.objectRef<ClientView>('Client').implement({
+  description:
+    'A machine client. Its secret is never readable; only its hash is stored. Fields other than `clientId` need ' +
+    '`client:read` (the creator of a client sees them in `createClient`’s answer).',
   fields: (t) => ({
-    clientId: t.exposeID('id'),
-    name: t.string({ nullable: true, resolve: (client) => client.name ?? null }),
-    description: t.string({ nullable: true, resolve: (client) => client.description ?? null }),
-    scopes: t.exposeStringList('scopes', { description: 'In the order they were granted.' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    clientId: t.exposeID('clientId'),
+    name: t.exposeString('name', { nullable: true, authScopes: detailScopes }),
+    description: t.exposeString('description', { nullable: true, authScopes: detailScopes }),
+    scopes: t.exposeStringList('scopes', { description: 'In the order they were granted.', authScopes: detailScopes }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', authScopes: detailScopes }),
   }),
 });
 
-const ClientPage = builder.objectRef<Page<ClientRow>>('ClientPage').implement({
+const ClientPage = builder.objectRef<Page<ClientView>>('ClientPage').implement({
   description: 'A page of clients, newest first.',
   fields: (t) => ({
     items: t.field({ type: [Client], resolve: (page) => [...page.items] }),
@@ -78,7 +87,9 @@ builder.mutationFields((t) => ({
   }),
   updateClient: t.field({
     type: Client,
-    description: 'Changes what is given and keeps the rest. Needs `client:update`; scopes follow the same rules as createClient.',
+    description:
+      'Changes what is given and keeps the rest. Needs `client:update`, and a non-root caller must hold every scope ' +
+      'the client holds; scopes follow the same rules as createClient.',
     authScopes: { scopes: REQUIRED_SCOPES.updateClient },
     args: {
       clientId: t.arg.id({ required: true }),
@@ -90,20 +101,36 @@ builder.mutationFields((t) => ({
   }),
   setClientScopes: t.field({
     type: Client,
-    description: 'Replaces the client’s scopes; tokens already issued narrow at once. Needs `client:update`.',
+    description:
+      'Replaces the client’s scopes; tokens already issued narrow at once. Needs `client:update`, and a non-root ' +
+      'caller must hold every scope the client holds.',
     authScopes: { scopes: REQUIRED_SCOPES.updateClient },
     args: { clientId: t.arg.id({ required: true }), scopes: t.arg.stringList({ required: true }) },
     resolve: (_root, args, { auth, principal }) => setClientScopes(auth, principal, String(args.clientId), args.scopes),
   }),
   rotateClientSecret: t.field({
     type: ClientCredentials,
-    description: 'A new secret, shown once; the old one stops working, issued tokens stay valid. Needs `client:update`.',
+    description:
+      'A new secret, shown once; the old one stops working, issued tokens stay valid (see revokeClientTokens). ' +
+      'Needs `client:update`, and a non-root caller must hold every scope the client holds.',
     authScopes: { scopes: REQUIRED_SCOPES.updateClient },
     args: { clientId: t.arg.id({ required: true }) },
     resolve: (_root, args, { auth, principal }) => rotateClientSecret(auth, principal, String(args.clientId)),
   }),
+  revokeClientTokens: t.field({
+    type: 'DateTime',
+    description:
+      'Revokes every token issued to the client so far (to the second), everywhere at once: the containment step ' +
+      'after a leak. Returns when it took effect. Needs `client:update`, and a non-root caller must hold every ' +
+      'scope the client holds.',
+    authScopes: { scopes: REQUIRED_SCOPES.revokeClientTokens },
+    args: { clientId: t.arg.id({ required: true }) },
+    resolve: (_root, args, { auth, principal }) => revokeClientTokens(auth, principal, String(args.clientId)),
+  }),
   deleteClient: t.boolean({
-    description: 'Deletes the client; its tokens stop working at once. False when there was none. Needs `client:delete`.',
+    description:
+      'Deletes the client; its tokens stop working at once. False when there was none. Needs `client:delete`, and a ' +
+      'non-root caller must hold every scope the client holds.',
     authScopes: { scopes: REQUIRED_SCOPES.deleteClient },
     args: { clientId: t.arg.id({ required: true }) },
     resolve: (_root, args, { auth, principal }) => deleteClient(auth, principal, String(args.clientId)),

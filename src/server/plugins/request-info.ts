@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { Plugin } from 'graphql-yoga';
+import proxyAddr from 'proxy-addr';
 
 export interface RequestInfo {
   /** Quoted back in `X-Request-Id`, in 5xx bodies and in the log lines about the request. */
   readonly id: string;
-  /** The caller's address: the socket's, or the first `X-Forwarded-For` entry when configured to trust it. */
+  /** The caller's address: the socket's, or the right-most `X-Forwarded-For` entry not written by a trusted proxy. */
   readonly ip: string;
 }
 
@@ -16,21 +18,41 @@ export interface RequestInfoStore {
 const INCOMING_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 export interface RequestInfoOptions {
-  readonly trustForwardedFor: boolean;
+  /** `[security] trusted_proxies`: addresses, ranges and proxy-addr's names, or a number of hops; [] trusts none. */
+  readonly trustedProxies: readonly string[] | number;
 }
 
 /**
  * `useRequestInfo`: gives each request an id (a caller's own `X-Request-Id` when it looks like one, else a UUID)
  * and its client IP, and answers with the id in `X-Request-Id`.
+ *
+ * The IP is what proxy-addr makes of the socket address and `X-Forwarded-For`: walking from the socket towards the
+ * client, the first address not vouched for by a trusted proxy. Entries left of it were written by the client and
+ * are never believed. Only a valid IP address counts; a malformed entry falls back to the nearest valid hop.
  */
 export function useRequestInfo(options: RequestInfoOptions): { plugin: Plugin; store: RequestInfoStore } {
   const infos = new WeakMap<Request, RequestInfo>();
+  const { trustedProxies } = options;
+  const trust =
+    typeof trustedProxies === 'number'
+      ? (_address: string, hop: number) => hop < trustedProxies
+      : trustedProxies.length > 0
+        ? proxyAddr.compile([...trustedProxies])
+        : () => false;
+  const clientAddress = (request: Request, socketAddress: string | undefined): string => {
+    const forwardedFor = request.headers.get('x-forwarded-for');
+    const chain = proxyAddr.all({ socket: { remoteAddress: socketAddress }, headers: forwardedFor === null ? {} : { 'x-forwarded-for': forwardedFor } } as never, trust);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const address = chain[i];
+      if (address && isIP(address) !== 0) return address;
+    }
+    return 'unknown';
+  };
   const compute = (request: Request, socketAddress: string | undefined): RequestInfo => {
     const incoming = request.headers.get('x-request-id');
-    const forwarded = options.trustForwardedFor ? request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
     return {
       id: incoming && INCOMING_ID.test(incoming) ? incoming : randomUUID(),
-      ip: forwarded || socketAddress || 'unknown',
+      ip: clientAddress(request, socketAddress),
     };
   };
   const store: RequestInfoStore = {
