@@ -4,11 +4,12 @@ import { PGlite } from '@electric-sql/pglite';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver, type SqlEntityManager } from '@mikro-orm/postgresql';
-import { PGliteDriver, type PGliteConnectionConfig } from 'mikro-orm-pglite';
+import type { PGliteConnectionConfig } from 'mikro-orm-pglite';
 import type { DatabaseConfig } from '../config/index.js';
 import { entities } from './entities/index.js';
 import { acquireLockFile } from './lock-file.js';
 import { migrationsList } from './migrations/index.js';
+import { PGliteStatementDriver } from './pglite-driver.js';
 
 export type Orm = MikroORM;
 
@@ -92,7 +93,7 @@ export async function createOrm(database: DatabaseConfig): Promise<Database> {
 async function openPglite(kind: DatabaseConfig['kind'], pglite: PGlite, release: () => void): Promise<Database> {
   const orm = await MikroORM.init({
     ...baseOrmOptions(),
-    driver: PGliteDriver,
+    driver: PGliteStatementDriver,
     dbName: 'postgres',
     driverOptions: { connection: { pglite: () => pglite } satisfies PGliteConnectionConfig },
   } as Options);
