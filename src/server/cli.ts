@@ -2,7 +2,7 @@
 // main.ts; like it, it owns its process (exit codes).
 import { parseArgs } from 'node:util';
 import { openConfiguredDatabase } from '../../mikro-orm.config.js';
-import { ensureSigningKey, listSigningKeys, rotateSigningKey } from '../auth/tokens/index.js';
+import { KeyDecryptionError, listSigningKeys, prepareSigningKeys, rotateSigningKey } from '../auth/tokens/index.js';
 import { ConfigError } from '../config/index.js';
 import { DataFolderLockedError } from '../db/lock-file.js';
 import { migrate } from '../db/orm.js';
@@ -55,7 +55,7 @@ async function run(argv: string[]): Promise<number> {
 
   const { config, db } = await openConfiguredDatabase();
   try {
-    await migrate(db, () => ensureSigningKey(db.orm.em, config.security.appEncryptionKey));
+    await migrate(db, () => prepareSigningKeys(db.orm.em, config.security.appEncryptionKey));
     if (command === 'rotate') {
       const result = await rotateSigningKey(db.orm.em, config.security.appEncryptionKey, {
         activatesAt: new Date(Date.now() + activateIn * 1000),
@@ -82,7 +82,11 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const expected = error instanceof ConfigError || error instanceof DataFolderLockedError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const expected =
+      error instanceof ConfigError ||
+      error instanceof DataFolderLockedError ||
+      error instanceof KeyDecryptionError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(expected ? `${(error as Error).message}\n` : 'failed: an unexpected error; nothing was changed\n');
     process.exitCode = 1;
   },
