@@ -1,4 +1,5 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
+import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   KeyDecryptionError,
@@ -112,6 +113,38 @@ describe('a signing-key row altered in the database', () => {
       expect(app.keys.has(second)).toBe(true);
     } finally {
       await storeSealed(second, original);
+    }
+    await expect(openKeyStore(app.db.orm.em, KEY)).resolves.toBeDefined();
+  });
+
+  it('is refused too when a legacy ciphertext was moved before the upgrade: its public key no longer matches', async () => {
+    const [first, second] = await kids();
+    const originals = [await sealedOf(first!), await sealedOf(second!)] as const;
+    // Legacy values carry no kid, so the upgrade cannot tell a moved one; the key pair can.
+    await storeSealed(second!, encryptLegacy(decryptPrivateKey(originals[0], KEY, first!), KEY));
+    try {
+      await startStep();
+      await expect(openKeyStore(app.db.orm.em, KEY)).rejects.toThrow(
+        new KeyDecryptionError(`signing key ${second}: the stored public key does not match its private key (was the row altered?)`),
+      );
+    } finally {
+      await storeSealed(second!, originals[1]);
+    }
+  });
+
+  it('makes the key store refuse to open when a public key is replaced, so nobody can publish a key of their own under our kid', async () => {
+    const [first] = await kids();
+    const [row] = (await sql('select public_jwk from signing_key where kid = ?', [first])) as { public_jwk: Record<string, unknown> }[];
+    const original = JSON.stringify(row!.public_jwk);
+    const { publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+    const forged = { ...row!.public_jwk, ...(await exportJWK(publicKey)) };
+    await sql('update signing_key set public_jwk = ? where kid = ?', [JSON.stringify(forged), first]);
+    try {
+      await expect(openKeyStore(app.db.orm.em, KEY)).rejects.toThrow(
+        new KeyDecryptionError(`signing key ${first}: the stored public key does not match its private key (was the row altered?)`),
+      );
+    } finally {
+      await sql('update signing_key set public_jwk = ? where kid = ?', [original, first]);
     }
     await expect(openKeyStore(app.db.orm.em, KEY)).resolves.toBeDefined();
   });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { SigningKeySchema, type SigningKey } from '../../db/entities/index.js';
-import { decryptPrivateKey, encryptPrivateKey, upgradeSealedPrivateKey } from './key-encryption.js';
+import { decryptPrivateKey, encryptPrivateKey, KeyDecryptionError, upgradeSealedPrivateKey } from './key-encryption.js';
 
 export const SIGNING_ALG = 'EdDSA';
 
@@ -164,6 +164,11 @@ async function loadKeys(em: EntityManager, encryptionKey: string): Promise<Loade
     rows.map(async (row): Promise<LoadedKey> => {
       const privateJwk = JSON.parse(decryptPrivateKey(row.privateJwkEncrypted, encryptionKey, row.kid)) as JWK;
       const publicJwk = row.publicJwk as JWK;
+      // The public column is not encrypted; the private JWK's own copy of the public key is authenticated. Without
+      // this check, whoever can write the table could publish a key of their own under our kid.
+      if (publicJwk.kty !== privateJwk.kty || publicJwk.crv !== privateJwk.crv || publicJwk.x !== privateJwk.x) {
+        throw new KeyDecryptionError(`signing key ${row.kid}: the stored public key does not match its private key (was the row altered?)`);
+      }
       return {
         kid: row.kid,
         publicJwk,
