@@ -22,9 +22,11 @@ export interface SecurityConfig {
    */
   readonly oauthRootClientId: string;
   /**
-   * Secret of the root client. Compared in constant time; never logged.
+   * Secret of the root client. Compared in constant time; never logged. At least 16 characters (shorter stops the
+   * start); under 32 starts with a warning. The root client holds every scope, so use a random value
+   * (`openssl rand -base64 32`).
    * `[security] oauth_root_client_secret`, `FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET`.
-   * @default generated on first boot and kept in the data folder's secrets file
+   * @default generated on first boot (43 characters) and kept in the data folder's secrets file
    */
   readonly oauthRootClientSecret: string;
   /**
@@ -35,7 +37,8 @@ export interface SecurityConfig {
    */
   readonly oauthAccessTokenExpireMinutes: number;
   /**
-   * Exactly 32 characters; encrypts the private signing keys at rest (AES-256-GCM).
+   * Exactly 32 ASCII characters; encrypts the private signing keys at rest (AES-256-GCM). Fewer than 10 distinct
+   * characters starts with a warning (a typed key, not a random one; `openssl rand -base64 24` makes a good one).
    * Changing it makes the stored signing keys unreadable: the server then refuses to start.
    * `[security] app_encryption_key`, `FIDES__SECURITY__APP_ENCRYPTION_KEY`.
    * @default generated on first boot and kept in the data folder's secrets file

@@ -114,7 +114,8 @@ function onceClosing(kind: DatabaseConfig['kind'], orm: Orm, close: () => Promis
 
 /**
  * Applies pending migrations. On PostgreSQL a transaction-scoped advisory lock serialises processes that start
- * at once; `then` runs inside the same lock (used to create the first signing key exactly once).
+ * at once; `then` runs inside the same lock (used to upgrade stored signing keys and create the first one exactly
+ * once).
  */
 export async function migrate(db: Database, then: () => Promise<void> = async () => {}): Promise<void> {
   const migrator = db.orm.getMigrator();

@@ -1,4 +1,5 @@
 import { hasNulCharacter, InvalidClientError, InvalidRequestError, UnsupportedGrantTypeError, type ClientCredentials } from '../auth/index.js';
+import { topLevelMemberNames } from './json-member-names.js';
 
 type Params = Record<string, string | undefined>;
 
@@ -12,7 +13,9 @@ export interface OAuthRequest {
 
 /**
  * Reads an OAuth request from a form or JSON body and optional HTTP Basic credentials. A malformed request (a
- * repeated parameter, two authentication methods, an unreadable body) is 400 invalid_request.
+ * repeated parameter, two authentication methods, an unreadable body) is 400 invalid_request. "Repeated" means the
+ * same for both bodies: a parameter the endpoint reads given twice (a form field, or a member name of the top-level
+ * JSON object); names it does not read, and anything nested inside a JSON value, are not looked at.
  */
 export async function readOAuthRequest(request: Request, names: readonly string[]): Promise<OAuthRequest> {
   const params = await readParams(request, [...names, 'client_id', 'client_secret']);
@@ -85,6 +88,11 @@ function fromJson(text: string, names: readonly string[]): Params {
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new InvalidRequestError('The request body must be a JSON object.');
+  }
+  // JSON.parse keeps the last of a repeated name: one client_secret could be checked by a proxy and another used here.
+  const given = topLevelMemberNames(text);
+  for (const name of names) {
+    if (given.indexOf(name) !== given.lastIndexOf(name)) throw new InvalidRequestError(`The ${name} parameter must not be repeated.`);
   }
   const params: Params = {};
   for (const name of names) {

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { openConfiguredDatabase } from '../../mikro-orm.config.js';
 import { markTokensRevoked } from '../auth/index.js';
-import { ensureSigningKey, listSigningKeys, rotateSigningKey } from '../auth/tokens/index.js';
+import { KeyDecryptionError, listSigningKeys, prepareSigningKeys, rotateSigningKey } from '../auth/tokens/index.js';
 import { ConfigError } from '../config/index.js';
 import { ClientSchema } from '../db/entities/index.js';
 import { DataFolderLockedError } from '../db/lock-file.js';
@@ -58,7 +58,7 @@ async function run(argv: string[]): Promise<number> {
     }
     const { config, db } = await openConfiguredDatabase();
     try {
-      await migrate(db, () => ensureSigningKey(db.orm.em, config.security.appEncryptionKey));
+      await migrate(db, () => prepareSigningKeys(db.orm.em, config.security.appEncryptionKey));
       return await revokeTokens(db, target ?? config.security.oauthRootClientId, target === null);
     } finally {
       await db.close();
@@ -80,7 +80,7 @@ async function run(argv: string[]): Promise<number> {
 
   const { config, db } = await openConfiguredDatabase();
   try {
-    await migrate(db, () => ensureSigningKey(db.orm.em, config.security.appEncryptionKey));
+    await migrate(db, () => prepareSigningKeys(db.orm.em, config.security.appEncryptionKey));
     if (command === 'rotate') {
       const result = await rotateSigningKey(db.orm.em, config.security.appEncryptionKey, {
         activatesAt: new Date(Date.now() + activateIn * 1000),
@@ -120,7 +120,11 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const expected = error instanceof ConfigError || error instanceof DataFolderLockedError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const expected =
+      error instanceof ConfigError ||
+      error instanceof DataFolderLockedError ||
+      error instanceof KeyDecryptionError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(expected ? `${(error as Error).message}\n` : 'failed: an unexpected error; nothing was changed\n');
     process.exitCode = 1;
   },

@@ -1,7 +1,7 @@
 // The composition root: config → database → keys → app → listen. The only module that owns the process.
 import { pino } from 'pino';
 import { createAuthSettings, safeErrorFields } from '../auth/index.js';
-import { ensureSigningKey, KeyDecryptionError, openKeyStore } from '../auth/tokens/index.js';
+import { KeyDecryptionError, openKeyStore, prepareSigningKeys } from '../auth/tokens/index.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { DataFolderLockedError } from '../db/lock-file.js';
 import { createOrm, migrate, type Database } from '../db/orm.js';
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const db: Database = await createOrm(config.database);
   let authCaches: RunningAuthCaches | undefined;
   try {
-    await migrate(db, () => ensureSigningKey(db.orm.em, config.security.appEncryptionKey));
+    await migrate(db, () => prepareSigningKeys(db.orm.em, config.security.appEncryptionKey));
     const keys = await openKeyStore(db.orm.em, config.security.appEncryptionKey);
     const settings = await createAuthSettings(config);
     const limits = createLimits(config);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knex from 'knex';
 import { createAuthSettings, type Logger } from '../../src/auth/index.js';
-import { ensureSigningKey, openKeyStore, type KeyStore } from '../../src/auth/tokens/index.js';
+import { openKeyStore, prepareSigningKeys, type KeyStore } from '../../src/auth/tokens/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createOrm, migrate, type Database } from '../../src/db/orm.js';
 import { createApp, type App } from '../../src/server/app.js';
@@ -57,7 +57,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     },
   });
   const db = await createOrm(config.database);
-  await migrate(db, () => ensureSigningKey(db.orm.em, config.security.appEncryptionKey));
+  await migrate(db, () => prepareSigningKeys(db.orm.em, config.security.appEncryptionKey));
   const keys = await openKeyStore(db.orm.em, config.security.appEncryptionKey);
   const settings = await createAuthSettings(config);
   const log = recordingLogger();

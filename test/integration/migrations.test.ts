@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ensureSigningKey } from '../../src/auth/tokens/index.js';
+import { prepareSigningKeys } from '../../src/auth/tokens/index.js';
 import { createOrm, migrate } from '../../src/db/orm.js';
 import { migrationsList } from '../../src/db/migrations/index.js';
 import { freshDatabaseUrl, TEST_DATABASE_URL } from '../helpers/test-app.js';
@@ -26,7 +26,7 @@ describe('migrations', () => {
     const database = await freshDatabaseUrl();
     const dbs = await Promise.all([1, 2, 3].map(() => createOrm({ kind: 'postgresql', url: database.url })));
     try {
-      await Promise.all(dbs.map((db) => migrate(db, () => ensureSigningKey(db.orm.em, KEY))));
+      await Promise.all(dbs.map((db) => migrate(db, () => prepareSigningKeys(db.orm.em, KEY))));
       const connection = dbs[0]!.orm.em.getConnection();
       const applied = await connection.execute('select name from mikro_orm_migrations order by id');
       expect(applied.map((row: { name: string }) => row.name)).toEqual(migrationsList.map((m) => m.name));

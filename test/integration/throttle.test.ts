@@ -254,7 +254,7 @@ describe('the throttle shared through Redis', () => {
       cwd: mkdtempSync(join(tmpdir(), 'gatehouse-limits-')),
       env: {
         FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID: 'root',
-        FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'root-secret-0123456789abcdef',
+        FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'root-secret-0123456789abcdef-0123',
         FIDES__SECURITY__APP_ENCRYPTION_KEY: '0123456789abcdef0123456789abcdef',
         FIDES__SECURITY__AUTH_RATE_LIMIT: '3/minute',
         // Nothing listens on port 1.

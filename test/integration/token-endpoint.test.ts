@@ -159,6 +159,65 @@ describe('POST /api/v1/oauth/token', () => {
     });
   });
 
+  it('rejects a repeated parameter in a JSON body as it does in a form, even when JSON.parse would keep the right value last', async () => {
+    const { client_id: id, client_secret: secret } = client;
+    const cases: [string, string][] = [
+      ['client_secret', `{"grant_type":"client_credentials","client_id":"${id}","client_secret":"wrong","client_secret":"${secret}"}`],
+      // The same name escaped is the same name.
+      ['client_secret', `{"grant_type":"client_credentials","client_id":"${id}","client\\u005fsecret":"wrong","client_secret":"${secret}"}`],
+      ['client_id', `{"grant_type":"client_credentials","client_id":"${id}","client_id":"${id}","client_secret":"${secret}"}`],
+      ['grant_type', `{"grant_type":"password","grant_type":"client_credentials","client_id":"${id}","client_secret":"${secret}"}`],
+      ['scope', `{"grant_type":"client_credentials","scope":"client:create","scope":"rule:read","client_id":"${id}","client_secret":"${secret}"}`],
+      ['scope', `{"grant_type":"client_credentials","scope":null,"scope":"rule:read","client_id":"${id}","client_secret":"${secret}"}`],
+    ];
+    for (const [name, body] of cases) {
+      expect(() => JSON.parse(body) as unknown).not.toThrow();
+      const response = await app.fetch('/api/v1/oauth/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('pragma')).toBe('no-cache');
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(response.headers.get('www-authenticate')).toBeNull();
+      expect(await response.json()).toEqual({
+        detail: `The ${name} parameter must not be repeated.`,
+        error: 'invalid_request',
+        error_description: `The ${name} parameter must not be repeated.`,
+      });
+    }
+  });
+
+  it('ignores repeated names it does not read, and anything repeated inside a JSON value', async () => {
+    const response = await app.fetch('/api/v1/oauth/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body:
+        `{"grant_type":"client_credentials","client_id":"${client.client_id}","client_secret":"${client.client_secret}",` +
+        '"extra":{"client_secret":"a","client_secret":"b","scope":"client:create"},"extra":[{"grant_type":"x","grant_type":"y"}]}',
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { scope: string }).scope).toBe('policy:read rule:read');
+  });
+
+  it('rejects a repeated token in a JSON body at introspection and revocation', async () => {
+    const token = await rootToken(app);
+    for (const path of ['/api/v1/oauth/introspect', '/api/v1/oauth/revoke']) {
+      const response = await app.fetch(path, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: basic(client.client_id, client.client_secret) },
+        body: JSON.stringify({ token: 'not-a-token' }).replace('{', `{"token":"${token}",`),
+      });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(await response.json()).toEqual({
+        detail: 'The token parameter must not be repeated.',
+        error: 'invalid_request',
+        error_description: 'The token parameter must not be repeated.',
+      });
+    }
+    // The root token was not revoked by either request.
+    expect((await app.fetch('/api/v1/oauth/scope', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+
   it('rejects a body that is neither a form nor JSON, and malformed JSON, with invalid_request', async () => {
     const text = await app.fetch('/api/v1/oauth/token', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hi' });
     expect(text.status).toBe(400);
@@ -188,7 +247,7 @@ describe('POST /api/v1/oauth/token', () => {
 
 describe('HTTP Basic with characters that need form-encoding', () => {
   it('form-decodes the id and secret (RFC 6749 §2.3.1)', async () => {
-    const secret = 'a:b+c%d é/"x"';
+    const secret = 'a:b+c%d é/"x" & more=1';
     const special = await startTestApp({ FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID: 'root id', FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: secret });
     try {
       const encoded = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');

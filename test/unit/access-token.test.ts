@@ -156,7 +156,7 @@ describe('verifyAccessToken rejects', () => {
 describe('signing keys at rest', () => {
   it('are encrypted with app_encryption_key, and refuse to load with another key', async () => {
     const rows = await db.orm.em.fork().getConnection().execute('select private_jwk_encrypted from signing_key');
-    expect(rows[0].private_jwk_encrypted).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(rows[0].private_jwk_encrypted).toMatch(/^v2\.[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(rows[0].private_jwk_encrypted).not.toContain('"d"');
     await expect(openKeyStore(db.orm.em, 'another-key-of-32-characters!!!!')).rejects.toThrow(
       `signing key ${keys.signingKey().kid} cannot be decrypted with the configured app_encryption_key`,

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from '../../src/config/index.js';
 
 const SECURE = {
   FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID: 'root',
-  FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'root-secret',
+  FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'root-secret-of-at-least-32-chars!',
   FIDES__SECURITY__APP_ENCRYPTION_KEY: '0123456789abcdef0123456789abcdef',
 };
 
@@ -193,8 +193,8 @@ describe('generated secrets', () => {
 
   it('lets explicit values win and reports only the generated keys', () => {
     const cwd = folder();
-    const config = load({ FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'mine' }, cwd);
-    expect(config.security.oauthRootClientSecret).toBe('mine');
+    const config = load({ FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: SECURE.FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET }, cwd);
+    expect(config.security.oauthRootClientSecret).toBe(SECURE.FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET);
     expect(config.security.generated?.keys).toEqual(['oauth_root_client_id', 'app_encryption_key']);
   });
 
@@ -207,5 +207,80 @@ describe('generated secrets', () => {
   it('keeps the file beside the process for in-memory and PostgreSQL databases', () => {
     const cwd = folder();
     expect(load({ DATABASE_URL: 'pglite://memory' }, cwd).security.generated?.path).toBe(join(cwd, '.fides/secrets.toml'));
+  });
+});
+
+describe('weak secrets', () => {
+  const ADVICE = 'use a random secret (openssl rand -base64 32)';
+  const withSecret = (secret: string, warnings: string[] = [], cwd = folder()) =>
+    load({ ...SECURE, FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: secret }, cwd, warnings);
+
+  it('refuses a root client secret under 16 characters, naming the variable and never the value', () => {
+    for (const secret of ['a', 'fifteen-chars!!']) {
+      expect(() => withSecret(secret)).toThrow(
+        new ConfigError(`FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: must be at least 16 characters; ${ADVICE}`),
+      );
+    }
+    expect(() => withSecret('hunter2-hunter2')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+  });
+
+  it('names the TOML key when the secret comes from the file, and leaves no generated file behind', () => {
+    const cwd = folder();
+    writeFileSync(join(cwd, 'fides.toml'), '[security]\noauth_root_client_secret = "a"\n');
+    expect(() => load({}, cwd)).toThrow(new ConfigError(`security.oauth_root_client_secret: must be at least 16 characters; ${ADVICE}`));
+    expect(() => statSync(join(cwd, '.fides'))).toThrow();
+  });
+
+  it('counts characters, not bytes', () => {
+    // 15 characters, 30 bytes: still too short.
+    expect(() => withSecret('é'.repeat(15))).toThrow(/must be at least 16 characters/);
+    expect(withSecret('é'.repeat(16)).security.oauthRootClientSecret).toBe('é'.repeat(16));
+  });
+
+  it('starts with a warning from 16 to 31 characters, without one from 32', () => {
+    for (const secret of ['x'.repeat(16), 'x'.repeat(31)]) {
+      const warnings: string[] = [];
+      expect(withSecret(secret, warnings).security.oauthRootClientSecret).toBe(secret);
+      expect(warnings).toEqual([`FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: shorter than 32 characters; ${ADVICE}`]);
+    }
+    const warnings: string[] = [];
+    withSecret('x'.repeat(32), warnings);
+    expect(warnings).toEqual([]);
+  });
+
+  it('warns about an encryption key with fewer than 10 distinct characters, never saying how few', () => {
+    const warningFor = (key: string) => {
+      const warnings: string[] = [];
+      load({ ...SECURE, FIDES__SECURITY__APP_ENCRYPTION_KEY: key }, folder(), warnings);
+      return warnings;
+    };
+    const warning = 'FIDES__SECURITY__APP_ENCRYPTION_KEY: fewer than 10 distinct characters, so it is easy to guess; use a random key (openssl rand -base64 24)';
+    expect(warningFor('a'.repeat(32))).toEqual([warning]);
+    expect(warningFor('abcdefghi'.repeat(4).slice(0, 32))).toEqual([warning]);
+    expect(warningFor('abcdefghij'.repeat(4).slice(0, 32))).toEqual([]);
+  });
+
+  it('checks a hand-edited secrets file the same way, naming the file', () => {
+    const cwd = folder();
+    const path = join(cwd, '.fides/data/secrets.toml');
+    mkdirSync(join(cwd, '.fides/data'), { recursive: true });
+    writeFileSync(path, `[security]\noauth_root_client_id = "root"\noauth_root_client_secret = "short"\napp_encryption_key = "${'a'.repeat(32)}"\n`);
+    expect(() => load({}, cwd)).toThrow(new ConfigError(`oauth_root_client_secret in ${path}: must be at least 16 characters; ${ADVICE}`));
+
+    writeFileSync(path, `[security]\noauth_root_client_id = "root"\noauth_root_client_secret = "${'s'.repeat(20)}"\napp_encryption_key = "${'a'.repeat(32)}"\n`);
+    const warnings: string[] = [];
+    load({}, cwd, warnings);
+    expect(warnings).toEqual([
+      `oauth_root_client_secret in ${path}: shorter than 32 characters; ${ADVICE}`,
+      `app_encryption_key in ${path}: fewer than 10 distinct characters, so it is easy to guess; use a random key (openssl rand -base64 24)`,
+    ]);
+  });
+
+  it('never warns about values it generated itself', () => {
+    for (let run = 0; run < 20; run += 1) {
+      const warnings: string[] = [];
+      load({}, folder(), warnings);
+      expect(warnings).toEqual([]);
+    }
   });
 });

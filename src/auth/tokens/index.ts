@@ -3,9 +3,9 @@ export type { AccessTokenClaims, TokenAudience } from './access-token.js';
 export { KeyDecryptionError } from './key-encryption.js';
 export {
   createSigningKey,
-  ensureSigningKey,
   listSigningKeys,
   openKeyStore,
+  prepareSigningKeys,
   removeExpiredKeys,
   rotateSigningKey,
   SIGNING_ALG,

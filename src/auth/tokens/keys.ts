@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { SigningKeySchema, type SigningKey } from '../../db/entities/index.js';
-import { decryptPrivateKey, encryptPrivateKey } from './key-encryption.js';
+import { decryptPrivateKey, encryptPrivateKey, KeyDecryptionError, upgradeSealedPrivateKey } from './key-encryption.js';
 
 export const SIGNING_ALG = 'EdDSA';
 
@@ -31,11 +31,28 @@ export interface KeyStore {
   refresh(): Promise<void>;
 }
 
-/** Creates the first signing key when there is none. Run under the migration lock so only one process does. */
-export async function ensureSigningKey(em: EntityManager, encryptionKey: string): Promise<void> {
+/**
+ * The start-time step for signing keys, run under the migration lock so only one process does it: re-encrypts
+ * keys stored by an older version in the current format, then creates the first key when there is none.
+ */
+export async function prepareSigningKeys(em: EntityManager, encryptionKey: string): Promise<void> {
+  await upgradeStoredKeys(em.fork(), encryptionKey);
   const fork = em.fork();
   if ((await fork.count(SigningKeySchema)) > 0) return;
   await createSigningKey(fork, encryptionKey, new Date());
+}
+
+/**
+ * Legacy rows were encrypted without the kid as additional data; after this, loading accepts only the bound format.
+ * One flush (one transaction): a failure leaves every row as it was, and the start stops.
+ */
+async function upgradeStoredKeys(em: EntityManager, encryptionKey: string): Promise<void> {
+  const rows = await em.find(SigningKeySchema, {}, { populate: ['privateJwkEncrypted'] });
+  for (const row of rows) {
+    const upgraded = upgradeSealedPrivateKey(row.privateJwkEncrypted, encryptionKey, row.kid);
+    if (upgraded !== null) row.privateJwkEncrypted = upgraded;
+  }
+  await em.flush();
 }
 
 export async function createSigningKey(em: EntityManager, encryptionKey: string, activatesAt: Date): Promise<string> {
@@ -47,7 +64,7 @@ export async function createSigningKey(em: EntityManager, encryptionKey: string,
     kid,
     alg: SIGNING_ALG,
     publicJwk,
-    privateJwkEncrypted: encryptPrivateKey(JSON.stringify(privateJwk), encryptionKey),
+    privateJwkEncrypted: encryptPrivateKey(JSON.stringify(privateJwk), encryptionKey, kid),
     activatesAt,
   });
   await em.flush();
@@ -93,7 +110,10 @@ export async function listSigningKeys(em: EntityManager): Promise<SigningKey[]> 
   return em.fork().find(SigningKeySchema, {}, { orderBy: { activatesAt: 'asc', kid: 'asc' } });
 }
 
-/** Loads and decrypts every stored signing key. Throws `KeyDecryptionError` when the encryption key is wrong. */
+/**
+ * Loads and decrypts every stored signing key. Throws `KeyDecryptionError` when the encryption key is wrong, a row
+ * was altered or moved to another kid, or a row is still in the legacy format.
+ */
 export async function openKeyStore(
   em: EntityManager,
   encryptionKey: string,
@@ -144,6 +164,11 @@ async function loadKeys(em: EntityManager, encryptionKey: string): Promise<Loade
     rows.map(async (row): Promise<LoadedKey> => {
       const privateJwk = JSON.parse(decryptPrivateKey(row.privateJwkEncrypted, encryptionKey, row.kid)) as JWK;
       const publicJwk = row.publicJwk as JWK;
+      // The public column is not encrypted; the private JWK's own copy of the public key is authenticated. Without
+      // this check, whoever can write the table could publish a key of their own under our kid.
+      if (publicJwk.kty !== privateJwk.kty || publicJwk.crv !== privateJwk.crv || publicJwk.x !== privateJwk.x) {
+        throw new KeyDecryptionError(`signing key ${row.kid}: the stored public key does not match its private key (was the row altered?)`);
+      }
       return {
         kid: row.kid,
         publicJwk,

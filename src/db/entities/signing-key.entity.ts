@@ -8,7 +8,7 @@ export const SigningKeySchema = defineEntity({
     kid: p.string().primary().length(64),
     alg: p.string().length(16),
     publicJwk: p.json<Record<string, unknown>>(),
-    /** AES-256-GCM of the private JWK: base64url `iv.ciphertext.tag`. */
+    /** AES-256-GCM of the private JWK with the kid as additional data: `v2.iv.ciphertext.tag`, parts base64url. */
     privateJwkEncrypted: p.text().lazy(true, false),
     /**
      * When it starts signing. A rotated-in key is published in the JWKS first and signs only from this moment, so
