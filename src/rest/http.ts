@@ -6,6 +6,7 @@ import {
   InvalidTokenError,
   hasNulCharacter,
   isDatabaseUnavailable,
+  isNestedDeeperThan,
   RateLimitedError,
   UnauthenticatedError,
   ValidationError,
@@ -80,7 +81,7 @@ export async function readJson(request: Request): Promise<unknown> {
   if (hasNulCharacter(value)) {
     throw new ValidationError([{ loc: ['body'], msg: 'Input must not contain NUL characters', type: 'string_nul' }]);
   }
-  if (depth(value) > MAX_JSON_DEPTH) {
+  if (isNestedDeeperThan(value, MAX_JSON_DEPTH)) {
     throw new ValidationError([{ loc: ['body'], msg: `JSON nested more than ${MAX_JSON_DEPTH} levels deep`, type: 'json_too_deep' }]);
   }
   return value;
@@ -88,17 +89,3 @@ export async function readJson(request: Request): Promise<unknown> {
 
 /** No body we take nests deeper than a few levels; deeper is refused before any code walks it. */
 const MAX_JSON_DEPTH = 32;
-
-function depth(value: unknown): number {
-  // Iterative, so a hostile document cannot overflow the stack.
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [current, level] = stack.pop()!;
-    if (typeof current !== 'object' || current === null) continue;
-    deepest = Math.max(deepest, level);
-    if (deepest > MAX_JSON_DEPTH) return deepest;
-    for (const child of Object.values(current)) stack.push([child, level + 1]);
-  }
-  return deepest;
-}

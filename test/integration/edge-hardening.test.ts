@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, callJson, graphql, rootToken } from '../helpers/oauth.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+
+// The HTTP edge of /graphql and of everything yoga answers by itself (issue 10): what comes back when a request is
+// odd, hostile or refused.
+
+let app: TestApp;
+let root: string;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  root = await rootToken(app);
+  const policy = await callJson(app, 'PATCH', '/api/v1/dsr/policy', root, [{ key: 'edge', name: 'Edge' }]);
+  expect(policy.status).toBe(200);
+});
+afterAll(() => app?.close());
+
+/** The log lines above `info` written since `mark` (an index into the log). */
+const loudLinesSince = (mark: number) => app.log.lines.slice(mark).filter((line) => line.level !== 'info');
+
+const postGraphQL = (body: string, headers: Record<string, string> = {}) =>
+  app.fetch('/graphql', { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers }, body });
+
+describe('deeply nested GraphQL input', () => {
+  const NESTED_DOCUMENT = { errors: [{ message: 'Syntax Error: Nesting limit of 32 exceeded.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] };
+  const NESTED_VARIABLES = { errors: [{ message: 'Variables nested more than 32 levels deep.', extensions: { code: 'BAD_USER_INPUT' } }] };
+  const upsertRule = (strategy: string) =>
+    `mutation { upsertRules(policyKey: "edge", rules: [{ name: "r", actionType: "erasure", maskingStrategy: ${strategy}, targets: [{ dataCategory: "user" }] }]) { succeeded { key } failed { message } } }`;
+  const UPSERT_RULE_WITH_VARIABLE = upsertRule('$m').replace('mutation {', 'mutation($m: JSON) {');
+  const nested = (depth: number, open: string, inner: string, close: string) => `${open.repeat(depth)}${inner}${close.repeat(depth)}`;
+
+  it.each([
+    ['selections', `{ ${nested(5000, 'a { ', 'b', ' }')} }`],
+    ['a list literal', `{ policy(key: ${nested(5000, '[', '"x"', ']')}) { key } }`],
+    ['an object literal', upsertRule(`{ strategy: "null_rewrite", configuration: ${nested(5000, '{ a: ', '1', ' }')} }`)],
+    ['a list literal just past the limit', `{ policy(key: ${nested(31, '[', '"x"', ']')}) { key } }`],
+  ])('refuses a document nested too deeply (%s) before parsing it, as a client error logged at most at info', async (_case, query) => {
+    const mark = app.log.lines.length;
+    const { status, body } = await graphql(app, query, {}, bearer(root));
+    expect(status).toBe(200);
+    expect(body).toEqual(NESTED_DOCUMENT);
+    expect(loudLinesSince(mark)).toEqual([]);
+  });
+
+  it('lets nesting up to the limit through to the ordinary checks', async () => {
+    const { body } = await graphql(app, `{ policy(key: ${nested(30, '[', '"x"', ']')}) { key } }`, {}, bearer(root));
+    expect(body.errors?.[0]?.message).toMatch(/^String cannot represent a non string value/);
+    const deepButFine = nested(20, '{ a: ', '1', ' }');
+    const rule = await graphql(app, upsertRule(`{ strategy: "null_rewrite", configuration: ${deepButFine} }`), {}, bearer(root));
+    expect(rule.body).toEqual({ data: { upsertRules: { succeeded: [{ key: 'r' }], failed: [] } } });
+  });
+
+  it.each([
+    ['an array', nested(5000, '[', '', ']')],
+    ['an object', nested(1000, '{"a":', '1', '}')],
+    // The variables object, `m` and 31 levels below it: 33.
+    ['an object just past the limit', nested(31, '{"a":', '1', '}')],
+  ])('refuses variables nested too deeply (%s), as a client error logged at most at info', async (_case, configuration) => {
+    const mark = app.log.lines.length;
+    const response = await postGraphQL(
+      `{"query": ${JSON.stringify(UPSERT_RULE_WITH_VARIABLE)}, "variables": {"m": {"strategy": "null_rewrite", "configuration": ${configuration}}}}`,
+      bearer(root),
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(NESTED_VARIABLES);
+    expect(loudLinesSince(mark)).toEqual([]);
+  });
+
+  it('takes variables nested within the limit', async () => {
+    const { body } = await graphql(app, UPSERT_RULE_WITH_VARIABLE, { m: { strategy: 'null_rewrite', configuration: JSON.parse(nested(30, '{"a":', '1', '}')) } }, bearer(root));
+    expect(body).toEqual({ data: { upsertRules: { succeeded: [{ key: 'r' }], failed: [] } } });
+  });
+});
