@@ -41,6 +41,22 @@ function isDocumentNestedDeeperThan(query: string, limit: number, maxTokens: num
 }
 
 /**
+ * PostgreSQL text cannot hold U+0000. The parameter check sees raw text only, where `"\u0000"` is six harmless
+ * characters: it becomes a NUL when the document is parsed, so every string literal (quoted or block) is checked
+ * here, before any resolver runs.
+ */
+function noNulInStringLiterals(context: ValidationContext): ASTVisitor {
+  let reported = false;
+  return {
+    StringValue(node) {
+      if (reported || !node.value.includes('\u0000')) return;
+      reported = true;
+      context.reportError(new GraphQLError(NUL_MESSAGE, { nodes: [node], extensions: { code: 'BAD_USER_INPUT' } }));
+    },
+  };
+}
+
+/**
  * One `issueToken` per document: aliases or fragments must not turn one request into many secret guesses (the
  * throttle counts failures, but each guess would still cost an argon2 verification).
  */
@@ -62,7 +78,7 @@ function oneIssueTokenPerDocument(context: ValidationContext): ASTVisitor {
  * issueToken per document, and introspection when enabled. Array batching stays off (yoga's default).
  */
 export function graphqlLimitPlugins(options: { introspection: boolean }): Plugin[] {
-  const rules = [oneIssueTokenPerDocument, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  const rules = [oneIssueTokenPerDocument, noNulInStringLiterals, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
   return [
     maxDepthPlugin({ n: GRAPHQL_LIMITS.depth, ignoreIntrospection: true }),
     costLimitPlugin({ maxCost: GRAPHQL_LIMITS.cost, ignoreIntrospection: true }),

@@ -72,3 +72,29 @@ describe('deeply nested GraphQL input', () => {
     expect(body).toEqual({ data: { upsertRules: { succeeded: [{ key: 'r' }], failed: [] } } });
   });
 });
+
+describe('NUL characters written into the GraphQL document', () => {
+  const NUL = 'Input must not contain NUL characters.';
+  it.each([
+    ['a policy key', '{ policy(key: "a\\u0000b") { key } }'],
+    ['a client name', 'mutation { createClient(name: "a\\u0000b") { clientId } }'],
+    ['an input object field', 'mutation { upsertPolicies(policies: [{ name: "a\\u0000b" }]) { succeeded { key } } }'],
+    ['a variable default', 'query($k: String! = "a\\u0000b") { policy(key: $k) { key } }'],
+    ['a client id', '{ client(clientId: "a\\u0000b") { clientId } }'],
+    ['issueToken', 'mutation { issueToken(clientId: "x\\u0000", clientSecret: "y") { scope } }'],
+  ])('refuses a \\u0000 escape in %s with BAD_USER_INPUT, before any resolver runs', async (_case, query) => {
+    const mark = app.log.lines.length;
+    const { status, body } = await graphql(app, query, {}, bearer(root));
+    expect(status).toBe(200);
+    expect(body).toEqual({ errors: [{ message: NUL, locations: [{ line: 1, column: query.indexOf('"') + 1 }], extensions: { code: 'BAD_USER_INPUT' } }] });
+    expect(loudLinesSince(mark)).toEqual([]);
+  });
+
+  it('refuses NUL in block strings too, written raw or as a NUL-free escape left as it is', async () => {
+    const raw = await graphql(app, '{ policy(key: """a\u0000b""") { key } }', {}, bearer(root));
+    expect(raw.body).toEqual({ errors: [{ message: NUL, extensions: { code: 'BAD_USER_INPUT' } }] });
+    // Block strings do not interpret escapes: this key is the six characters \u0000, no NUL at all.
+    const escaped = await graphql(app, '{ policy(key: """a\\u0000b""") { key } }', {}, bearer(root));
+    expect(escaped.body).toEqual({ data: { policy: null } });
+  });
+});
