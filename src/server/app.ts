@@ -12,6 +12,7 @@ import { schema } from '../graphql/schema.js';
 import { restRoutes, useRest } from '../rest/index.js';
 import { useBodyLimit } from './plugins/body-limit.js';
 import { useHealth } from './plugins/health.js';
+import { useNotAcceptable } from './plugins/not-acceptable.js';
 import { useRequestInfo } from './plugins/request-info.js';
 import { useRequestRateLimit } from './plugins/request-rate-limit.js';
 import { useSecurityHeaders } from './plugins/security-headers.js';
@@ -31,6 +32,8 @@ export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
 
 /** Bodies above this are refused with 413 before anything parses them. */
 const MAX_BODY_BYTES = 1024 * 1024;
+
+const GRAPHQL_ENDPOINT = '/graphql';
 
 /** Builds the whole HTTP application (GraphQL, the REST shim, the well-known documents). It does not listen. */
 export function createApp(deps: AppDeps): App {
@@ -57,13 +60,14 @@ export function createApp(deps: AppDeps): App {
     ...(deps.requestLimiter ? [useRequestRateLimit({ limiter: deps.requestLimiter, info: info.store })] : []),
     useBodyLimit({ maxBytes: MAX_BODY_BYTES }),
     useRest({ authEnv, requestId: (request) => info.store.get(request).id, routes: restRoutes, prefix: '/api/', log: deps.log }),
+    useNotAcceptable(),
     ...graphqlLimitPlugins({ introspection: deps.security.graphqlIntrospection }),
     errorLog.plugin as Plugin,
   ];
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     context: createContextFactory(authEnv, deps.log, (request) => info.store.get(request).id),
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     // GraphiQL's assets are inlined by @graphql-yoga/render-graphiql, so it works with no internet access. That
     // module is a 9 MB script: loaded when GraphiQL is first opened, not by every server that never shows it.
     graphiql: { title: 'Gatehouse GraphiQL' },

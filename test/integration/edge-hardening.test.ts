@@ -22,6 +22,50 @@ const loudLinesSince = (mark: number) => app.log.lines.slice(mark).filter((line)
 const postGraphQL = (body: string, headers: Record<string, string> = {}) =>
   app.fetch('/graphql', { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers }, body });
 
+describe('406 Not Acceptable', () => {
+  const NOT_ACCEPTABLE = {
+    detail: 'Not Acceptable: GraphQL answers in application/graphql-response+json, application/json, multipart/mixed or text/event-stream.',
+  };
+
+  /** The size of a response's header block as written on the wire: `name: value` and CRLF per header. */
+  function headerBytes(response: Response): number {
+    let bytes = 0;
+    response.headers.forEach((value, name) => (bytes += Buffer.byteLength(`${name}: ${value}\r\n`)));
+    return bytes;
+  }
+
+  it('answers a 12 KB Accept it cannot meet with a short JSON 406 whose headers stay small', async () => {
+    const accept = Array.from({ length: 3072 }, () => 'a/b').join(',');
+    expect(accept.length).toBeGreaterThan(12_000);
+    const response = await postGraphQL(JSON.stringify({ query: '{ __typename }' }), { Accept: accept });
+    expect(response.status).toBe(406);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('accept')).toBeNull();
+    expect(headerBytes(response)).toBeLessThan(2048);
+    expect(await response.json()).toEqual(NOT_ACCEPTABLE);
+  });
+
+  it('refuses before executing: a mutation whose answer could not be sent does not run', async () => {
+    const create = await postGraphQL(JSON.stringify({ query: 'mutation { createClient(name: "edge-never-created") { clientSecret } }' }), {
+      ...bearer(root),
+      Accept: 'text/html',
+    });
+    expect(create.status).toBe(406);
+    expect(await create.json()).toEqual(NOT_ACCEPTABLE);
+    const { body } = await graphql(app, '{ clients(size: 100) { items { name } } }', {}, bearer(root));
+    const names = (body.data!.clients as { items: { name: string | null }[] }).items.map((item) => item.name);
+    expect(names).not.toContain('edge-never-created');
+  });
+
+  it('still answers every media type yoga can produce, wildcards and lists included', async () => {
+    for (const accept of ['application/json', 'application/graphql-response+json', '*/*', 'application/*', 'text/event-stream', 'multipart/mixed', 'text/html, application/json;q=0.9', '']) {
+      const response = await postGraphQL(JSON.stringify({ query: '{ __typename }' }), { Accept: accept });
+      expect(response.status, accept).toBe(200);
+      await response.text();
+    }
+  });
+});
+
 describe('deeply nested GraphQL input', () => {
   const NESTED_DOCUMENT = { errors: [{ message: 'Syntax Error: Nesting limit of 32 exceeded.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] };
   const NESTED_VARIABLES = { errors: [{ message: 'Variables nested more than 32 levels deep.', extensions: { code: 'BAD_USER_INPUT' } }] };
