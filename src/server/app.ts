@@ -12,7 +12,9 @@ import { schema } from '../graphql/schema.js';
 import { restRoutes, useRest } from '../rest/index.js';
 import { useBodyLimit } from './plugins/body-limit.js';
 import { useHealth } from './plugins/health.js';
+import { useJsonErrors } from './plugins/json-errors.js';
 import { useNotAcceptable } from './plugins/not-acceptable.js';
+import { useNotFound } from './plugins/not-found.js';
 import { useRequestInfo } from './plugins/request-info.js';
 import { useRequestRateLimit } from './plugins/request-rate-limit.js';
 import { useSecurityHeaders } from './plugins/security-headers.js';
@@ -60,9 +62,11 @@ export function createApp(deps: AppDeps): App {
     ...(deps.requestLimiter ? [useRequestRateLimit({ limiter: deps.requestLimiter, info: info.store })] : []),
     useBodyLimit({ maxBytes: MAX_BODY_BYTES }),
     useRest({ authEnv, requestId: (request) => info.store.get(request).id, routes: restRoutes, prefix: '/api/', log: deps.log }),
+    useNotFound({ graphqlEndpoint: GRAPHQL_ENDPOINT }),
     useNotAcceptable(),
     ...graphqlLimitPlugins({ introspection: deps.security.graphqlIntrospection }),
     errorLog.plugin as Plugin,
+    useJsonErrors(),
   ];
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,

@@ -142,3 +142,36 @@ describe('NUL characters written into the GraphQL document', () => {
     expect(escaped.body).toEqual({ data: { policy: null } });
   });
 });
+
+describe('errors yoga answers by itself are JSON with a detail', () => {
+  const json = { 'Content-Type': 'application/json' };
+  it.each<[string, string, { method?: string; headers?: Record<string, string>; body?: string }, number, string]>([
+    ['POST /graphql as text/plain', '/graphql', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{ __typename }' }, 415, 'Unsupported Media Type'],
+    ['GET /nope', '/nope', {}, 404, 'Not Found'],
+    ['POST /nope', '/nope', { method: 'POST', headers: json, body: '{}' }, 404, 'Not Found'],
+    ['GET /graphql/extra', '/graphql/extra', {}, 404, 'Not Found'],
+    ['POST /elsewhere/graphql', '/elsewhere/graphql', { method: 'POST', headers: json, body: '{"query":"{ __typename }"}' }, 404, 'Not Found'],
+    ['POST /x?y=/graphql', '/x?y=/graphql', { method: 'POST', headers: json, body: '{"query":"{ __typename }"}' }, 404, 'Not Found'],
+  ])('%s', async (_case, path, init, status, detail) => {
+    const response = await app.fetch(path, { ...init, headers: { ...init.headers, 'X-Request-Id': 'edge-request-0001' } });
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.json()).toEqual({ detail });
+    expect(response.headers.get('x-request-id')).toBe('edge-request-0001');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+  });
+
+  it('keeps the JSON errors yoga already writes, and their Allow header', async () => {
+    const response = await app.fetch('/graphql', { method: 'PUT' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, POST');
+    expect(await response.json()).toEqual({ errors: [{ message: 'GraphQL only supports GET and POST requests.', extensions: { code: 'BAD_REQUEST' } }] });
+  });
+
+  it('answers HEAD for an unknown path as it would GET (Node then leaves the body out)', async () => {
+    const response = await app.fetch('/nope', { method: 'HEAD' });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('application/json');
+  });
+});
