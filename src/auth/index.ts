@@ -1,7 +1,7 @@
 export type { AuthEnv, Principal } from './auth-env.js';
 export type { Client } from '../db/entities/index.js';
 export { safeErrorFields, type Logger } from './logger.js';
-export { isDatabaseUnavailable } from './availability.js';
+export { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './availability.js';
 export { hasNulCharacter, isNestedDeeperThan } from './text.js';
 export { principalFromAuthorization } from './authenticate-bearer.js';
 export { createAuthCaches, type AuthCaches } from './caches.js';

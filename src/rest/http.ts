@@ -1,5 +1,6 @@
 import { Response as YogaResponse } from '@whatwg-node/fetch';
 import {
+  DATABASE_RETRY_AFTER_SECONDS,
   ForbiddenError,
   GatehouseError,
   InvalidClientError,
@@ -38,7 +39,7 @@ export function errorResponse(error: unknown, log: Logger, options: { oauth?: bo
   if (!(error instanceof GatehouseError)) {
     if (isDatabaseUnavailable(error)) {
       log.warn({ requestId, ...safeErrorFields(error) }, 'database unavailable');
-      return json(503, { detail: 'Service Unavailable', request_id: requestId }, { 'Retry-After': '5', ...noStore });
+      return json(503, { detail: 'Service Unavailable', request_id: requestId }, { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS), ...noStore });
     }
     log.error({ requestId, ...safeErrorFields(error) }, 'unexpected error in a REST route');
     return json(500, { detail: 'Internal Server Error', request_id: requestId }, noStore);
