@@ -15,6 +15,7 @@ import { useHealth } from './plugins/health.js';
 import { useJsonErrors } from './plugins/json-errors.js';
 import { useNotAcceptable } from './plugins/not-acceptable.js';
 import { useNotFound } from './plugins/not-found.js';
+import { useNoStore } from './plugins/no-store.js';
 import { useRequestInfo } from './plugins/request-info.js';
 import { useRequestRateLimit } from './plugins/request-rate-limit.js';
 import { useSecurityHeaders } from './plugins/security-headers.js';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): App {
   const plugins: Plugin[] = [
     info.plugin,
     useSecurityHeaders(),
+    useNoStore({ paths: [GRAPHQL_ENDPOINT] }),
     useHealth({ orm: deps.orm }),
     ...(deps.requestLimiter ? [useRequestRateLimit({ limiter: deps.requestLimiter, info: info.store })] : []),
     useBodyLimit({ maxBytes: MAX_BODY_BYTES }),

@@ -175,3 +175,25 @@ describe('errors yoga answers by itself are JSON with a detail', () => {
     expect(response.headers.get('content-type')).toBe('application/json');
   });
 });
+
+describe('Cache-Control on GraphQL', () => {
+  it('is no-store on every GraphQL response: data, errors, a bad token, refusals and GraphiQL', async () => {
+    const answers = {
+      data: await postGraphQL(JSON.stringify({ query: '{ viewer { clientId } }' }), bearer(root)),
+      validation: await postGraphQL(JSON.stringify({ query: '{ nope }' })),
+      badToken: await postGraphQL(JSON.stringify({ query: '{ viewer { clientId } }' }), bearer('not-a-token')),
+      forbidden: await postGraphQL(JSON.stringify({ query: '{ clients { total } }' })),
+      notAcceptable: await postGraphQL(JSON.stringify({ query: '{ __typename }' }), { Accept: 'image/png' }),
+      unsupported: await app.fetch('/graphql', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' }),
+      badMethod: await app.fetch('/graphql', { method: 'PUT' }),
+      get: await app.fetch('/graphql?query=%7B__typename%7D', { headers: { Accept: 'application/json' } }),
+      graphiql: await app.fetch('/graphql', { headers: { Accept: 'text/html' } }),
+    };
+    expect(answers.badToken.status).toBe(401);
+    expect(answers.badToken.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    for (const [name, response] of Object.entries(answers)) {
+      expect(response.headers.get('cache-control'), name).toBe('no-store');
+      await response.text();
+    }
+  });
+});
