@@ -10,6 +10,7 @@ import { createUnexpectedErrorLog, maskError } from '../graphql/errors.js';
 import { graphqlLimitPlugins } from '../graphql/limits.js';
 import { schema } from '../graphql/schema.js';
 import { restRoutes, useRest } from '../rest/index.js';
+import { corsPolicy } from './cors.js';
 import { useBodyLimit } from './plugins/body-limit.js';
 import { useHealth } from './plugins/health.js';
 import { useJsonErrors } from './plugins/json-errors.js';
@@ -83,9 +84,7 @@ export function createApp(deps: AppDeps): App {
     // receives never ends in '#', so this switches it off; useHealth serves the exact paths instead.
     healthCheckEndpoint: '#',
     batching: false,
-    cors: deps.security.corsOrigins.length
-      ? { origin: [...deps.security.corsOrigins], methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type'], exposedHeaders: ['X-Request-Id', 'Retry-After'] }
-      : false,
+    cors: corsPolicy(deps.security.corsOrigins),
     maskedErrors: { maskError },
     // yoga hands its logger every error its maskError touched, expected ones included: only the unexpected are logged.
     logging: {

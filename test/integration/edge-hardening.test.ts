@@ -197,3 +197,62 @@ describe('Cache-Control on GraphQL', () => {
     }
   });
 });
+
+describe('CORS', () => {
+  const ADMIN = 'https://admin.example';
+  const OTHER = 'https://other.example';
+  const preflight = (target: TestApp, origin: string, path = '/graphql') =>
+    target.fetch(path, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization, content-type' } });
+  const actual = (target: TestApp, origin: string) =>
+    target.fetch('/graphql', { method: 'POST', headers: { Origin: origin, 'Content-Type': 'application/json', Accept: 'application/json' }, body: '{"query":"{ __typename }"}' });
+  const corsHeaders = (response: Response) => {
+    const found: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      if (name.startsWith('access-control-')) found[name] = value;
+    });
+    return found;
+  };
+  const ALLOWED = (origin: string) => ({
+    'access-control-allow-origin': origin,
+    'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE',
+    'access-control-allow-headers': 'Authorization, Content-Type',
+    'access-control-expose-headers': 'X-Request-Id, Retry-After',
+  });
+
+  it.each([
+    ['one origin', [ADMIN]],
+    ['two origins', [ADMIN, OTHER]],
+  ])('with %s configured, answers listed origins without credentials and others with no CORS headers at all', async (_case, origins) => {
+    const open = await startTestApp({ FIDES__SECURITY__CORS_ORIGINS: origins.join(',') });
+    try {
+      for (const origin of origins) {
+        const allowedPreflight = await preflight(open, origin);
+        expect(allowedPreflight.status).toBe(204);
+        expect(corsHeaders(allowedPreflight), origin).toEqual(ALLOWED(origin));
+        expect(allowedPreflight.headers.get('vary')).toContain('Origin');
+        const allowed = await actual(open, origin);
+        expect(allowed.status).toBe(200);
+        expect(corsHeaders(allowed), origin).toEqual(ALLOWED(origin));
+        expect(allowed.headers.get('vary')).toContain('Origin');
+        const rest = await open.fetch('/api/v1/oauth/scope', { headers: { Origin: origin } });
+        expect(corsHeaders(rest), origin).toEqual(ALLOWED(origin));
+      }
+      for (const origin of ['null', 'https://evil.example', `${ADMIN}.evil.example`, 'http://admin.example']) {
+        const refusedPreflight = await preflight(open, origin);
+        expect(corsHeaders(refusedPreflight), origin).toEqual({});
+        const refused = await actual(open, origin);
+        expect(refused.status).toBe(200);
+        expect(corsHeaders(refused), origin).toEqual({});
+        expect(corsHeaders(await preflight(open, origin, '/api/v1/oauth/client')), origin).toEqual({});
+      }
+      expect(corsHeaders(await open.fetch('/graphql?query=%7B__typename%7D', { headers: { Accept: 'application/json' } }))).toEqual({});
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('sends no CORS headers when no origin is configured', async () => {
+    expect(corsHeaders(await actual(app, ADMIN))).toEqual({});
+    expect(corsHeaders(await app.fetch('/api/v1/oauth/scope', { headers: { Origin: 'null' } }))).toEqual({});
+  });
+});
