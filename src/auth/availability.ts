@@ -2,6 +2,9 @@ import { ConnectionException } from '@mikro-orm/core';
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 
+/** How long a client is told to wait (`Retry-After`, REST and GraphQL) before retrying while the database is away. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /**
  * Whether an error means the database cannot be reached right now (down, restarting, pool exhausted), as opposed
  * to a bug: such requests answer 503 and may be retried.

@@ -1,8 +1,8 @@
 export type { AuthEnv, Principal } from './auth-env.js';
 export type { ClientView } from './client-view.js';
 export { safeErrorFields, type Logger } from './logger.js';
-export { isDatabaseUnavailable } from './availability.js';
-export { hasNulCharacter } from './text.js';
+export { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './availability.js';
+export { hasNulCharacter, isNestedDeeperThan } from './text.js';
 export { principalFromAuthorization } from './authenticate-bearer.js';
 export { createAuthCaches, type AuthCaches } from './caches.js';
 export { authenticateClient, MAX_CLIENT_ID_PARAMETER, type AuthenticatedClient, type ClientCredentials } from './authenticate-client.js';

@@ -19,6 +19,22 @@ export function hasNulCharacter(value: unknown): boolean {
 }
 
 /**
+ * Whether a parsed input nests objects and arrays more than `limit` levels deep (the outermost counts as one).
+ * Iterative, and stops at the first level past the limit: a hostile document cannot overflow the stack here, and
+ * code that walks inputs recursively only ever sees shallow ones.
+ */
+export function isNestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, level] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (level > limit) return true;
+    for (const child of Object.values(current)) stack.push([child, level + 1]);
+  }
+  return false;
+}
+
+/**
  * A caller-supplied string made safe for a log line: control and other invisible characters replaced, and cut to
  * `max` characters, so a hostile value can neither forge lines nor fill the log.
  */

@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { ForbiddenResult } from '@pothos/plugin-scope-auth';
 import type { Plugin } from 'graphql-yoga';
 import {
+  DATABASE_RETRY_AFTER_SECONDS,
   ForbiddenError,
   GatehouseError,
   isDatabaseUnavailable,
@@ -31,7 +32,8 @@ function isUnexpected(error: unknown): boolean {
 
 /**
  * yoga's `maskError`: domain errors keep their public message and code; a database that cannot be reached is a 503
- * `SERVICE_UNAVAILABLE`; anything else becomes one generic error (logged by `useUnexpectedErrorLog`).
+ * `SERVICE_UNAVAILABLE` with `Retry-After`, as on REST; anything else becomes one generic error (logged by
+ * `useUnexpectedErrorLog`).
  */
 export function maskError(error: unknown, message: string): Error {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
@@ -43,7 +45,8 @@ export function maskError(error: unknown, message: string): Error {
       : new GraphQLError(described.message, { nodes: described.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
   }
   if (isDatabaseUnavailable(original)) {
-    return withPath(new GraphQLError('Service Unavailable', { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } } }), error);
+    const http = { status: 503, headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) } };
+    return withPath(new GraphQLError('Service Unavailable', { extensions: { code: 'SERVICE_UNAVAILABLE', http } }), error);
   }
   return withPath(new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } }), error);
 }

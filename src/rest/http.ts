@@ -1,11 +1,13 @@
 import { Response as YogaResponse } from '@whatwg-node/fetch';
 import {
+  DATABASE_RETRY_AFTER_SECONDS,
   ForbiddenError,
   GatehouseError,
   InvalidClientError,
   InvalidTokenError,
   hasNulCharacter,
   isDatabaseUnavailable,
+  isNestedDeeperThan,
   RateLimitedError,
   ServiceBusyError,
   UnauthenticatedError,
@@ -46,7 +48,7 @@ export function errorResponse(error: unknown, log: Logger, options: { oauth?: bo
   if (!(error instanceof GatehouseError)) {
     if (isDatabaseUnavailable(error)) {
       log.warn({ requestId, ...safeErrorFields(error) }, 'database unavailable');
-      return json(503, { detail: 'Service Unavailable', request_id: requestId }, { 'Retry-After': '5', ...noStore });
+      return json(503, { detail: 'Service Unavailable', request_id: requestId }, { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS), ...noStore });
     }
     log.error({ requestId, ...safeErrorFields(error) }, 'unexpected error in a REST route');
     return json(500, { detail: 'Internal Server Error', request_id: requestId }, noStore);
@@ -88,7 +90,7 @@ export async function readJson(request: Request): Promise<unknown> {
   if (hasNulCharacter(value)) {
     throw new ValidationError([{ loc: ['body'], msg: 'Input must not contain NUL characters', type: 'string_nul' }]);
   }
-  if (depth(value) > MAX_JSON_DEPTH) {
+  if (isNestedDeeperThan(value, MAX_JSON_DEPTH)) {
     throw new ValidationError([{ loc: ['body'], msg: `JSON nested more than ${MAX_JSON_DEPTH} levels deep`, type: 'json_too_deep' }]);
   }
   return value;
@@ -96,17 +98,3 @@ export async function readJson(request: Request): Promise<unknown> {
 
 /** No body we take nests deeper than a few levels; deeper is refused before any code walks it. */
 const MAX_JSON_DEPTH = 32;
-
-function depth(value: unknown): number {
-  // Iterative, so a hostile document cannot overflow the stack.
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [current, level] = stack.pop()!;
-    if (typeof current !== 'object' || current === null) continue;
-    deepest = Math.max(deepest, level);
-    if (deepest > MAX_JSON_DEPTH) return deepest;
-    for (const child of Object.values(current)) stack.push([child, level + 1]);
-  }
-  return deepest;
-}

@@ -10,8 +10,13 @@ import { createUnexpectedErrorLog, maskError } from '../graphql/errors.js';
 import { graphqlLimitPlugins } from '../graphql/limits.js';
 import { schema } from '../graphql/schema.js';
 import { restRoutes, useRest } from '../rest/index.js';
+import { corsPolicy } from './cors.js';
 import { useBodyLimit } from './plugins/body-limit.js';
 import { useHealth } from './plugins/health.js';
+import { useJsonErrors } from './plugins/json-errors.js';
+import { useNotAcceptable } from './plugins/not-acceptable.js';
+import { useNotFound } from './plugins/not-found.js';
+import { useNoStore } from './plugins/no-store.js';
 import { useRequestInfo } from './plugins/request-info.js';
 import { useRequestRateLimit } from './plugins/request-rate-limit.js';
 import { useSecurityHeaders } from './plugins/security-headers.js';
@@ -31,6 +36,8 @@ export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
 
 /** Bodies above this are refused with 413 before anything parses them. */
 const MAX_BODY_BYTES = 1024 * 1024;
+
+const GRAPHQL_ENDPOINT = '/graphql';
 
 /** Builds the whole HTTP application (GraphQL, the REST shim, the well-known documents). It does not listen. */
 export function createApp(deps: AppDeps): App {
@@ -56,17 +63,21 @@ export function createApp(deps: AppDeps): App {
   const plugins: Plugin[] = [
     info.plugin,
     useSecurityHeaders(),
+    useNoStore({ paths: [GRAPHQL_ENDPOINT] }),
     useHealth({ orm: deps.orm }),
     ...(deps.requestLimiter ? [useRequestRateLimit({ limiter: deps.requestLimiter, info: info.store })] : []),
     useBodyLimit({ maxBytes: MAX_BODY_BYTES }),
     useRest({ authEnv, requestId: (request) => info.store.get(request).id, routes: restRoutes, prefix: '/api/', log: deps.log }),
+    useNotFound({ graphqlEndpoint: GRAPHQL_ENDPOINT }),
+    useNotAcceptable(),
     ...graphqlLimitPlugins({ introspection: deps.security.graphqlIntrospection }),
     errorLog.plugin as Plugin,
+    useJsonErrors(),
   ];
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     context: createContextFactory(authEnv, deps.log, (request) => info.store.get(request).id),
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     // GraphiQL's assets are inlined by @graphql-yoga/render-graphiql, so it works with no internet access. That
     // module is a 9 MB script: loaded when GraphiQL is first opened, not by every server that never shows it.
     graphiql: { title: 'Gatehouse GraphiQL' },
@@ -76,9 +87,7 @@ export function createApp(deps: AppDeps): App {
     // receives never ends in '#', so this switches it off; useHealth serves the exact paths instead.
     healthCheckEndpoint: '#',
     batching: false,
-    cors: deps.security.corsOrigins.length
-      ? { origin: [...deps.security.corsOrigins], methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type'], exposedHeaders: ['X-Request-Id', 'Retry-After'] }
-      : false,
+    cors: corsPolicy(deps.security.corsOrigins),
     maskedErrors: { maskError },
     // yoga hands its logger every error its maskError touched, expected ones included: only the unexpected are logged.
     logging: {

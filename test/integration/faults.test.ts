@@ -46,10 +46,14 @@ describe.skipIf(TEST_DATABASE_URL || !binDir())('PostgreSQL going away and comin
     }
     // Cached token state is not trusted while the changes of other processes cannot be heard.
     await eventually(() => logged('token-state notifications lost'), 10_000);
-    expect((await graphql(app, '{ viewer { clientId } }', {}, bearer(root))).status).toBe(503);
+    const viewer = await graphql(app, '{ viewer { clientId } }', {}, bearer(root));
+    expect(viewer.status).toBe(503);
+    expect(viewer.headers.get('retry-after')).toBe('5');
     const gql = await graphql(app, '{ clients { total } }', {}, bearer(root));
     expect(gql.status).toBe(503);
-    expect(gql.body.errors?.[0]).toMatchObject({ message: 'Service Unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    // As on REST: the client is told when to retry (and the http extension that carried it stays off the wire).
+    expect(gql.headers.get('retry-after')).toBe('5');
+    expect(gql.body).toEqual({ errors: [{ message: 'Service Unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
     const ready = await app.fetch('/health/ready');
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ detail: 'Service Unavailable', database: 'unreachable' });
