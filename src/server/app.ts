@@ -12,6 +12,7 @@ import { schema } from '../graphql/schema.js';
 import { restRoutes, useRest } from '../rest/index.js';
 import { corsPolicy } from './cors.js';
 import { useBodyLimit } from './plugins/body-limit.js';
+import { guardHooks } from './plugins/guard.js';
 import { useHealth } from './plugins/health.js';
 import { useJsonErrors } from './plugins/json-errors.js';
 import { useNotAcceptable } from './plugins/not-acceptable.js';
@@ -73,7 +74,7 @@ export function createApp(deps: AppDeps): App {
     ...graphqlLimitPlugins({ introspection: deps.security.graphqlIntrospection }),
     errorLog.plugin as Plugin,
     useJsonErrors(),
-  ];
+  ].map((plugin) => guardHooks(plugin, deps.log));
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     context: createContextFactory(authEnv, deps.log, (request) => info.store.get(request).id),
