@@ -1,18 +1,54 @@
+import { dirname, relative, resolve } from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const onlyTokensImportJose = { name: 'jose', message: 'only src/auth/tokens imports jose' };
+/**
+ * STYLE.md's one-way dependencies, as an allow-list: each folder of src/ names the folders it may import from
+ * (besides itself). A folder missing from this table may import nothing of ours, and a file in it is reported
+ * until the table says where it sits.
+ */
+const ALLOWED = {
+  config: [],
+  db: ['config'],
+  core: ['db', 'config'],
+  access: ['core', 'db', 'config'],
+  clients: ['access', 'core', 'db', 'config'],
+  tokens: ['clients', 'access', 'core', 'db', 'config'],
+  policies: ['access', 'core', 'db', 'config'],
+  // The transports see view types, never entities: no db.
+  graphql: ['policies', 'tokens', 'clients', 'access', 'core', 'config'],
+  rest: ['policies', 'tokens', 'clients', 'access', 'core', 'config'],
+  server: ['graphql', 'rest', 'policies', 'tokens', 'clients', 'access', 'core', 'db', 'config'],
+};
 
-/** STYLE.md's one-way dependencies: server → graphql | rest → auth → db → config. */
-const layer = (files, forbidden, paths = [onlyTokensImportJose]) => ({
-  files,
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      { paths, patterns: forbidden.length ? [{ group: forbidden, message: 'breaks the layering in STYLE.md' }] : [] },
-    ],
+const SRC = resolve(import.meta.dirname, 'src');
+const folderOf = (path) => {
+  const inside = relative(SRC, path);
+  return inside.startsWith('..') ? null : inside.split(/[\\/]/)[0];
+};
+
+/** Reports an import from one src/ folder into another that ALLOWED does not list. */
+const layering = {
+  meta: { type: 'problem', schema: [] },
+  create(context) {
+    const from = folderOf(context.filename);
+    if (from === null) return {};
+    const check = (node, source) => {
+      if (typeof source !== 'string' || !source.startsWith('.')) return;
+      const to = folderOf(resolve(dirname(context.filename), source));
+      if (to === null || to === from || to.includes('.')) return;
+      const allowed = ALLOWED[from];
+      if (!allowed) context.report({ node, message: `src/${from} is not in the layering table (eslint.config.js): say what it may import` });
+      else if (!allowed.includes(to)) context.report({ node, message: `src/${from} may not import from src/${to} (STYLE.md's one-way dependencies; see eslint.config.js)` });
+    };
+    return {
+      ImportDeclaration: (node) => check(node, node.source.value),
+      ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
+      ExportAllDeclaration: (node) => check(node, node.source.value),
+      ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value),
+    };
   },
-});
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.fides/', 'coverage/'] },
@@ -26,7 +62,9 @@ export default tseslint.config(
   },
   {
     files: ['src/**'],
+    plugins: { gatehouse: { rules: { layering } } },
     rules: {
+      'gatehouse/layering': 'error',
       'no-restricted-globals': [
         'error',
         {
@@ -37,12 +75,9 @@ export default tseslint.config(
       ],
     },
   },
-  layer(['src/server/**'], []),
-  layer(['src/graphql/**'], ['**/rest/**', '**/server/**', '**/db/**']),
-  layer(['src/rest/**'], ['**/graphql/**', '**/server/**', '**/db/**']),
-  layer(['src/auth/**'], ['**/graphql/**', '**/rest/**', '**/server/**', '**/policies/**']),
-  layer(['src/policies/**'], ['**/graphql/**', '**/rest/**', '**/server/**']),
-  layer(['src/auth/tokens/**'], ['**/graphql/**', '**/rest/**', '**/server/**'], []),
-  layer(['src/db/**'], ['**/auth/**', '**/graphql/**', '**/rest/**', '**/server/**']),
-  layer(['src/config/**'], ['../**']),
+  {
+    files: ['src/**'],
+    ignores: ['src/tokens/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'jose', message: 'only src/tokens imports jose' }] }] },
+  },
 );

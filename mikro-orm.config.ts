@@ -1,9 +1,8 @@
-// The ORM as the tools see it (`npm run db:migrate`): the configured database, opened exactly as the server opens
-// it (entities and migrations from src/db, the embedded folder's lock included), from the same configuration.
-import { loadConfig, type Config } from './src/config/index.js';
-import { createOrm, type Database } from './src/db/orm.js';
+// What the MikroORM CLI reads (`npm run db:orm -- <command>`, e.g. `migration:check`, `migration:list`): the
+// configured database with our entities and migrations, built by src/db/orm.ts from the same configuration as the
+// server. Nothing else lives here: the server, the scripts and the tests open the database through
+// src/server/compose.ts.
+import { loadConfig } from './src/config/index.js';
+import { ormOptions } from './src/db/orm.js';
 
-export async function openConfiguredDatabase(): Promise<{ config: Config; db: Database }> {
-  const config = loadConfig({ env: process.env, cwd: process.cwd(), warn: (message) => console.warn(message) });
-  return { config, db: await createOrm(config.database) };
-}
+export default ormOptions(loadConfig({ env: process.env, cwd: process.cwd(), warn: (message) => console.warn(message) }).database);

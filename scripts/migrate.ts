@@ -1,13 +1,8 @@
 // `npm run db:migrate`: applies pending migrations to the configured database (the server also does at start).
-import { openConfiguredDatabase } from '../mikro-orm.config.js';
-import { prepareSigningKeys } from '../src/auth/tokens/index.js';
-import { migrate } from '../src/db/orm.js';
+import { loadConfig } from '../src/config/index.js';
+import { openDatabase } from '../src/server/compose.js';
 
-const { config, db } = await openConfiguredDatabase();
-try {
-  const pending = await db.orm.getMigrator().getPendingMigrations();
-  await migrate(db, () => prepareSigningKeys(db.orm.em, config.security.appEncryptionKey));
-  console.log(pending.length > 0 ? `applied ${pending.map((m) => m.name).join(', ')}` : 'nothing to apply');
-} finally {
-  await db.close();
-}
+const config = loadConfig({ env: process.env, cwd: process.cwd(), warn: (message) => console.warn(message) });
+const db = await openDatabase(config);
+await db.close();
+console.log(db.applied.length > 0 ? `applied ${db.applied.join(', ')}` : 'nothing to apply');

@@ -49,55 +49,78 @@ function baseOrmOptions(): Options {
   };
 }
 
+function postgresOptions(url: string): Options {
+  return {
+    ...baseOrmOptions(),
+    driver: PostgreSqlDriver,
+    clientUrl: url,
+    // Fail fast while the server is away (503s, not hung requests); the pool reconnects once it is back.
+    pool: { min: 0, max: 10, acquireTimeoutMillis: 5000 },
+    driverOptions: {
+      connection: { connectionTimeoutMillis: 3000 },
+      // knex's own warnings go to the console; what matters reaches our log as the request's 503.
+      log: { warn: () => {}, error: () => {}, deprecate: () => {}, debug: () => {} },
+    },
+  } as Options;
+}
+
+function pgliteOptions(pglite: () => PGlite | Promise<PGlite>): Options {
+  return {
+    ...baseOrmOptions(),
+    driver: PGliteStatementDriver,
+    dbName: 'postgres',
+    driverOptions: { connection: { pglite } satisfies PGliteConnectionConfig },
+  } as Options;
+}
+
+/** Opens an embedded instance; for a data folder, after taking its lock (released if opening fails). */
+async function openPglite(database: Exclude<DatabaseConfig, { kind: 'postgresql' }>): Promise<{ pglite: PGlite; release: () => void }> {
+  if (database.kind === 'pglite-memory') {
+    const pglite = new PGlite({ parsers: PGLITE_PARSERS });
+    await pglite.waitReady;
+    return { pglite, release: () => {} };
+  }
+  mkdirSync(database.dir, { recursive: true, mode: 0o700 });
+  const release = acquireLockFile(join(database.dir, LOCK_FILE), database.dir);
+  try {
+    const pglite = new PGlite({ dataDir: join(database.dir, PGLITE_SUBFOLDER), parsers: PGLITE_PARSERS });
+    await pglite.waitReady;
+    return { pglite, release };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/**
+ * MikroORM's options for the configured database, as its own CLI reads them (mikro-orm.config.ts). An embedded
+ * instance is opened, lock first, when the CLI first connects, and lives as long as that process.
+ */
+export function ormOptions(database: DatabaseConfig): Options {
+  if (database.kind === 'postgresql') return postgresOptions(database.url);
+  let opening: Promise<PGlite> | undefined;
+  return pgliteOptions(() => (opening ??= openPglite(database).then(({ pglite }) => pglite)));
+}
+
 /**
  * Opens the configured database. For an embedded folder it first takes the folder's lock, so a second
  * process refuses to start instead of losing writes.
  */
 export async function createOrm(database: DatabaseConfig): Promise<Database> {
   if (database.kind === 'postgresql') {
-    const orm = await MikroORM.init({
-      ...baseOrmOptions(),
-      driver: PostgreSqlDriver,
-      clientUrl: database.url,
-      // Fail fast while the server is away (503s, not hung requests); the pool reconnects once it is back.
-      pool: { min: 0, max: 10, acquireTimeoutMillis: 5000 },
-      driverOptions: {
-        connection: { connectionTimeoutMillis: 3000 },
-        // knex's own warnings go to the console; what matters reaches our log as the request's 503.
-        log: { warn: () => {}, error: () => {}, deprecate: () => {}, debug: () => {} },
-      },
-    } as Options);
+    const orm = await MikroORM.init(postgresOptions(database.url));
     return onceClosing(database.kind, orm, () => orm.close(true));
   }
-
-  let release = () => {};
-  let pglite: PGlite;
-  if (database.kind === 'pglite-dir') {
-    mkdirSync(database.dir, { recursive: true, mode: 0o700 });
-    release = acquireLockFile(join(database.dir, LOCK_FILE), database.dir);
-    try {
-      pglite = new PGlite({ dataDir: join(database.dir, PGLITE_SUBFOLDER), parsers: PGLITE_PARSERS });
-      await pglite.waitReady;
-    } catch (error) {
-      release();
-      throw error;
-    }
-  } else {
-    pglite = new PGlite({ parsers: PGLITE_PARSERS });
-    await pglite.waitReady;
+  const { pglite, release } = await openPglite(database);
+  let orm: Orm;
+  try {
+    orm = await MikroORM.init(pgliteOptions(() => pglite));
+  } catch (error) {
+    await pglite.close();
+    release();
+    throw error;
   }
-  return openPglite(database.kind, pglite, release);
-}
-
-/** Opens an ORM on a PGlite instance, which is closed with it. */
-async function openPglite(kind: DatabaseConfig['kind'], pglite: PGlite, release: () => void): Promise<Database> {
-  const orm = await MikroORM.init({
-    ...baseOrmOptions(),
-    driver: PGliteStatementDriver,
-    dbName: 'postgres',
-    driverOptions: { connection: { pglite: () => pglite } satisfies PGliteConnectionConfig },
-  } as Options);
-  return onceClosing(kind, orm, async () => {
+  return onceClosing(database.kind, orm, async () => {
     try {
       await orm.close(true);
       await pglite.close();
@@ -113,22 +136,22 @@ function onceClosing(kind: DatabaseConfig['kind'], orm: Orm, close: () => Promis
 }
 
 /**
- * Applies pending migrations. On PostgreSQL a transaction-scoped advisory lock serialises processes that start
+ * Applies pending migrations and answers their names. On PostgreSQL a transaction-scoped advisory lock serialises processes that start
  * at once; `then` runs inside the same lock (used to upgrade stored signing keys and create the first one exactly
  * once).
  */
-export async function migrate(db: Database, then: () => Promise<void> = async () => {}): Promise<void> {
+export async function migrate(db: Database, then: () => Promise<void> = async () => {}): Promise<string[]> {
   const migrator = db.orm.getMigrator();
-  if (db.kind !== 'postgresql') {
-    await migrator.up();
+  const up = async () => {
+    const applied = await migrator.up();
     await then();
-    return;
-  }
+    return applied.map((migration) => migration.name);
+  };
+  if (db.kind !== 'postgresql') return up();
   const knex = (db.orm.em as SqlEntityManager).getKnex();
-  await knex.transaction(async (trx) => {
+  return knex.transaction(async (trx) => {
     await trx.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_ID]);
-    await migrator.up();
-    await then();
+    return up();
   });
 }
 

@@ -1,5 +1,6 @@
 import SchemaBuilder from '@pothos/core';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { holdsScopes, REQUIRED_SCOPES, type Operation } from '../access/index.js';
 import type { GraphQLContext } from './context.js';
 import { unauthorizedError } from './errors.js';
 
@@ -7,8 +8,8 @@ import { unauthorizedError } from './errors.js';
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
   AuthScopes: {
-    /** Every listed OAuth scope must be among the caller's effective scopes. */
-    scopes: readonly string[];
+    /** The caller's effective scopes must hold every scope this operation needs (access/permissions.ts). */
+    requires: Operation;
     /** Any valid bearer token. */
     authenticated: boolean;
   };
@@ -28,7 +29,7 @@ export const builder = new SchemaBuilder<{
     // Resolver errors are real errors, not authorization failures: keep them as they are.
     treatErrorsAsUnauthorized: false,
     authScopes: ({ principal }) => ({
-      scopes: (required) => principal !== null && required.every((scope) => principal.scopes.includes(scope)),
+      requires: (operation) => holdsScopes(principal, REQUIRED_SCOPES[operation]),
       authenticated: principal !== null,
     }),
     unauthorizedError,

@@ -1,5 +1,7 @@
-import { GraphQLError } from 'graphql';
-import { InvalidTokenError, principalFromAuthorization, type AuthEnv, type Logger, type Principal } from '../auth/index.js';
+import { toGraphQLError } from './errors.js';
+import { type Principal } from '../access/index.js';
+import { InvalidTokenError, type Logger } from '../core/index.js';
+import { principalFromAuthorization, type AuthEnv } from '../tokens/index.js';
 
 /** Per request: the domain environment (with its own `em` fork) and the verified caller, if any. */
 export interface GraphQLContext {
@@ -19,12 +21,7 @@ export function createContextFactory(authEnv: (request: Request) => AuthEnv, log
     } catch (error) {
       if (!(error instanceof InvalidTokenError)) throw error;
       log.info({ requestId: requestId(request), reason: error.reason }, 'bearer token rejected');
-      throw new GraphQLError(error.message, {
-        extensions: {
-          code: error.code,
-          http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } },
-        },
-      });
+      throw toGraphQLError(error, { wholeRequest: true });
     }
   };
 }

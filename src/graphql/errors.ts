@@ -1,24 +1,30 @@
 import { GraphQLError } from 'graphql';
 import type { ForbiddenResult } from '@pothos/plugin-scope-auth';
 import type { Plugin } from 'graphql-yoga';
+import { REQUIRED_SCOPES, type Operation } from '../access/index.js';
 import {
   DATABASE_RETRY_AFTER_SECONDS,
+  DatabaseUnavailableError,
   ForbiddenError,
   GatehouseError,
   isDatabaseUnavailable,
-  RateLimitedError,
   safeErrorFields,
-  ServiceBusyError,
   UnauthenticatedError,
   type Logger,
-} from '../auth/index.js';
+} from '../core/index.js';
 import type { GraphQLContext } from './context.js';
 
-/** The GraphQL face of a domain error: its message and stable `extensions.code`, nothing else. */
-function toGraphQLError(error: GatehouseError): GraphQLError {
-  const extensions: Record<string, unknown> = { code: error.code };
-  if (error instanceof ForbiddenError) extensions.requiredScopes = error.requiredScopes;
-  if (error instanceof RateLimitedError || error instanceof ServiceBusyError) extensions.retryAfter = error.retryAfter;
+/**
+ * The one GraphQL face of a domain error: its message, its stable `extensions.code` and its machine-readable extras.
+ * `wholeRequest`: the error refuses the whole request (a bad bearer token, an unreachable database), so it also
+ * sets the HTTP status and headers; a field's error never does, so the other fields still resolve with HTTP 200.
+ */
+export function toGraphQLError(error: GatehouseError, options: { wholeRequest?: boolean } = {}): GraphQLError {
+  const extensions: Record<string, unknown> = { code: error.code, ...error.extensions() };
+  if (options.wholeRequest) {
+    delete extensions.retryAfter;
+    extensions.http = { status: error.status, headers: error.headers() };
+  }
   return new GraphQLError(error.message, { extensions });
 }
 
@@ -45,8 +51,7 @@ export function maskError(error: unknown, message: string): Error {
       : new GraphQLError(described.message, { nodes: described.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
   }
   if (isDatabaseUnavailable(original)) {
-    const http = { status: 503, headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) } };
-    return withPath(new GraphQLError('Service Unavailable', { extensions: { code: 'SERVICE_UNAVAILABLE', http } }), error);
+    return withPath(toGraphQLError(new DatabaseUnavailableError(DATABASE_RETRY_AFTER_SECONDS), { wholeRequest: true }), error);
   }
   return withPath(new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } }), error);
 }
@@ -109,7 +114,7 @@ export function unauthorizedError(_parent: unknown, context: GraphQLContext, _in
 function requiredScopesOf(failure: ForbiddenResult['failure']): string[] {
   switch (failure.kind) {
     case 'AuthScope':
-      return failure.scope === 'scopes' ? [...(failure.parameter as readonly string[])] : [];
+      return failure.scope === 'requires' ? [...REQUIRED_SCOPES[failure.parameter as Operation]] : [];
     case 'AllAuthScopes':
     case 'AnyAuthScopes':
       return failure.failures.flatMap(requiredScopesOf);

@@ -5,7 +5,7 @@ import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { GraphQLError, Lexer, NoSchemaIntrospectionCustomRule, Source, TokenKind, type ASTVisitor, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { hasNulCharacter, isNestedDeeperThan } from '../auth/index.js';
+import { hasNulCharacter, isNestedDeeperThan } from '../core/index.js';
 
 /**
  * The document limits, chosen well above what GraphiQL, urql and the README's queries need. `nesting` counts

@@ -1,28 +1,29 @@
-import { checkPage, NotFoundError, requireScopes, toPage, type AuthEnv, type Page, type PageRequest, type Principal } from '../auth/index.js';
+import { holdsScopes, REQUIRED_SCOPES, requireScopes, type Principal } from '../access/index.js';
+import { checkPage, NotFoundError, toPage, type Page, type PageRequest, type RequestEnv } from '../core/index.js';
 import { PolicySchema, RuleSchema, RuleTargetSchema, type Policy, type Rule } from '../db/entities/index.js';
-import { POLICY_REQUIRED_SCOPES, type PolicyView, type RuleView } from './model.js';
+import type { PolicyView, RuleView } from './model.js';
 
 export const policyNotFound = (key: string) => new NotFoundError(`No Policy found for key ${key}.`);
 export const ruleNotFound = (ruleKey: string, policyKey: string) =>
   new NotFoundError(`No Rule found for key ${ruleKey} attached to policy ${policyKey}`);
 
 /** Policies, newest first; with their rules for a caller that also holds `rule:read`. */
-export async function listPolicies(env: AuthEnv, principal: Principal | null, request: PageRequest): Promise<Page<PolicyView>> {
-  const caller = requireScopes(principal, POLICY_REQUIRED_SCOPES.readPolicy);
+export async function listPolicies(env: RequestEnv, principal: Principal | null, request: PageRequest): Promise<Page<PolicyView>> {
+  const caller = requireScopes(principal, REQUIRED_SCOPES.readPolicy);
   const { page, size, offset } = checkPage(request);
   const [rows, total] = await env.em.findAndCount(PolicySchema, {}, { orderBy: { createdAt: 'desc', key: 'asc' }, limit: size, offset });
   return toPage(await policyViews(env, caller, rows), total, page, size);
 }
 
-export async function getPolicy(env: AuthEnv, principal: Principal | null, key: string): Promise<PolicyView | null> {
-  const caller = requireScopes(principal, POLICY_REQUIRED_SCOPES.readPolicy);
+export async function getPolicy(env: RequestEnv, principal: Principal | null, key: string): Promise<PolicyView | null> {
+  const caller = requireScopes(principal, REQUIRED_SCOPES.readPolicy);
   const row = await env.em.findOne(PolicySchema, { key });
   return row ? (await policyViews(env, caller, [row]))[0]! : null;
 }
 
 /** A policy's rules, newest first. 404 for an unknown policy. */
-export async function listRules(env: AuthEnv, principal: Principal | null, policyKey: string, request: PageRequest): Promise<Page<RuleView>> {
-  requireScopes(principal, POLICY_REQUIRED_SCOPES.readRule);
+export async function listRules(env: RequestEnv, principal: Principal | null, policyKey: string, request: PageRequest): Promise<Page<RuleView>> {
+  requireScopes(principal, REQUIRED_SCOPES.readRule);
   const { page, size, offset } = checkPage(request);
   const policy = await env.em.findOne(PolicySchema, { key: policyKey });
   if (!policy) throw policyNotFound(policyKey);
@@ -30,8 +31,8 @@ export async function listRules(env: AuthEnv, principal: Principal | null, polic
   return toPage(await ruleViews(env, rows), total, page, size);
 }
 
-export async function getRule(env: AuthEnv, principal: Principal | null, policyKey: string, ruleKey: string): Promise<RuleView> {
-  requireScopes(principal, POLICY_REQUIRED_SCOPES.readRule);
+export async function getRule(env: RequestEnv, principal: Principal | null, policyKey: string, ruleKey: string): Promise<RuleView> {
+  requireScopes(principal, REQUIRED_SCOPES.readRule);
   const policy = await env.em.findOne(PolicySchema, { key: policyKey });
   if (!policy) throw policyNotFound(policyKey);
   const rule = await env.em.findOne(RuleSchema, { policy, key: ruleKey });
@@ -39,8 +40,8 @@ export async function getRule(env: AuthEnv, principal: Principal | null, policyK
   return (await ruleViews(env, [rule]))[0]!;
 }
 
-export async function policyViews(env: AuthEnv, caller: Principal, rows: readonly Policy[]): Promise<PolicyView[]> {
-  const withRules = caller.scopes.includes('rule:read');
+export async function policyViews(env: RequestEnv, caller: Principal, rows: readonly Policy[]): Promise<PolicyView[]> {
+  const withRules = holdsScopes(caller, REQUIRED_SCOPES.readRule);
   const rules = withRules && rows.length > 0
     ? await env.em.find(RuleSchema, { policy: { $in: rows.map((row) => row.id) } }, { orderBy: { createdAt: 'asc', key: 'asc' } })
     : [];
@@ -55,7 +56,7 @@ export async function policyViews(env: AuthEnv, caller: Principal, rows: readonl
   }));
 }
 
-export async function ruleViews(env: AuthEnv, rules: readonly Rule[]): Promise<RuleView[]> {
+export async function ruleViews(env: RequestEnv, rules: readonly Rule[]): Promise<RuleView[]> {
   const targets = rules.length > 0
     ? await env.em.find(RuleTargetSchema, { rule: { $in: rules.map((rule) => rule.id) } }, { orderBy: { key: 'asc' } })
     : [];

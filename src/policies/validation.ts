@@ -1,5 +1,5 @@
 import { fidesKeyProblem, keyFromName } from './fides-key.js';
-import type { MaskingStrategy } from './model.js';
+import { ACTION_TYPES, DRP_ACTIONS, NAME_MAX_LENGTH, SUPPORTED_DRP_ACTIONS, type MaskingStrategy } from './model.js';
 
 // Item validation for the bulk upserts. Each check answers with the message that lands in `failed`, so one bad
 // item never sinks the others.
@@ -8,10 +8,6 @@ export class ItemError extends Error {
   override name = 'ItemError';
 }
 
-const DRP_ACTIONS = ['access', 'deletion', 'sale_opt_out', 'sale_opt_in', 'access_categories', 'access_specific'];
-const SUPPORTED_DRP_ACTIONS = ['access', 'deletion'];
-const ACTION_TYPES = ['access', 'erasure', 'consent', 'update'];
-const NAME_MAX_LENGTH = 200;
 
 export interface PolicyInputValue {
   key: string;
@@ -33,10 +29,10 @@ export function validatePolicyInput(value: unknown): PolicyInputValue {
   const name = requiredName(item.name);
   const key = keyOf(item.key, name);
   const drpAction = optional(item.drpAction, (v) => {
-    if (typeof v !== 'string' || !DRP_ACTIONS.includes(v)) {
+    if (typeof v !== 'string' || !(DRP_ACTIONS as readonly string[]).includes(v)) {
       throw new ItemError(`drp_action: Input should be ${DRP_ACTIONS.map((a) => `'${a}'`).join(', ')}`);
     }
-    if (!SUPPORTED_DRP_ACTIONS.includes(v)) throw new ItemError(`${v} action is not supported at this time.`);
+    if (!(SUPPORTED_DRP_ACTIONS as readonly string[]).includes(v)) throw new ItemError(`${v} action is not supported at this time.`);
     return v;
   });
   const executionTimeframe = optional(item.executionTimeframe, (v) => {
@@ -53,7 +49,7 @@ export function validateRuleInput(value: unknown): RuleInputValue {
   const name = requiredName(item.name);
   const key = keyOf(item.key, name);
   const actionType = item.actionType;
-  if (typeof actionType !== 'string' || !ACTION_TYPES.includes(actionType)) {
+  if (typeof actionType !== 'string' || !(ACTION_TYPES as readonly string[]).includes(actionType)) {
     throw new ItemError(`action_type: Input should be ${ACTION_TYPES.map((a) => `'${a}'`).join(', ')}`);
   }
   if (actionType === 'update') throw new ItemError('update Rules are not supported at this time.');

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
-import { requireScopes, ValidationError, type AuthEnv, type Principal } from '../auth/index.js';
+import { REQUIRED_SCOPES, requireScopes, type Principal } from '../access/index.js';
+import { ValidationError, type RequestEnv } from '../core/index.js';
 import { PolicySchema, RuleSchema, RuleTargetSchema } from '../db/entities/index.js';
-import { MAX_BULK_ITEMS, POLICY_REQUIRED_SCOPES, type BulkItem, type BulkResult, type PolicyView, type RuleView } from './model.js';
+import { MAX_BULK_ITEMS, type BulkItem, type BulkResult, type PolicyView, type RuleView } from './model.js';
 import { policyNotFound, policyViews, ruleNotFound, ruleViews } from './read.js';
 import { ItemError, validatePolicyInput, validateRuleInput } from './validation.js';
 
@@ -10,8 +11,8 @@ import { ItemError, validatePolicyInput, validateRuleInput } from './validation.
  * Creates or updates policies by key, each in its own transaction: one bad item lands in `failed` and never sinks
  * the others. Concurrent upserts of one key leave one row (INSERT … ON CONFLICT (key)).
  */
-export async function upsertPolicies(env: AuthEnv, principal: Principal | null, items: readonly BulkItem[]): Promise<BulkResult<PolicyView>> {
-  const caller = requireScopes(principal, POLICY_REQUIRED_SCOPES.upsertPolicy);
+export async function upsertPolicies(env: RequestEnv, principal: Principal | null, items: readonly BulkItem[]): Promise<BulkResult<PolicyView>> {
+  const caller = requireScopes(principal, REQUIRED_SCOPES.upsertPolicy);
   checkBulkSize(items);
   return eachItem(items, async (value) => {
     const input = validatePolicyInput(value);
@@ -34,12 +35,12 @@ export async function upsertPolicies(env: AuthEnv, principal: Principal | null, 
  * rules with it or refuses them, never leaving an orphan.
  */
 export async function upsertRules(
-  env: AuthEnv,
+  env: RequestEnv,
   principal: Principal | null,
   policyKey: string,
   items: readonly BulkItem[],
 ): Promise<BulkResult<RuleView>> {
-  const caller = requireScopes(principal, POLICY_REQUIRED_SCOPES.upsertRule);
+  const caller = requireScopes(principal, REQUIRED_SCOPES.upsertRule);
   checkBulkSize(items);
   if (!(await env.em.findOne(PolicySchema, { key: policyKey }))) throw policyNotFound(policyKey);
   return eachItem(items, async (value) => {
@@ -75,14 +76,14 @@ export async function upsertRules(
 }
 
 /** Deletes a policy with its rules and targets: one statement, the foreign keys cascading. */
-export async function deletePolicy(env: AuthEnv, principal: Principal | null, key: string): Promise<true> {
-  requireScopes(principal, POLICY_REQUIRED_SCOPES.deletePolicy);
+export async function deletePolicy(env: RequestEnv, principal: Principal | null, key: string): Promise<true> {
+  requireScopes(principal, REQUIRED_SCOPES.deletePolicy);
   if ((await env.em.nativeDelete(PolicySchema, { key })) === 0) throw policyNotFound(key);
   return true;
 }
 
-export async function deleteRule(env: AuthEnv, principal: Principal | null, policyKey: string, ruleKey: string): Promise<true> {
-  requireScopes(principal, POLICY_REQUIRED_SCOPES.deleteRule);
+export async function deleteRule(env: RequestEnv, principal: Principal | null, policyKey: string, ruleKey: string): Promise<true> {
+  requireScopes(principal, REQUIRED_SCOPES.deleteRule);
   const policy = await env.em.findOne(PolicySchema, { key: policyKey });
   if (!policy) throw policyNotFound(policyKey);
   if ((await env.em.nativeDelete(RuleSchema, { policy, key: ruleKey })) === 0) throw ruleNotFound(ruleKey, policyKey);

@@ -1,21 +1,6 @@
-import {
-  createClient,
-  deleteClient,
-  getClient,
-  getClientScopes,
-  listClients,
-  listScopes,
-  NotFoundError,
-  CLIENT_NOT_FOUND,
-  revokeClientTokens,
-  rotateClientSecret,
-  setClientScopes,
-  updateClient,
-  REQUIRED_SCOPES,
-  ValidationError,
-  type ClientView,
-  type CreateClientInput,
-} from '../auth/index.js';
+import { listScopes, REQUIRED_SCOPES } from '../access/index.js';
+import { createClient, deleteClient, getClient, getClientScopes, listClients, CLIENT_NOT_FOUND, revokeClientTokens, rotateClientSecret, setClientScopes, updateClient, type ClientView, type CreateClientInput } from '../clients/index.js';
+import { NotFoundError, ValidationError } from '../core/index.js';
 import { isoUtc, json, NO_STORE, readJson } from './http.js';
 import { jsonObject, locatedIn, optionalString, pageQuery, stringList } from './input.js';
 import { PAGE_QUERY, ref } from './openapi-schemas.js';

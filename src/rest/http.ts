@@ -1,20 +1,5 @@
 import { Response as YogaResponse } from '@whatwg-node/fetch';
-import {
-  DATABASE_RETRY_AFTER_SECONDS,
-  ForbiddenError,
-  GatehouseError,
-  InvalidClientError,
-  InvalidTokenError,
-  hasNulCharacter,
-  isDatabaseUnavailable,
-  isNestedDeeperThan,
-  RateLimitedError,
-  ServiceBusyError,
-  UnauthenticatedError,
-  ValidationError,
-  safeErrorFields,
-  type Logger,
-} from '../auth/index.js';
+import { hasNulCharacter, isNestedDeeperThan, ValidationError } from '../core/index.js';
 
 /** Headers every token-endpoint answer carries, success or error (RFC 6749 §5.1). */
 export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
@@ -36,42 +21,6 @@ export function json(status: number, body: unknown, headers: Record<string, stri
  */
 export function isoUtc(date: Date): string {
   return date.toISOString().replace(/Z$/, '+00:00');
-}
-
-/**
- * The one place that decides what an error looks like on the wire. Domain errors show their public detail (and
- * on OAuth endpoints their RFC 6749 `error`); anything else is logged and answered as a bare 500.
- */
-export function errorResponse(error: unknown, log: Logger, options: { oauth?: boolean; requestId: string }): Response {
-  const { requestId } = options;
-  const noStore = options.oauth ? NO_STORE : {};
-  if (!(error instanceof GatehouseError)) {
-    if (isDatabaseUnavailable(error)) {
-      log.warn({ requestId, ...safeErrorFields(error) }, 'database unavailable');
-      return json(503, { detail: 'Service Unavailable', request_id: requestId }, { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS), ...noStore });
-    }
-    log.error({ requestId, ...safeErrorFields(error) }, 'unexpected error in a REST route');
-    return json(500, { detail: 'Internal Server Error', request_id: requestId }, noStore);
-  }
-  if (error instanceof InvalidTokenError) log.info({ requestId, reason: error.reason }, 'bearer token rejected');
-
-  const body: Record<string, unknown> = { detail: error.detail };
-  if (options.oauth && error.oauthError) {
-    body.error = error.oauthError;
-    body.error_description = error.message;
-  }
-  return json(error.status, body, { ...challenge(error), ...noStore });
-}
-
-function challenge(error: GatehouseError): Record<string, string> {
-  if (error instanceof InvalidClientError) return error.usedBasic ? { 'WWW-Authenticate': 'Basic realm="gatehouse"' } : {};
-  if (error instanceof UnauthenticatedError) return { 'WWW-Authenticate': 'Bearer' };
-  if (error instanceof InvalidTokenError) return { 'WWW-Authenticate': 'Bearer error="invalid_token"' };
-  if (error instanceof RateLimitedError || error instanceof ServiceBusyError) return { 'Retry-After': String(error.retryAfter) };
-  if (error instanceof ForbiddenError) {
-    return { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${error.requiredScopes.join(' ')}"` };
-  }
-  return {};
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ValidationError } from '../auth/index.js';
+import { ValidationError } from '../core/index.js';
 
 // Shape checks for REST input, answered as FastAPI would for Fides: 422 with `{loc, msg, type}` per problem.
 

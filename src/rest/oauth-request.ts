@@ -1,4 +1,5 @@
-import { hasNulCharacter, InvalidClientError, InvalidRequestError, UnsupportedGrantTypeError, type ClientCredentials } from '../auth/index.js';
+import { hasNulCharacter, InvalidClientError, InvalidRequestError, UnsupportedGrantTypeError } from '../core/index.js';
+import { type ClientCredentials } from '../tokens/index.js';
 import { topLevelMemberNames } from './json-member-names.js';
 
 type Params = Record<string, string | undefined>;
@@ -8,7 +9,6 @@ export interface OAuthRequest {
   readonly params: Readonly<Record<string, string | undefined>>;
   /** Null when the request carries none (the caller answers 401 invalid_client). */
   readonly credentials: ClientCredentials | null;
-  readonly usedBasic: boolean;
 }
 
 /**
@@ -23,12 +23,12 @@ export async function readOAuthRequest(request: Request, names: readonly string[
   if (basic && (params.client_secret !== undefined || (params.client_id !== undefined && params.client_id !== basic.clientId))) {
     throw new InvalidRequestError('Use one client authentication method: HTTP Basic or client_secret in the body, not both.');
   }
-  return { params, credentials: basic ?? credentialsFrom(params), usedBasic: basic !== null };
+  return { params, credentials: basic ?? credentialsFrom(params) };
 }
 
 /** The credentials, or 401 invalid_client when there are none. */
 export function requireCredentials(request: OAuthRequest): ClientCredentials {
-  if (!request.credentials) throw new InvalidClientError('no client credentials', request.usedBasic);
+  if (!request.credentials) throw new InvalidClientError('no client credentials');
   return request.credentials;
 }
 
@@ -36,13 +36,13 @@ export function requireCredentials(request: OAuthRequest): ClientCredentials {
  * A token request (RFC 6749 §4.4), checked in this order: malformed (400), no credentials (401, as Fides answers an
  * empty form), then the grant type (400).
  */
-export async function parseTokenRequest(request: Request): Promise<{ credentials: ClientCredentials; usedBasic: boolean; scope: string | undefined }> {
+export async function parseTokenRequest(request: Request): Promise<{ credentials: ClientCredentials; scope: string | undefined }> {
   const oauth = await readOAuthRequest(request, ['grant_type', 'scope']);
   const credentials = requireCredentials(oauth);
   const grantType = oauth.params.grant_type;
   if (grantType === undefined) throw new InvalidRequestError('The grant_type parameter is required.');
   if (grantType !== 'client_credentials') throw new UnsupportedGrantTypeError('Only grant_type=client_credentials is supported.');
-  return { credentials, usedBasic: oauth.usedBasic, scope: oauth.params.scope };
+  return { credentials, scope: oauth.params.scope };
 }
 
 /** A required parameter, or 400 invalid_request. */
@@ -108,20 +108,20 @@ function fromJson(text: string, names: readonly string[]): Params {
 function readBasic(header: string | null): ClientCredentials | null {
   const match = header === null ? null : /^Basic[ ]+([A-Za-z0-9+/=._~-]+)[ ]*$/i.exec(header);
   if (!match) {
-    if (header !== null && /^Basic\b/i.test(header)) throw new InvalidClientError('malformed Basic header', true);
+    if (header !== null && /^Basic\b/i.test(header)) throw new InvalidClientError('malformed Basic header');
     return null;
   }
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) throw new InvalidClientError('Basic credentials without a colon', true);
+  if (colon < 0) throw new InvalidClientError('Basic credentials without a colon');
   try {
     const clientId = formDecode(decoded.slice(0, colon));
     const clientSecret = formDecode(decoded.slice(colon + 1));
-    if (!clientId || !clientSecret) throw new InvalidClientError('empty Basic credentials', true);
+    if (!clientId || !clientSecret) throw new InvalidClientError('empty Basic credentials');
     return { clientId, clientSecret };
   } catch (error) {
     if (error instanceof InvalidClientError) throw error;
-    throw new InvalidClientError('Basic credentials are not form-encoded', true);
+    throw new InvalidClientError('Basic credentials are not form-encoded');
   }
 }
 

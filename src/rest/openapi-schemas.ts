@@ -1,4 +1,8 @@
-// JSON Schemas (OpenAPI 3.1) of the REST bodies, referenced from the route docs.
+// JSON Schemas (OpenAPI 3.1) of the REST bodies, referenced from the route docs. Limits and enums come from the
+// modules that enforce them.
+import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH as CLIENT_NAME_MAX_LENGTH } from '../clients/index.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/index.js';
+import { ACTION_TYPES, NAME_MAX_LENGTH, SUPPORTED_ACTION_TYPES, SUPPORTED_DRP_ACTIONS } from '../policies/index.js';
 
 export type Schema = Record<string, unknown>;
 
@@ -7,7 +11,7 @@ export const ref = (name: keyof typeof components) => ({ $ref: `#/components/sch
 /** The `page` and `size` query parameters of every list. */
 export const PAGE_QUERY = [
   { name: 'page', description: 'From 1.', schema: { type: 'integer', minimum: 1, default: 1 } },
-  { name: 'size', description: 'Items per page.', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
+  { name: 'size', description: 'Items per page.', schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE } },
 ];
 
 function page(item: string): Schema {
@@ -129,8 +133,8 @@ export const components = {
         type: 'object',
         properties: {
           scopes: scopeList,
-          name: { type: ['string', 'null'], maxLength: 200 },
-          description: { type: ['string', 'null'], maxLength: 2000 },
+          name: { type: ['string', 'null'], maxLength: CLIENT_NAME_MAX_LENGTH },
+          description: { type: ['string', 'null'], maxLength: DESCRIPTION_MAX_LENGTH },
         },
       },
     ],
@@ -140,8 +144,8 @@ export const components = {
     description: 'What is left out stays as it is; null clears a label.',
     properties: {
       scopes: scopeList,
-      name: { type: ['string', 'null'], maxLength: 200 },
-      description: { type: ['string', 'null'], maxLength: 2000 },
+      name: { type: ['string', 'null'], maxLength: CLIENT_NAME_MAX_LENGTH },
+      description: { type: ['string', 'null'], maxLength: DESCRIPTION_MAX_LENGTH },
     },
   },
   ClientCredentials: {
@@ -203,7 +207,7 @@ export const components = {
     properties: {
       key: { type: 'string' },
       name: { type: 'string' },
-      action_type: { type: 'string', enum: ['access', 'erasure', 'consent'] },
+      action_type: { type: 'string', enum: [...SUPPORTED_ACTION_TYPES] },
       masking_strategy: { oneOf: [{ $ref: '#/components/schemas/MaskingStrategy' }, { type: 'null' }] },
       targets: { type: 'array', items: { $ref: '#/components/schemas/RuleTarget' } },
     },
@@ -213,8 +217,8 @@ export const components = {
     required: ['name', 'action_type'],
     properties: {
       key: { type: 'string', description: 'A FidesKey; generated from the snake-cased name when absent.' },
-      name: { type: 'string', maxLength: 200 },
-      action_type: { type: 'string', enum: ['access', 'erasure', 'consent', 'update'] },
+      name: { type: 'string', maxLength: NAME_MAX_LENGTH },
+      action_type: { type: 'string', enum: [...ACTION_TYPES] },
       masking_strategy: { oneOf: [{ $ref: '#/components/schemas/MaskingStrategy' }, { type: 'null' }] },
       targets: { type: 'array', items: { $ref: '#/components/schemas/RuleTarget' } },
     },
@@ -225,7 +229,7 @@ export const components = {
     properties: {
       key: { type: 'string' },
       name: { type: 'string' },
-      drp_action: { type: ['string', 'null'], enum: ['access', 'deletion', null] },
+      drp_action: { type: ['string', 'null'], enum: [...SUPPORTED_DRP_ACTIONS, null] },
       execution_timeframe: { type: ['integer', 'null'], description: 'Days.' },
       rules: { type: 'array', items: { $ref: '#/components/schemas/Rule' }, description: 'Only for a caller holding rule:read.' },
     },
@@ -235,8 +239,8 @@ export const components = {
     required: ['name'],
     properties: {
       key: { type: 'string', description: 'A FidesKey; generated from the snake-cased name when absent.' },
-      name: { type: 'string', maxLength: 200 },
-      drp_action: { type: ['string', 'null'], description: 'access or deletion; the other Fides actions are not supported.' },
+      name: { type: 'string', maxLength: NAME_MAX_LENGTH },
+      drp_action: { type: ['string', 'null'], description: `${SUPPORTED_DRP_ACTIONS.join(' or ')}; the other Fides actions are not supported.` },
       execution_timeframe: { type: ['integer', 'null'], minimum: 0 },
     },
   },

@@ -1,6 +1,9 @@
 import type { Plugin } from 'graphql-yoga';
-import { principalFromAuthorization, type AuthEnv, type Logger, type Principal } from '../auth/index.js';
-import { errorResponse, json } from './http.js';
+import { type Principal } from '../access/index.js';
+import { type Logger } from '../core/index.js';
+import { principalFromAuthorization, type AuthEnv } from '../tokens/index.js';
+import { errorResponse } from './errors.js';
+import { json } from './http.js';
 import { compileRoutes, matchRoute, type Route } from './routes.js';
 
 export interface RestOptions {
@@ -50,7 +53,7 @@ export function useRest(options: RestOptions): Plugin {
           }),
         );
       } catch (error) {
-        endResponse(errorResponse(error, log, { oauth, requestId: options.requestId(request) }));
+        endResponse(errorResponse(error, { request, oauth, requestId: options.requestId(request), log }));
       }
     },
   };

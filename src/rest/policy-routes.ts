@@ -1,5 +1,6 @@
 import { Response as YogaResponse } from '@whatwg-node/fetch';
-import { ValidationError, type Page } from '../auth/index.js';
+import { REQUIRED_SCOPES } from '../access/index.js';
+import { ValidationError, type Page } from '../core/index.js';
 import {
   deletePolicy,
   deleteRule,
@@ -7,7 +8,7 @@ import {
   getRule,
   listPolicies,
   listRules,
-  POLICY_REQUIRED_SCOPES,
+  MAX_BULK_ITEMS,
   policyNotFound,
   upsertPolicies,
   upsertRules,
@@ -33,7 +34,7 @@ export const policyRoutes: Route[] = [
       tag: 'Policies',
       summary: 'List policies, newest first',
       description: 'Each policy carries its `rules` only for a caller that also holds `rule:read`.',
-      auth: { bearer: POLICY_REQUIRED_SCOPES.readPolicy },
+      auth: { bearer: REQUIRED_SCOPES.readPolicy },
       query: PAGE_QUERY,
       responses: { 200: { description: 'A page of policies.', schema: ref('PolicyPage') } },
     },
@@ -48,9 +49,9 @@ export const policyRoutes: Route[] = [
     doc: {
       tag: 'Policies',
       summary: 'Create or update policies by key',
-      description: 'A JSON array of at most 50 policies. Each item succeeds or fails on its own.',
-      auth: { bearer: POLICY_REQUIRED_SCOPES.upsertPolicy },
-      body: { required: true, content: { 'application/json': { type: 'array', maxItems: 50, items: ref('PolicyInput') } } },
+      description: `A JSON array of at most ${MAX_BULK_ITEMS} policies. Each item succeeds or fails on its own.`,
+      auth: { bearer: REQUIRED_SCOPES.upsertPolicy },
+      body: { required: true, content: { 'application/json': { type: 'array', maxItems: MAX_BULK_ITEMS, items: ref('PolicyInput') } } },
       responses: { 200: { description: 'What succeeded and what failed, and why.', schema: ref('PolicyBulkResult') } },
     },
     handle: async ({ request, auth, principal }) => {
@@ -65,7 +66,7 @@ export const policyRoutes: Route[] = [
     doc: {
       tag: 'Policies',
       summary: 'Get a policy',
-      auth: { bearer: POLICY_REQUIRED_SCOPES.readPolicy },
+      auth: { bearer: REQUIRED_SCOPES.readPolicy },
       responses: { 200: { description: 'The policy.', schema: ref('Policy') }, 404: NOT_FOUND },
     },
     handle: async ({ params, auth, principal }) => {
@@ -80,7 +81,7 @@ export const policyRoutes: Route[] = [
     doc: {
       tag: 'Policies',
       summary: 'Delete a policy with its rules',
-      auth: { bearer: POLICY_REQUIRED_SCOPES.deletePolicy },
+      auth: { bearer: REQUIRED_SCOPES.deletePolicy },
       responses: { 204: { description: 'Deleted.' }, 404: NOT_FOUND },
     },
     handle: async ({ params, auth, principal }) => {
@@ -94,7 +95,7 @@ export const policyRoutes: Route[] = [
     doc: {
       tag: 'Policies',
       summary: 'List a policy’s rules, newest first',
-      auth: { bearer: POLICY_REQUIRED_SCOPES.readRule },
+      auth: { bearer: REQUIRED_SCOPES.readRule },
       query: PAGE_QUERY,
       responses: { 200: { description: 'A page of rules.', schema: ref('RulePage') }, 404: NOT_FOUND },
     },
@@ -110,10 +111,10 @@ export const policyRoutes: Route[] = [
       tag: 'Policies',
       summary: 'Create or update a policy’s rules by key',
       description:
-        'A JSON array of at most 50 rules. `erasure` needs a `masking_strategy`, `access` refuses one, `update` is not ' +
+        `A JSON array of at most ${MAX_BULK_ITEMS} rules. \`erasure\` needs a \`masking_strategy\`, \`access\` refuses one, \`update\` is not ` +
         'supported, and a policy has at most one `consent` rule. Given `targets` replace the rule’s targets.',
-      auth: { bearer: POLICY_REQUIRED_SCOPES.upsertRule },
-      body: { required: true, content: { 'application/json': { type: 'array', maxItems: 50, items: ref('RuleInput') } } },
+      auth: { bearer: REQUIRED_SCOPES.upsertRule },
+      body: { required: true, content: { 'application/json': { type: 'array', maxItems: MAX_BULK_ITEMS, items: ref('RuleInput') } } },
       responses: { 200: { description: 'What succeeded and what failed, and why.', schema: ref('RuleBulkResult') }, 404: NOT_FOUND },
     },
     handle: async ({ request, params, auth, principal }) => {
@@ -128,7 +129,7 @@ export const policyRoutes: Route[] = [
     doc: {
       tag: 'Policies',
       summary: 'Get a rule',
-      auth: { bearer: POLICY_REQUIRED_SCOPES.readRule },
+      auth: { bearer: REQUIRED_SCOPES.readRule },
       responses: { 200: { description: 'The rule.', schema: ref('Rule') }, 404: NOT_FOUND },
     },
     handle: async ({ params, auth, principal }) =>
@@ -140,7 +141,7 @@ export const policyRoutes: Route[] = [
     doc: {
       tag: 'Policies',
       summary: 'Delete a rule',
-      auth: { bearer: POLICY_REQUIRED_SCOPES.deleteRule },
+      auth: { bearer: REQUIRED_SCOPES.deleteRule },
       responses: { 204: { description: 'Deleted.' }, 404: NOT_FOUND },
     },
     handle: async ({ params, auth, principal }) => {

@@ -1,4 +1,6 @@
-import type { AuthEnv, Logger, Principal } from '../auth/index.js';
+import type { Principal } from '../access/index.js';
+import type { Logger } from '../core/index.js';
+import type { AuthEnv } from '../tokens/index.js';
 import type { Schema } from './openapi-schemas.js';
 
 /** What a route handler gets: the request, path parameters, and lazily the domain environment and caller. */

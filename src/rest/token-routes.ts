@@ -1,4 +1,4 @@
-import { authenticateClient, introspectToken, issueToken, revokeToken } from '../auth/index.js';
+import { authenticateClient, introspectToken, issueToken, revokeToken } from '../tokens/index.js';
 import { json, NO_STORE } from './http.js';
 import { parseTokenRequest, readOAuthRequest, requireCredentials, requireParam } from './oauth-request.js';
 import { ref } from './openapi-schemas.js';
@@ -25,8 +25,8 @@ export const tokenRoutes: Route[] = [
       },
     },
     handle: async ({ request, auth }) => {
-      const { credentials, usedBasic, scope } = await parseTokenRequest(request);
-      const grant = await issueToken(auth, credentials, { scope, usedBasic });
+      const { credentials, scope } = await parseTokenRequest(request);
+      const grant = await issueToken(auth, credentials, { scope });
       return json(
         200,
         {
@@ -59,7 +59,7 @@ export const tokenRoutes: Route[] = [
       const oauth = await readOAuthRequest(request, ['token', 'token_type_hint']);
       const credentials = requireCredentials(oauth);
       const token = requireParam(oauth, 'token');
-      const caller = await authenticateClient(auth, credentials, oauth.usedBasic);
+      const caller = await authenticateClient(auth, credentials);
       return json(200, await introspectToken(auth, caller, token), NO_STORE);
     },
   },
@@ -79,7 +79,7 @@ export const tokenRoutes: Route[] = [
       const oauth = await readOAuthRequest(request, ['token', 'token_type_hint']);
       const credentials = requireCredentials(oauth);
       const token = requireParam(oauth, 'token');
-      const caller = await authenticateClient(auth, credentials, oauth.usedBasic);
+      const caller = await authenticateClient(auth, credentials);
       // RFC 7009 §2.2: 200 whether or not there was anything to revoke.
       await revokeToken(auth, caller, token);
       return json(200, null, NO_STORE);

@@ -1,9 +1,10 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { safeErrorFields, type AuthCaches, type AuthEnv, type AuthSettings, type AuthThrottle, type Logger } from '../auth/index.js';
-import type { KeyStore } from '../auth/tokens/index.js';
+import type { AuthThrottle } from '../access/index.js';
 import type { SecurityConfig } from '../config/index.js';
+import { safeErrorFields, type Logger } from '../core/index.js';
+import type { AuthEnv, AuthSettings, KeyStore } from '../tokens/index.js';
 import type { Orm } from '../db/orm.js';
 import { createContextFactory, type GraphQLContext } from '../graphql/context.js';
 import { createUnexpectedErrorLog, maskError } from '../graphql/errors.js';
@@ -21,6 +22,7 @@ import { useNoStore } from './plugins/no-store.js';
 import { useRequestInfo } from './plugins/request-info.js';
 import { useRequestRateLimit } from './plugins/request-rate-limit.js';
 import { useSecurityHeaders } from './plugins/security-headers.js';
+import type { ProcessState } from './process-state.js';
 
 export interface AppDeps {
   readonly orm: Orm;
@@ -28,7 +30,7 @@ export interface AppDeps {
   readonly settings: AuthSettings;
   readonly log: Logger;
   readonly throttle: AuthThrottle;
-  readonly caches: AuthCaches;
+  readonly state: Pick<ProcessState, 'secrets' | 'caches' | 'clientChanged'>;
   readonly requestLimiter: RateLimiterAbstract | null;
   readonly security: Pick<SecurityConfig, 'trustedProxies' | 'corsOrigins' | 'graphqlIntrospection'>;
 }
@@ -55,7 +57,9 @@ export function createApp(deps: AppDeps): App {
       keys: deps.keys,
       settings: deps.settings,
       throttle: deps.throttle,
-      caches: deps.caches,
+      secrets: deps.state.secrets,
+      caches: deps.state.caches,
+      clientChanged: deps.state.clientChanged,
       clientIp: ip,
       requestId: id,
       log: deps.log,

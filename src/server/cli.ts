@@ -1,13 +1,13 @@
 // `npm run cli -- <command>`: operator commands against the configured database. A second entry point beside
 // main.ts; like it, it owns its process (exit codes).
 import { parseArgs } from 'node:util';
-import { openConfiguredDatabase } from '../../mikro-orm.config.js';
-import { markTokensRevoked } from '../auth/index.js';
-import { KeyDecryptionError, listSigningKeys, prepareSigningKeys, rotateSigningKey } from '../auth/tokens/index.js';
-import { ConfigError } from '../config/index.js';
+import { markTokensRevoked } from '../clients/index.js';
+import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { ClientSchema } from '../db/entities/index.js';
 import { DataFolderLockedError } from '../db/lock-file.js';
-import { migrate, type Database } from '../db/orm.js';
+import type { Database } from '../db/orm.js';
+import { KeyDecryptionError, listSigningKeys, rotateSigningKey } from '../tokens/index.js';
+import { openDatabase } from './compose.js';
 
 /** Default delay before a rotated-in key signs: running servers reload keys every minute and the JWKS is cached for
  * five, so ten minutes lets every server and resource server know the key before any token carries it. */
@@ -56,9 +56,9 @@ async function run(argv: string[]): Promise<number> {
       process.stderr.write(`clients revoke: give one client id, or --root\n\n${HELP}`);
       return 2;
     }
-    const { config, db } = await openConfiguredDatabase();
+    const config = configured();
+    const db = await openDatabase(config);
     try {
-      await migrate(db, () => prepareSigningKeys(db.orm.em, config.security.appEncryptionKey));
       return await revokeTokens(db, target ?? config.security.oauthRootClientId, target === null);
     } finally {
       await db.close();
@@ -78,9 +78,9 @@ async function run(argv: string[]): Promise<number> {
     }
   }
 
-  const { config, db } = await openConfiguredDatabase();
+  const config = configured();
+  const db = await openDatabase(config);
   try {
-    await migrate(db, () => prepareSigningKeys(db.orm.em, config.security.appEncryptionKey));
     if (command === 'rotate') {
       const result = await rotateSigningKey(db.orm.em, config.security.appEncryptionKey, {
         activatesAt: new Date(Date.now() + activateIn * 1000),
@@ -100,6 +100,11 @@ async function run(argv: string[]): Promise<number> {
   } finally {
     await db.close();
   }
+}
+
+/** The server's configuration (fides.toml, FIDES__* variables); its warnings go to stderr. */
+function configured(): Config {
+  return loadConfig({ env: process.env, cwd: process.cwd(), warn: (message) => process.stderr.write(`${message}\n`) });
 }
 
 /** Marks every token of the client revoked; the servers hear of it through the database (see token-states.ts). */

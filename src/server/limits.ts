@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { createAuthThrottle, type AuthThrottle } from '../auth/index.js';
+import { createAuthThrottle, type AuthThrottle } from '../access/index.js';
 import type { Config } from '../config/index.js';
 
 export interface Limits {

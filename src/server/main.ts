@@ -1,21 +1,15 @@
-// The composition root: config → database → keys → app → listen. The only module that owns the process.
+// `npm start`: builds the system (compose.ts), listens, and handles signals. The only module that owns the process.
 import { pino } from 'pino';
-import { createAuthSettings, safeErrorFields } from '../auth/index.js';
-import { KeyDecryptionError, openKeyStore, prepareSigningKeys } from '../auth/tokens/index.js';
 import { ConfigError, loadConfig } from '../config/index.js';
+import { safeErrorFields } from '../core/index.js';
 import { DataFolderLockedError } from '../db/lock-file.js';
-import { createOrm, migrate, type Database } from '../db/orm.js';
-import { createApp } from './app.js';
-import { startAuthCaches, type RunningAuthCaches } from './auth-caches.js';
+import { KeyDecryptionError } from '../tokens/index.js';
+import { composeSystem } from './compose.js';
 import { createHttpServer } from './http-server.js';
-import { createLimits } from './limits.js';
 
 const logger = (level: string) => pino({ level, base: { service: 'gatehouse' } });
 /** Until the configuration names a level. */
 let log = logger('info');
-
-/** How often running servers reload the signing keys; well under the CLI's default activation delay. */
-const KEY_REFRESH_MS = 60_000;
 
 /** Start-up failures users can act on: one line, no stack. */
 const EXPECTED = [ConfigError, DataFolderLockedError, KeyDecryptionError];
@@ -33,32 +27,16 @@ async function main(): Promise<void> {
     );
   }
 
-  const db: Database = await createOrm(config.database);
-  let authCaches: RunningAuthCaches | undefined;
+  const system = await composeSystem(config, { log });
   try {
-    await migrate(db, () => prepareSigningKeys(db.orm.em, config.security.appEncryptionKey));
-    const keys = await openKeyStore(db.orm.em, config.security.appEncryptionKey);
-    const settings = await createAuthSettings(config);
-    const limits = createLimits(config);
-    if (!(await limits.ready())) log.warn({}, 'Redis is not reachable yet: the throttles count in this process until it is');
-    const running = startAuthCaches(config.database, log);
-    authCaches = running;
-    const app = createApp({ orm: db.orm, keys, settings, log, ...limits, caches: running.caches, security: config.security });
-    // Pick up keys rotated in by `npm run cli -- keys rotate` (possibly from another machine) well before they sign.
-    const keyRefresh = setInterval(() => {
-      keys.refresh().catch((error: unknown) => log.warn(safeErrorFields(error), 'reloading the signing keys failed'));
-    }, KEY_REFRESH_MS);
-    keyRefresh.unref();
-    const server = createHttpServer(app);
+    const server = createHttpServer(system.app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.webserver.port, config.webserver.host, resolve);
     });
     const address = server.address();
-    log.info(
-      { database: config.database.kind, port: typeof address === 'object' && address ? address.port : config.webserver.port },
-      `listening on http://${config.webserver.host}:${typeof address === 'object' && address ? address.port : ''}`,
-    );
+    const port = typeof address === 'object' && address ? address.port : config.webserver.port;
+    log.info({ database: config.database.kind, port }, `listening on http://${config.webserver.host}:${port}`);
 
     let stopping = false;
     const stop = (signal: string) => {
@@ -70,9 +48,8 @@ async function main(): Promise<void> {
         server.closeAllConnections();
       }, 8000);
       deadline.unref();
-      clearInterval(keyRefresh);
       server.close(() => {
-        void Promise.all([running.close(), db.close(), limits.close()]).then(
+        void system.close().then(
           () => process.exit(0),
           (error: unknown) => {
             log.error(safeErrorFields(error), 'closing the database failed');
@@ -87,8 +64,7 @@ async function main(): Promise<void> {
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
   } catch (error) {
-    await authCaches?.close();
-    await db.close();
+    await system.close();
     throw error;
   }
 }

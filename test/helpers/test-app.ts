@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knex from 'knex';
-import { createAuthSettings, type Logger } from '../../src/auth/index.js';
-import { openKeyStore, prepareSigningKeys, type KeyStore } from '../../src/auth/tokens/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
-import { createOrm, migrate, type Database } from '../../src/db/orm.js';
-import { createApp, type App } from '../../src/server/app.js';
-import { startAuthCaches, type AuthCachesOptions } from '../../src/server/auth-caches.js';
-import { createLimits } from '../../src/server/limits.js';
+import type { Logger } from '../../src/core/index.js';
+import type { Database } from '../../src/db/orm.js';
+import type { App } from '../../src/server/app.js';
+import { composeSystem } from '../../src/server/compose.js';
+import type { ProcessStateOptions } from '../../src/server/process-state.js';
+import type { KeyStore } from '../../src/tokens/index.js';
 
 /** Set (by .ci/run) to run the suite on a real PostgreSQL: each test file gets a fresh database on that server. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
@@ -36,10 +36,10 @@ export interface TestApp {
 }
 
 /**
- * A fully wired app on a fresh, migrated database: in-memory PGlite by default, or a new database on
- * TEST_DATABASE_URL. Configuration goes through the real loader, from an explicit environment.
+ * The production system (src/server/compose.ts) on a fresh, migrated database: in-memory PGlite by default, or a new
+ * database on TEST_DATABASE_URL. Configuration goes through the real loader, from an explicit environment.
  */
-export async function startTestApp(env: Record<string, string> = {}, options: { authCaches?: AuthCachesOptions } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { processState?: ProcessStateOptions } = {}): Promise<TestApp> {
   const database = await freshDatabaseUrl();
   // An empty folder, so no fides.toml lying around the checkout can change what the tests see.
   const cwd = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
@@ -56,15 +56,9 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
       ...env,
     },
   });
-  const db = await createOrm(config.database);
-  await migrate(db, () => prepareSigningKeys(db.orm.em, config.security.appEncryptionKey));
-  const keys = await openKeyStore(db.orm.em, config.security.appEncryptionKey);
-  const settings = await createAuthSettings(config);
   const log = recordingLogger();
-  const limits = createLimits(config);
-  await limits.ready();
-  const authCaches = startAuthCaches(config.database, log, options.authCaches);
-  const app = createApp({ orm: db.orm, keys, settings, log, ...limits, caches: authCaches.caches, security: config.security });
+  const system = await composeSystem(config, { log, processState: options.processState });
+  const { app, db, keys } = system;
   return {
     app,
     db,
@@ -73,9 +67,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     keys,
     fetch: async (path, init = {}) => app.fetch(new URL(path, ISSUER), init),
     close: async () => {
-      await authCaches.close();
-      await db.close();
-      await limits.close();
+      await system.close();
       await database.drop();
       rmSync(cwd, { recursive: true, force: true });
     },

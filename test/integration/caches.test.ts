@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTokenStates } from '../../src/auth/token-states.js';
-import { rotateSigningKey } from '../../src/auth/tokens/index.js';
-import { createVerifiedSecrets } from '../../src/auth/verified-secrets.js';
+import { createTokenStates } from '../../src/tokens/token-states.js';
+import { rotateSigningKey } from '../../src/tokens/index.js';
+import { createVerifiedSecrets } from '../../src/clients/verified-secrets.js';
 import { bearer, callJson, createClientWith, graphql, postToken, rootToken, tokenFor } from '../helpers/oauth.js';
 import { ROOT, startTestApp, TEST_DATABASE_URL, type TestApp } from '../helpers/test-app.js';
 import { eventually } from '../helpers/wait.js';

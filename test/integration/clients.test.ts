@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPE_REGISTRY } from '../../src/auth/index.js';
+import { SCOPE_REGISTRY } from '../../src/access/index.js';
 import { bearer, createClientWith, rootToken, tokenFor } from '../helpers/oauth.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 

@@ -176,7 +176,7 @@ describe.skipIf(!TEST_DATABASE_URL)('across processes sharing PostgreSQL', () =>
     listenUrl.host = `127.0.0.1:${proxy.port}`;
     const other = await startTestApp(
       { DATABASE_URL: app.config.database.url },
-      { authCaches: { listenUrl: listenUrl.toString(), heartbeatMs: 100, stalledAfterMs: 500 } },
+      { processState: { listenUrl: listenUrl.toString(), heartbeatMs: 100, stalledAfterMs: 500 } },
     );
     try {
       const client = await createClientWith(app, ['scope:read'], root);

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REQUIRED_SCOPES } from '../../src/auth/index.js';
-import { POLICY_REQUIRED_SCOPES } from '../../src/policies/index.js';
+import { REQUIRED_SCOPES } from '../../src/access/index.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let app: TestApp;
@@ -62,7 +61,7 @@ describe('/openapi.json', () => {
     expect(scopes['POST /api/v1/oauth/client/{client_id}/revoke']).toEqual(REQUIRED_SCOPES.revokeClientTokens);
     expect(scopes['PUT /api/v1/oauth/client/{client_id}/scope']).toEqual(REQUIRED_SCOPES.updateClient);
     expect(scopes['GET /api/v1/oauth/scope']).toEqual(REQUIRED_SCOPES.readScopes);
-    expect(scopes['PATCH /api/v1/dsr/policy/{policy_key}/rule']).toEqual(POLICY_REQUIRED_SCOPES.upsertRule);
+    expect(scopes['PATCH /api/v1/dsr/policy/{policy_key}/rule']).toEqual(REQUIRED_SCOPES.upsertRule);
     for (const [name, op] of operations) {
       expect(Object.keys(op.responses), name).toContain('500');
       if (op['x-required-scopes']) {

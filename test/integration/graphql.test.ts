@@ -1,7 +1,7 @@
 import { GraphQLError as OurGraphQLError } from 'graphql';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCOPE_REGISTRY } from '../../src/auth/index.js';
+import { SCOPE_REGISTRY } from '../../src/access/index.js';
 import { bearer, createClientWith, graphql, rootToken, tokenFor } from '../helpers/oauth.js';
 import { ROOT, startTestApp, type TestApp } from '../helpers/test-app.js';
 

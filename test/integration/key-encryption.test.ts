@@ -1,14 +1,8 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  KeyDecryptionError,
-  openKeyStore,
-  prepareSigningKeys,
-  rotateSigningKey,
-  verifyAccessToken,
-} from '../../src/auth/tokens/index.js';
-import { decryptPrivateKey } from '../../src/auth/tokens/key-encryption.js';
+import { KeyDecryptionError, openKeyStore, prepareSigningKeys, rotateSigningKey, verifyAccessToken } from '../../src/tokens/index.js';
+import { decryptPrivateKey } from '../../src/tokens/key-encryption.js';
 import { migrate } from '../../src/db/orm.js';
 import { bearer, rootToken } from '../helpers/oauth.js';
 import { ROOT, startTestApp, type TestApp } from '../helpers/test-app.js';

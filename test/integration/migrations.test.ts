@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prepareSigningKeys } from '../../src/auth/tokens/index.js';
+import { prepareSigningKeys } from '../../src/tokens/index.js';
 import { createOrm, migrate } from '../../src/db/orm.js';
 import { migrationsList } from '../../src/db/migrations/index.js';
 import { freshDatabaseUrl, TEST_DATABASE_URL } from '../helpers/test-app.js';

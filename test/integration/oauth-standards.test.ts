@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SCOPE_REGISTRY } from '../../src/auth/index.js';
+import { SCOPE_REGISTRY } from '../../src/access/index.js';
 import { bearer, createClientWith, graphql, rootToken, tokenFor } from '../helpers/oauth.js';
 import { ISSUER, ROOT, startTestApp, type TestApp } from '../helpers/test-app.js';
 

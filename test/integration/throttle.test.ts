@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RateLimitedError } from '../../src/auth/index.js';
+import { RateLimitedError } from '../../src/core/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLimits } from '../../src/server/limits.js';
 import { createClientWith, graphql, postToken } from '../helpers/oauth.js';

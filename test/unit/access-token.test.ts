@@ -1,8 +1,8 @@
 import { createHmac, KeyObject, randomUUID, sign } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { InvalidTokenError } from '../../src/auth/index.js';
-import { createSigningKey, openKeyStore, signAccessToken, verifyAccessToken, type KeyStore } from '../../src/auth/tokens/index.js';
+import { InvalidTokenError } from '../../src/core/index.js';
+import { createSigningKey, openKeyStore, signAccessToken, verifyAccessToken, type KeyStore } from '../../src/tokens/index.js';
 import { createOrm, migrate, type Database } from '../../src/db/orm.js';
 
 const AUDIENCE = { issuer: 'https://auth.example', audience: 'https://api.example' };

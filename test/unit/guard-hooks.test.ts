@@ -19,7 +19,7 @@ describe('guardHooks', () => {
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({ detail: 'Internal Server Error' });
     expect(log.lines).toEqual([
-      { level: 'error', fields: { error: 'Error', message: 'boom at /secret/path.ts:12', hook: where }, message: 'unexpected error in a server plugin' },
+      { level: 'error', fields: { error: 'Error', message: 'boom at /secret/path.ts:12' }, message: `unexpected error in a server plugin (${where})` },
     ]);
   });
 

@@ -5,7 +5,7 @@ import {
   encryptPrivateKey,
   KeyDecryptionError,
   upgradeSealedPrivateKey,
-} from '../../src/auth/tokens/key-encryption.js';
+} from '../../src/tokens/key-encryption.js';
 
 const KEY = 'Zk3v9Qx-Lp0aR7tWm2Yc8Hn5Bd1Gs4Ej';
 const PLAINTEXT = JSON.stringify({ crv: 'Ed25519', d: 'private-part', x: 'public-part', kty: 'OKP' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeErrorFields } from '../../src/auth/logger.js';
+import { safeErrorFields } from '../../src/core/logger.js';
 
 describe('safeErrorFields', () => {
   it('keeps the kind, code and message of an ordinary error, never its stack', () => {

@@ -1,4 +1,4 @@
-import { issueToken, type TokenGrant } from '../../auth/index.js';
+import { issueToken, type TokenGrant } from '../../tokens/index.js';
 import { builder } from '../builder.js';
 
 const AccessToken = builder.objectRef<TokenGrant>('AccessToken').implement({

@@ -1,24 +1,13 @@
-import {
-  createClient,
-  deleteClient,
-  getClient,
-  listClients,
-  REQUIRED_SCOPES,
-  revokeClientTokens,
-  rotateClientSecret,
-  setClientScopes,
-  updateClient,
-  type ClientView,
-  type CreatedClient,
-  type Page,
-} from '../../auth/index.js';
+import { createClient, deleteClient, getClient, listClients, revokeClientTokens, rotateClientSecret, setClientScopes, updateClient, type ClientView, type CreatedClient } from '../../clients/index.js';
+import { type Page } from '../../core/index.js';
 import { builder } from '../builder.js';
+import { needs, PAGING } from '../describe.js';
 
 /**
  * A client's details are shown to whom the use case disclosed them (a caller holding `client:read`, or its
  * creator); to anyone else, such as a `client:update`-only caller reading an update's answer, each is FORBIDDEN.
  */
-const detailScopes = (client: ClientView) => client.disclosed || { scopes: REQUIRED_SCOPES.readClient };
+const detailScopes = (client: ClientView) => client.disclosed || { requires: 'readClient' as const };
 
 export const Client = builder.objectRef<ClientView>('Client').implement({
   description:
@@ -57,8 +46,8 @@ builder.queryField('client', (t) =>
   t.field({
     type: Client,
     nullable: true,
-    description: 'One client; null when there is none with that id. Needs `client:read`.',
-    authScopes: { scopes: REQUIRED_SCOPES.readClient },
+    description: `One client; null when there is none with that id. ${needs('readClient')}.`,
+    authScopes: { requires: 'readClient' },
     args: { clientId: t.arg.id({ required: true }) },
     resolve: (_root, args, { auth, principal }) => getClient(auth, principal, String(args.clientId)),
   }),
@@ -68,8 +57,8 @@ builder.queryField('clients', (t) =>
   t.field({
     type: ClientPage,
     nullable: true,
-    description: 'Clients, newest first; `page` from 1, `size` 1–100 (default 50). Needs `client:read`.',
-    authScopes: { scopes: REQUIRED_SCOPES.readClient },
+    description: `Clients, newest first; ${PAGING}. ${needs('readClient')}.`,
+    authScopes: { requires: 'readClient' },
     args: { page: t.arg.int(), size: t.arg.int() },
     resolve: (_root, args, { auth, principal }) => listClients(auth, principal, args),
   }),
@@ -79,18 +68,16 @@ builder.mutationFields((t) => ({
   createClient: t.field({
     type: ClientCredentials,
     description:
-      'Creates a client with a subset of the scope registry. Needs `client:create`; a non-root caller can only ' +
+      `Creates a client with a subset of the scope registry. ${needs('createClient')}; a non-root caller can only ` +
       'grant scopes it holds itself.',
-    authScopes: { scopes: REQUIRED_SCOPES.createClient },
     args: { scopes: t.arg.stringList(), name: t.arg.string(), description: t.arg.string() },
     resolve: (_root, args, { auth, principal }) => createClient(auth, principal, args),
   }),
   updateClient: t.field({
     type: Client,
     description:
-      'Changes what is given and keeps the rest. Needs `client:update`, and a non-root caller must hold every scope ' +
+      `Changes what is given and keeps the rest. ${needs('updateClient')}, and a non-root caller must hold every scope ` +
       'the client holds; scopes follow the same rules as createClient.',
-    authScopes: { scopes: REQUIRED_SCOPES.updateClient },
     args: {
       clientId: t.arg.id({ required: true }),
       name: t.arg.string(),
@@ -102,9 +89,8 @@ builder.mutationFields((t) => ({
   setClientScopes: t.field({
     type: Client,
     description:
-      'Replaces the client’s scopes; tokens already issued narrow at once. Needs `client:update`, and a non-root ' +
+      `Replaces the client’s scopes; tokens already issued narrow at once. ${needs('updateClient')}, and a non-root ` +
       'caller must hold every scope the client holds.',
-    authScopes: { scopes: REQUIRED_SCOPES.updateClient },
     args: { clientId: t.arg.id({ required: true }), scopes: t.arg.stringList({ required: true }) },
     resolve: (_root, args, { auth, principal }) => setClientScopes(auth, principal, String(args.clientId), args.scopes),
   }),
@@ -112,8 +98,7 @@ builder.mutationFields((t) => ({
     type: ClientCredentials,
     description:
       'A new secret, shown once; the old one stops working, issued tokens stay valid (see revokeClientTokens). ' +
-      'Needs `client:update`, and a non-root caller must hold every scope the client holds.',
-    authScopes: { scopes: REQUIRED_SCOPES.updateClient },
+      `${needs('updateClient')}, and a non-root caller must hold every scope the client holds.`,
     args: { clientId: t.arg.id({ required: true }) },
     resolve: (_root, args, { auth, principal }) => rotateClientSecret(auth, principal, String(args.clientId)),
   }),
@@ -121,17 +106,15 @@ builder.mutationFields((t) => ({
     type: 'DateTime',
     description:
       'Revokes every token issued to the client so far (to the second), everywhere at once: the containment step ' +
-      'after a leak. Returns when it took effect. Needs `client:update`, and a non-root caller must hold every ' +
+      `after a leak. Returns when it took effect. ${needs('revokeClientTokens')}, and a non-root caller must hold every ` +
       'scope the client holds.',
-    authScopes: { scopes: REQUIRED_SCOPES.revokeClientTokens },
     args: { clientId: t.arg.id({ required: true }) },
     resolve: (_root, args, { auth, principal }) => revokeClientTokens(auth, principal, String(args.clientId)),
   }),
   deleteClient: t.boolean({
     description:
-      'Deletes the client; its tokens stop working at once. False when there was none. Needs `client:delete`, and a ' +
+      `Deletes the client; its tokens stop working at once. False when there was none. ${needs('deleteClient')}, and a ` +
       'non-root caller must hold every scope the client holds.',
-    authScopes: { scopes: REQUIRED_SCOPES.deleteClient },
     args: { clientId: t.arg.id({ required: true }) },
     resolve: (_root, args, { auth, principal }) => deleteClient(auth, principal, String(args.clientId)),
   }),

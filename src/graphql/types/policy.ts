@@ -1,10 +1,12 @@
-import type { Page } from '../../auth/index.js';
+import type { Page } from '../../core/index.js';
 import {
   deletePolicy,
   deleteRule,
   getPolicy,
   listPolicies,
-  POLICY_REQUIRED_SCOPES,
+  MAX_BULK_ITEMS,
+  SUPPORTED_ACTION_TYPES,
+  SUPPORTED_DRP_ACTIONS,
   upsertPolicies,
   upsertRules,
   type BulkResult,
@@ -13,6 +15,7 @@ import {
   type RuleView,
 } from '../../policies/index.js';
 import { builder } from '../builder.js';
+import { needs, PAGING } from '../describe.js';
 
 const RuleTarget = builder.objectRef<RuleTargetView>('RuleTarget').implement({
   description: 'A data category a rule applies to.',
@@ -28,7 +31,7 @@ const Rule = builder.objectRef<RuleView>('Rule').implement({
   fields: (t) => ({
     key: t.exposeString('key'),
     name: t.exposeString('name'),
-    actionType: t.exposeString('actionType', { description: 'access, erasure or consent.' }),
+    actionType: t.exposeString('actionType', { description: `One of ${SUPPORTED_ACTION_TYPES.join(', ')}.` }),
     maskingStrategy: t.field({ type: 'JSON', nullable: true, description: '{strategy, configuration}; erasure rules only.', resolve: (rule) => rule.maskingStrategy }),
     targets: t.field({ type: [RuleTarget], resolve: (rule) => [...rule.targets] }),
   }),
@@ -45,8 +48,8 @@ const Policy = builder.objectRef<PolicyView>('Policy').implement({
       type: [Rule],
       // Nullable, so that a caller without rule:read still gets the policy, with a FORBIDDEN error on this field.
       nullable: true,
-      description: 'Needs `rule:read` on top of `policy:read`.',
-      authScopes: { scopes: POLICY_REQUIRED_SCOPES.readRule },
+      description: `${needs('readRule')} on top of what reading the policy needs.`,
+      authScopes: { requires: 'readRule' },
       resolve: (policy) => [...(policy.rules ?? [])],
     }),
   }),
@@ -89,7 +92,7 @@ const PolicyInput = builder.inputType('PolicyInput', {
   fields: (t) => ({
     key: t.string({ description: 'A FidesKey; generated from the snake-cased name when absent.' }),
     name: t.string({ required: true }),
-    drpAction: t.string({ description: 'access or deletion.' }),
+    drpAction: t.string({ description: `One of ${SUPPORTED_DRP_ACTIONS.join(', ')} (the other Fides actions fail their item).` }),
     executionTimeframe: t.int({ description: 'Days.' }),
   }),
 });
@@ -102,7 +105,7 @@ const RuleInput = builder.inputType('RuleInput', {
   fields: (t) => ({
     key: t.string({ description: 'A FidesKey; generated from the snake-cased name when absent.' }),
     name: t.string({ required: true }),
-    actionType: t.string({ required: true, description: 'access, erasure or consent (update is not supported).' }),
+    actionType: t.string({ required: true, description: `One of ${SUPPORTED_ACTION_TYPES.join(', ')} (update is not supported).` }),
     maskingStrategy: t.field({ type: 'JSON', description: '{strategy, configuration}: required for erasure, refused for access.' }),
     targets: t.field({ type: [RuleTargetInput], description: 'Replace the rule’s targets when given.' }),
   }),
@@ -115,16 +118,16 @@ builder.queryFields((t) => ({
   policy: t.field({
     type: Policy,
     nullable: true,
-    description: 'One policy; null when there is none with that key. Needs `policy:read`.',
-    authScopes: { scopes: POLICY_REQUIRED_SCOPES.readPolicy },
+    description: `One policy; null when there is none with that key. ${needs('readPolicy')}.`,
+    authScopes: { requires: 'readPolicy' },
     args: { key: t.arg.string({ required: true }) },
     resolve: (_root, args, { auth, principal }) => getPolicy(auth, principal, args.key),
   }),
   policies: t.field({
     type: PolicyPage,
     nullable: true,
-    description: 'Policies, newest first; `size` 1–100 (default 50). Needs `policy:read`.',
-    authScopes: { scopes: POLICY_REQUIRED_SCOPES.readPolicy },
+    description: `Policies, newest first; ${PAGING}. ${needs('readPolicy')}.`,
+    authScopes: { requires: 'readPolicy' },
     args: { page: t.arg.int(), size: t.arg.int() },
     resolve: (_root, args, { auth, principal }) => listPolicies(auth, principal, args),
   }),
@@ -133,27 +136,23 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   upsertPolicies: t.field({
     type: PolicyBulkResult,
-    description: 'Creates or updates up to 50 policies by key; each succeeds or fails on its own. Needs `policy:create_or_update`.',
-    authScopes: { scopes: POLICY_REQUIRED_SCOPES.upsertPolicy },
+    description: `Creates or updates up to ${MAX_BULK_ITEMS} policies by key; each succeeds or fails on its own. ${needs('upsertPolicy')}.`,
     args: { policies: t.arg({ type: [PolicyInput], required: true }) },
     resolve: (_root, args, { auth, principal }) => upsertPolicies(auth, principal, items(args.policies)),
   }),
   deletePolicy: t.boolean({
-    description: 'Deletes a policy with its rules. NOT_FOUND for an unknown key. Needs `policy:delete`.',
-    authScopes: { scopes: POLICY_REQUIRED_SCOPES.deletePolicy },
+    description: `Deletes a policy with its rules. NOT_FOUND for an unknown key. ${needs('deletePolicy')}.`,
     args: { key: t.arg.string({ required: true }) },
     resolve: (_root, args, { auth, principal }) => deletePolicy(auth, principal, args.key),
   }),
   upsertRules: t.field({
     type: RuleBulkResult,
-    description: 'Creates or updates up to 50 rules of a policy by key. Needs `rule:create_or_update`.',
-    authScopes: { scopes: POLICY_REQUIRED_SCOPES.upsertRule },
+    description: `Creates or updates up to ${MAX_BULK_ITEMS} rules of a policy by key. ${needs('upsertRule')}.`,
     args: { policyKey: t.arg.string({ required: true }), rules: t.arg({ type: [RuleInput], required: true }) },
     resolve: (_root, args, { auth, principal }) => upsertRules(auth, principal, args.policyKey, items(args.rules)),
   }),
   deleteRule: t.boolean({
-    description: 'Deletes a rule. NOT_FOUND for an unknown policy or rule. Needs `rule:delete`.',
-    authScopes: { scopes: POLICY_REQUIRED_SCOPES.deleteRule },
+    description: `Deletes a rule. NOT_FOUND for an unknown policy or rule. ${needs('deleteRule')}.`,
     args: { policyKey: t.arg.string({ required: true }), key: t.arg.string({ required: true }) },
     resolve: (_root, args, { auth, principal }) => deleteRule(auth, principal, args.policyKey, args.key),
   }),

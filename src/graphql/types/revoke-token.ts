@@ -1,4 +1,5 @@
-import { requireScopes, revokeToken } from '../../auth/index.js';
+import { requireScopes } from '../../access/index.js';
+import { revokeToken } from '../../tokens/index.js';
 import { builder } from '../builder.js';
 
 builder.mutationField('revokeToken', (t) =>

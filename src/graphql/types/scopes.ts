@@ -1,11 +1,12 @@
-import { listScopes, REQUIRED_SCOPES } from '../../auth/index.js';
+import { listScopes } from '../../access/index.js';
 import { builder } from '../builder.js';
+import { needs } from '../describe.js';
 
 builder.queryField('scopes', (t) =>
   t.stringList({
-    description: 'The scope registry, in order. Needs `scope:read` (null, with a FORBIDDEN error, without it).',
+    description: `The scope registry, in order. ${needs('readScopes')} (null, with a FORBIDDEN error, without it).`,
     nullable: true,
-    authScopes: { scopes: REQUIRED_SCOPES.readScopes },
+    authScopes: { requires: 'readScopes' },
     resolve: (_root, _args, { auth, principal }) => listScopes(auth, principal),
   }),
 );

@@ -1,4 +1,4 @@
-import type { Principal } from '../../auth/index.js';
+import type { Principal } from '../../access/index.js';
 import { builder } from '../builder.js';
 
 const Viewer = builder.objectRef<Principal>('Viewer').implement({

@@ -1,8 +1,9 @@
 import type { Plugin } from 'graphql-yoga';
-import { json } from '../../rest/index.js';
+import { InvalidRequestError, PayloadTooLargeError } from '../../core/index.js';
+import { errorResponse } from '../../rest/index.js';
 
 function tooLarge(maxBytes: number): Response {
-  return json(413, { detail: `Request body too large: at most ${maxBytes} bytes.` });
+  return errorResponse(new PayloadTooLargeError(maxBytes));
 }
 
 /**
@@ -33,7 +34,7 @@ export function useBodyLimit(options: { maxBytes: number }): Plugin {
           }
         }
       } catch {
-        endResponse(json(400, { detail: 'The request body could not be read.' }));
+        endResponse(errorResponse(new InvalidRequestError('The request body could not be read.')));
       }
     },
   };

@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
-import { safeErrorFields, type Logger } from '../../auth/index.js';
-import { json } from '../../rest/index.js';
+import type { Logger } from '../../core/index.js';
+import { errorResponse } from '../../rest/index.js';
 
 type Hooks = Pick<Plugin, 'onRequest' | 'onResponse'>;
 
@@ -12,10 +12,7 @@ type Hooks = Pick<Plugin, 'onRequest' | 'onResponse'>;
  */
 export function guardHooks<P extends Plugin>(plugin: P, log: Logger): P {
   const guarded: Hooks = {};
-  const fail = (error: unknown, hook: string) => {
-    log.error({ ...safeErrorFields(error), hook }, 'unexpected error in a server plugin');
-    return json(500, { detail: 'Internal Server Error' });
-  };
+  const fail = (error: unknown, hook: string) => errorResponse(error, { log, unexpected: `unexpected error in a server plugin (${hook})` });
   const { onRequest, onResponse } = plugin;
   if (onRequest) {
     guarded.onRequest = async (payload) => {

@@ -1,5 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
-import { json } from '../../rest/index.js';
+import { NotAcceptableError } from '../../core/index.js';
+import { errorResponse } from '../../rest/index.js';
 
 /** The types yoga's result processors write a single result in (graphql-yoga's use-result-processor). */
 const ANSWERABLE = ['application/graphql-response+json', 'application/json', 'multipart/mixed', 'text/event-stream'] as const;
@@ -15,7 +16,7 @@ const DETAIL = `Not Acceptable: GraphQL answers in ${ANSWERABLE.slice(0, -1).joi
 export function useNotAcceptable(): Plugin {
   return {
     onRequestParse({ request, endResponse }) {
-      if (!acceptsAnswerableType(request.headers.get('accept'))) endResponse(json(406, { detail: DETAIL }));
+      if (!acceptsAnswerableType(request.headers.get('accept'))) endResponse(errorResponse(new NotAcceptableError(DETAIL)));
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
-import { json } from '../../rest/index.js';
+import { NotFoundError } from '../../core/index.js';
+import { errorResponse } from '../../rest/index.js';
 
 /**
  * `useNotFound`: a JSON 404 for every path that no earlier plugin answered and that is not `graphqlEndpoint`
@@ -9,7 +10,7 @@ import { json } from '../../rest/index.js';
 export function useNotFound(options: { graphqlEndpoint: string }): Plugin {
   return {
     onRequest({ url, endResponse }) {
-      if (url.pathname !== options.graphqlEndpoint) endResponse(json(404, { detail: 'Not Found' }));
+      if (url.pathname !== options.graphqlEndpoint) endResponse(errorResponse(new NotFoundError('Not Found')));
     },
   };
 }

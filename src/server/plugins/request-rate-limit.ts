@@ -1,6 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { json } from '../../rest/index.js';
+import { TooManyRequestsError } from '../../core/index.js';
+import { errorResponse } from '../../rest/index.js';
 import type { RequestInfoStore } from './request-info.js';
 
 /** `useRequestRateLimit`: an overall allowance of requests per client IP; past it, 429 with `Retry-After`. Health probes are exempt. */
@@ -13,8 +14,7 @@ export function useRequestRateLimit(options: { limiter: RateLimiterAbstract; inf
       } catch (rejection) {
         const msBeforeNext = (rejection as { msBeforeNext?: number }).msBeforeNext;
         if (typeof msBeforeNext !== 'number') return; // the store failed: let the request through rather than fail it
-        const retryAfter = String(Math.max(1, Math.ceil(msBeforeNext / 1000)));
-        endResponse(json(429, { detail: 'Too many requests.' }, { 'Retry-After': retryAfter }));
+        endResponse(errorResponse(new TooManyRequestsError(Math.max(1, Math.ceil(msBeforeNext / 1000)))));
       }
     },
   };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
-import { InvalidTokenError } from '../errors.js';
+import { InvalidTokenError } from '../core/index.js';
 import { SIGNING_ALG, type KeyStore } from './keys.js';
 
 /** RFC 9068 media type of a JWT access token. */

@@ -1,7 +1,8 @@
-import type { AuthEnv, Principal } from './auth-env.js';
-import { InvalidTokenError } from './errors.js';
+import type { Principal } from '../access/index.js';
+import { InvalidTokenError } from '../core/index.js';
+import { verifyAccessToken, type AccessTokenClaims } from './access-token.js';
+import type { AuthEnv } from './env.js';
 import { issuedBeforeRevocation } from './revocation-mark.js';
-import { verifyAccessToken, type AccessTokenClaims } from './tokens/index.js';
 
 /**
  * Turns a bearer token into the calling principal. Verifies the token, then intersects its scopes with the

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
-import { RateLimitedError, ServiceBusyError } from './errors.js';
+import { RateLimitedError, ServiceBusyError } from '../core/index.js';
 
 /** 128 random bits, hex: not secret, but unguessable so ids leak nothing about each other. */
 export function newClientId(): string {

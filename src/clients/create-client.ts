@@ -1,8 +1,8 @@
 import { ClientSchema } from '../db/entities/index.js';
-import type { AuthEnv, Principal } from './auth-env.js';
 import { checkClientLabels, type ClientLabels } from './client-labels.js';
 import { toClientView, type ClientView } from './client-view.js';
-import { checkGrantableScopes, REQUIRED_SCOPES, requireScopes } from './permissions.js';
+import { checkGrantableScopes, REQUIRED_SCOPES, requireScopes, type Principal } from '../access/index.js';
+import type { ClientsEnv } from './env.js';
 import { newClientId, newClientSecret } from './secrets.js';
 
 export interface CreateClientInput extends ClientLabels {
@@ -17,7 +17,7 @@ export interface CreatedClient {
 }
 
 /** Creates a client holding a subset of the registry that the caller may grant, and its one-time secret. */
-export async function createClient(env: AuthEnv, principal: Principal | null, input: CreateClientInput): Promise<CreatedClient> {
+export async function createClient(env: ClientsEnv, principal: Principal | null, input: CreateClientInput): Promise<CreatedClient> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.createClient);
   const scopes = checkGrantableScopes(env.settings, caller, input.scopes ?? []);
   checkClientLabels(input);
@@ -26,7 +26,7 @@ export async function createClient(env: AuthEnv, principal: Principal | null, in
   const clientSecret = newClientSecret();
   const client = env.em.create(ClientSchema, {
     id: clientId,
-    secretHash: await env.caches.argon2.hash(clientSecret),
+    secretHash: await env.secrets.hash(clientSecret),
     scopes,
     name: input.name ?? null,
     description: input.description ?? null,

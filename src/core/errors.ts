@@ -1,7 +1,8 @@
 /**
- * Every failure a client may see. Each class carries its HTTP status, its stable machine-readable code and,
- * for the OAuth endpoints, its RFC 6749 error. Anything that is not one of these is unexpected and is answered
- * as a generic server error by whoever puts it on the wire.
+ * Every failure a client may see, declared once: each class carries its HTTP status, its stable machine-readable
+ * code, for the OAuth endpoints its RFC 6749 error, the response headers it needs, and the machine-readable
+ * extras GraphQL shows in `extensions`. The transports translate them, each in one function (rest/errors.ts,
+ * graphql/errors.ts); anything that is not one of these is unexpected and is answered as a generic server error.
  */
 
 /** Stable codes, the same for REST bodies (`error`/status) and GraphQL `extensions.code`. */
@@ -12,7 +13,9 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'INVALID_CLIENT'
   | 'RATE_LIMITED'
-  | 'SERVICE_UNAVAILABLE';
+  | 'SERVICE_UNAVAILABLE'
+  | 'NOT_ACCEPTABLE'
+  | 'PAYLOAD_TOO_LARGE';
 
 /** RFC 6749 §5.2 error codes, plus RFC 6750's for bearer tokens. */
 export type OAuthErrorCode =
@@ -38,6 +41,30 @@ export abstract class GatehouseError extends Error {
   get detail(): string | ValidationIssue[] {
     return this.message;
   }
+  /** Response headers that belong to this failure (challenges, Retry-After). */
+  headers(): Record<string, string> {
+    return {};
+  }
+  /** Machine-readable extras beside the code (GraphQL `extensions`). */
+  extensions(): Record<string, unknown> {
+    return {};
+  }
+}
+
+/** A failure that tells the caller when to try again. */
+abstract class RetryLaterError extends GatehouseError {
+  constructor(
+    readonly retryAfter: number,
+    message: string,
+  ) {
+    super(message);
+  }
+  override headers(): Record<string, string> {
+    return { 'Retry-After': String(this.retryAfter) };
+  }
+  override extensions(): Record<string, unknown> {
+    return { retryAfter: this.retryAfter };
+  }
 }
 
 /** The one public text for every failed client authentication, whatever the cause. */
@@ -49,11 +76,9 @@ export class InvalidClientError extends GatehouseError {
   readonly code = 'INVALID_CLIENT';
   override readonly oauthError = 'invalid_client';
   override name = 'InvalidClientError';
-  /** Whether the client tried HTTP Basic (then the 401 carries `WWW-Authenticate: Basic`). */
   constructor(
     /** For the log only, never for the client. */
     readonly reason: string,
-    readonly usedBasic = false,
   ) {
     super(CLIENT_AUTH_FAILED);
   }
@@ -92,6 +117,9 @@ export class UnauthenticatedError extends GatehouseError {
   constructor() {
     super('Authentication required: send a bearer access token in the Authorization header.');
   }
+  override headers(): Record<string, string> {
+    return { 'WWW-Authenticate': 'Bearer' };
+  }
 }
 
 /** A bearer token that is malformed, tampered, expired, revoked, or whose client is gone. */
@@ -104,6 +132,9 @@ export class InvalidTokenError extends GatehouseError {
   constructor(readonly reason: string) {
     super('The access token is invalid or has expired.');
   }
+  override headers(): Record<string, string> {
+    return { 'WWW-Authenticate': 'Bearer error="invalid_token"' };
+  }
 }
 
 /** A valid token that lacks the scopes an operation needs. */
@@ -114,6 +145,12 @@ export class ForbiddenError extends GatehouseError {
   override name = 'ForbiddenError';
   constructor(readonly requiredScopes: readonly string[]) {
     super(`Not Authorized for this action. Required scope(s): [${requiredScopes.join(', ')}]`);
+  }
+  override headers(): Record<string, string> {
+    return { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${this.requiredScopes.join(' ')}"` };
+  }
+  override extensions(): Record<string, unknown> {
+    return { requiredScopes: this.requiredScopes };
   }
 }
 
@@ -167,26 +204,60 @@ export class ValidationError extends GatehouseError {
  * Too many failed attempts for this client id from this address, or from this address in all (`retryAfter`
  * seconds until the window ends); or too many of this address's authentications being verified at once.
  */
-export class RateLimitedError extends GatehouseError {
+export class RateLimitedError extends RetryLaterError {
   readonly status = 429;
   readonly code = 'RATE_LIMITED';
   override name = 'RateLimitedError';
-  constructor(
-    readonly retryAfter: number,
-    message = `Too many failed authentication attempts. Try again in ${retryAfter} seconds.`,
-  ) {
-    super(message);
+  constructor(retryAfter: number, message = `Too many failed authentication attempts. Try again in ${retryAfter} seconds.`) {
+    super(retryAfter, message);
   }
 }
 
 /** The server cannot take this request's work now (the secret-verification queue is full); retry shortly. */
-export class ServiceBusyError extends GatehouseError {
+export class ServiceBusyError extends RetryLaterError {
   readonly status = 503;
   readonly code = 'SERVICE_UNAVAILABLE';
   override name = 'ServiceBusyError';
-  constructor(readonly retryAfter: number) {
-    super('The server is busy verifying client secrets. Try again shortly.');
+  constructor(retryAfter: number) {
+    super(retryAfter, 'The server is busy verifying client secrets. Try again shortly.');
   }
+}
+
+/** The database cannot be reached right now (see `isDatabaseUnavailable`): retry shortly. */
+export class DatabaseUnavailableError extends RetryLaterError {
+  readonly status = 503;
+  readonly code = 'SERVICE_UNAVAILABLE';
+  override name = 'DatabaseUnavailableError';
+  constructor(retryAfter: number) {
+    super(retryAfter, 'Service Unavailable');
+  }
+}
+
+/** Requests past `request_rate_limit` from one address. */
+export class TooManyRequestsError extends RetryLaterError {
+  readonly status = 429;
+  readonly code = 'RATE_LIMITED';
+  override name = 'TooManyRequestsError';
+  constructor(retryAfter: number) {
+    super(retryAfter, 'Too many requests.');
+  }
+}
+
+/** A body over the size limit, refused before anything parses it. */
+export class PayloadTooLargeError extends GatehouseError {
+  readonly status = 413;
+  readonly code = 'PAYLOAD_TOO_LARGE';
+  override name = 'PayloadTooLargeError';
+  constructor(maxBytes: number) {
+    super(`Request body too large: at most ${maxBytes} bytes.`);
+  }
+}
+
+/** An `Accept` header that no answer of ours can meet. */
+export class NotAcceptableError extends GatehouseError {
+  readonly status = 406;
+  readonly code = 'NOT_ACCEPTABLE';
+  override name = 'NotAcceptableError';
 }
 
 export class NotFoundError extends GatehouseError {

@@ -1,4 +1,4 @@
-import { ValidationError, type ValidationIssue } from './errors.js';
+import { ValidationError, type ValidationIssue } from '../core/index.js';
 
 /** A client's human-readable labels. */
 export interface ClientLabels {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import { SigningKeySchema, type SigningKey } from '../../db/entities/index.js';
+import { SigningKeySchema, type SigningKey } from '../db/entities/index.js';
 import { decryptPrivateKey, encryptPrivateKey, KeyDecryptionError, upgradeSealedPrivateKey } from './key-encryption.js';
 
 export const SIGNING_ALG = 'EdDSA';

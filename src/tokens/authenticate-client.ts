@@ -1,7 +1,6 @@
-import type { AuthEnv } from './auth-env.js';
-import { InvalidClientError, InvalidRequestError } from './errors.js';
-import { forLog, hasNulCharacter } from './text.js';
-import { ThrottledError } from './throttle.js';
+import { ThrottledError } from '../access/index.js';
+import { forLog, hasNulCharacter, InvalidClientError, InvalidRequestError } from '../core/index.js';
+import type { AuthEnv } from './env.js';
 
 export interface ClientCredentials {
   readonly clientId: string;
@@ -36,7 +35,6 @@ const MAX_STORED_CLIENT_ID_LENGTH = 64;
 export async function authenticateClient(
   env: AuthEnv,
   credentials: ClientCredentials,
-  usedBasic = false,
 ): Promise<AuthenticatedClient> {
   const { clientId } = credentials;
   if (clientId.length > MAX_CLIENT_ID_PARAMETER) {
@@ -53,7 +51,7 @@ export async function authenticateClient(
     throw error;
   }
   try {
-    const client = await verifyCredentials(env, credentials, usedBasic);
+    const client = await verifyCredentials(env, credentials);
     await attempt.refund();
     return client;
   } catch (error) {
@@ -64,12 +62,12 @@ export async function authenticateClient(
   }
 }
 
-async function verifyCredentials(env: AuthEnv, credentials: ClientCredentials, usedBasic: boolean): Promise<AuthenticatedClient> {
+async function verifyCredentials(env: AuthEnv, credentials: ClientCredentials): Promise<AuthenticatedClient> {
   const { settings } = env;
   const { clientId, clientSecret } = credentials;
   if (clientId === settings.root.clientId) {
     if (!(await checkSecret(env, clientId, settings.root.secretHash, clientSecret))) {
-      throw new InvalidClientError('wrong secret for the root client', usedBasic);
+      throw new InvalidClientError('wrong secret for the root client');
     }
     const { tokensRevokedAt } = await env.caches.tokenStates.readClient(env, clientId);
     return { clientId, isRoot: true, scopes: settings.registry, tokensRevokedAt };
@@ -79,19 +77,15 @@ async function verifyCredentials(env: AuthEnv, credentials: ClientCredentials, u
       ? await env.caches.tokenStates.readClient(env, clientId)
       : null;
   if (!state?.row) {
-    await env.caches.argon2.verify(settings.dummySecretHash, clientSecret, env.clientIp);
-    throw new InvalidClientError('unknown client id', usedBasic);
+    await env.secrets.verify(settings.dummySecretHash, clientSecret, env.clientIp);
+    throw new InvalidClientError('unknown client id');
   }
   if (!(await checkSecret(env, clientId, state.row.secretHash, clientSecret))) {
-    throw new InvalidClientError('wrong secret', usedBasic);
+    throw new InvalidClientError('wrong secret');
   }
   return { clientId, isRoot: false, scopes: state.row.scopes, tokensRevokedAt: state.tokensRevokedAt };
 }
 
-async function checkSecret(env: AuthEnv, clientId: string, secretHash: string, secret: string): Promise<boolean> {
-  const { verifiedSecrets, argon2 } = env.caches;
-  if (verifiedSecrets.matches(clientId, secretHash, secret)) return true;
-  const verified = await argon2.verify(secretHash, secret, env.clientIp);
-  if (verified) verifiedSecrets.remember(clientId, secretHash, secret);
-  return verified;
+function checkSecret(env: AuthEnv, clientId: string, secretHash: string, secret: string): Promise<boolean> {
+  return env.secrets.check(clientId, secretHash, secret, env.clientIp);
 }

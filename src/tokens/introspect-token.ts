@@ -1,8 +1,8 @@
-import type { AuthEnv } from './auth-env.js';
 import { principalFor, verifyToken } from './authenticate-bearer.js';
 import type { AuthenticatedClient } from './authenticate-client.js';
-import { InvalidTokenError } from './errors.js';
-import { REQUIRED_SCOPES } from './permissions.js';
+import { REQUIRED_SCOPES } from '../access/index.js';
+import { InvalidTokenError } from '../core/index.js';
+import type { AuthEnv } from './env.js';
 
 export type Introspection =
   | { active: false }

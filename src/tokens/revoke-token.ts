@@ -1,7 +1,7 @@
 import { RevokedTokenSchema } from '../db/entities/index.js';
-import type { AuthEnv } from './auth-env.js';
+import { InvalidTokenError } from '../core/index.js';
 import { verifyToken } from './authenticate-bearer.js';
-import { InvalidTokenError } from './errors.js';
+import type { AuthEnv } from './env.js';
 
 /**
  * RFC 7009: a client revokes one of its own tokens (the root client, any token). The token stops working

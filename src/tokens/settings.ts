@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
-import { SCOPE_REGISTRY } from './scope-registry.js';
-import { hashSecret, newClientSecret } from './secrets.js';
-import type { TokenAudience } from './tokens/index.js';
+import { SCOPE_REGISTRY } from '../access/index.js';
+import { hashSecret, newClientSecret } from '../clients/index.js';
+import type { TokenAudience } from './access-token.js';
 
 /** What the OAuth domain needs from configuration, prepared once at start. */
 export interface AuthSettings {

@@ -1,8 +1,8 @@
-import type { AuthEnv } from './auth-env.js';
 import { authenticateClient, type ClientCredentials } from './authenticate-client.js';
-import { InvalidScopeError } from './errors.js';
+import { InvalidScopeError } from '../core/index.js';
+import { signAccessToken } from './access-token.js';
+import type { AuthEnv } from './env.js';
 import { msUntilGrantable } from './revocation-mark.js';
-import { signAccessToken } from './tokens/index.js';
 
 export interface TokenGrant {
   readonly accessToken: string;
@@ -21,9 +21,9 @@ export interface TokenGrant {
 export async function issueToken(
   env: AuthEnv,
   credentials: ClientCredentials,
-  options: { scope?: string | undefined; usedBasic?: boolean } = {},
+  options: { scope?: string | undefined } = {},
 ): Promise<TokenGrant> {
-  const client = await authenticateClient(env, credentials, options.usedBasic);
+  const client = await authenticateClient(env, credentials);
   const scopes = narrowScopes(client.scopes, options.scope);
   // Right after a revoke-all, a token signed in the same second would count as revoked (see revocation-mark.ts).
   // Checked again after each wait: a timer may fire a millisecond before the clock says it should.

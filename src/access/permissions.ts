@@ -1,4 +1,4 @@
-import type { Principal } from './auth-env.js';
+import type { Principal } from './principal.js';
 import {
   ClientModificationForbiddenError,
   ForbiddenError,
@@ -6,15 +6,14 @@ import {
   UnauthenticatedError,
   UnknownScopeError,
   ValidationError,
-} from './errors.js';
-import type { AuthSettings } from './settings.js';
+} from '../core/index.js';
 
 /** More than this many scope names in one request is a 422, whatever they are. */
 const MAX_SCOPES_IN_REQUEST = 1000;
 
 /**
- * The scopes each operation needs, declared once. The use cases enforce them, the GraphQL schema declares them
- * with scope-auth, and the REST documentation lists them, all from this table.
+ * The scopes each operation needs, declared once (strategy "all"). The use cases enforce them with
+ * `requireScopes`; the GraphQL schema's scope-auth rules and the REST documentation read them from here.
  */
 export const REQUIRED_SCOPES = {
   createClient: ['client:create'],
@@ -23,7 +22,16 @@ export const REQUIRED_SCOPES = {
   deleteClient: ['client:delete'],
   revokeClientTokens: ['client:update'],
   readScopes: ['scope:read'],
+  readPolicy: ['policy:read'],
+  upsertPolicy: ['policy:create_or_update'],
+  deletePolicy: ['policy:delete'],
+  readRule: ['rule:read'],
+  upsertRule: ['rule:create_or_update'],
+  deleteRule: ['rule:delete'],
 } as const satisfies Record<string, readonly string[]>;
+
+/** An operation of that table. */
+export type Operation = keyof typeof REQUIRED_SCOPES;
 
 /** Throws unless the principal holds every one of `required` (strategy "all"). */
 export function requireScopes(principal: Principal | null, required: readonly string[]): Principal {
@@ -36,7 +44,11 @@ export function requireScopes(principal: Principal | null, required: readonly st
  * Checks scopes someone is about to grant: each must be in the registry (422), and a non-root caller may only
  * grant scopes it holds itself (403). Returns them without duplicates, in the order given.
  */
-export function checkGrantableScopes(settings: AuthSettings, principal: Principal, scopes: readonly string[]): string[] {
+export function checkGrantableScopes(
+  settings: { readonly registry: readonly string[] },
+  principal: Principal,
+  scopes: readonly string[],
+): string[] {
   if (scopes.length > MAX_SCOPES_IN_REQUEST) {
     throw new ValidationError([{ loc: ['scopes'], msg: `List should have at most ${MAX_SCOPES_IN_REQUEST} items`, type: 'too_long' }]);
   }

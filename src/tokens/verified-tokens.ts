@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { AccessTokenClaims } from './tokens/index.js';
+import type { AccessTokenClaims } from './access-token.js';
 
 /**
  * Access tokens whose signature and claims have verified, so the next request with the same token skips the

@@ -1,14 +1,12 @@
 import { LockMode, type EntityManager } from '@mikro-orm/core';
 import { ClientRevocationSchema, ClientSchema, type Client } from '../db/entities/index.js';
-import type { AuthEnv, Principal } from './auth-env.js';
 import { checkClientLabels, type ClientLabels } from './client-labels.js';
 import { toClientView, type ClientView } from './client-view.js';
 import type { CreatedClient } from './create-client.js';
-import { NotFoundError } from './errors.js';
-import { checkPage, toPage, type Page, type PageRequest } from './pagination.js';
-import { checkGrantableScopes, holdsScopes, REQUIRED_SCOPES, requireModifiable, requireScopes } from './permissions.js';
+import { checkPage, hasNulCharacter, NotFoundError, toPage, type Page, type PageRequest } from '../core/index.js';
+import { checkGrantableScopes, holdsScopes, REQUIRED_SCOPES, requireModifiable, requireScopes, type Principal } from '../access/index.js';
+import type { ClientsEnv } from './env.js';
 import { newClientSecret } from './secrets.js';
-import { hasNulCharacter } from './text.js';
 
 // The client lifecycle after creation. REST and GraphQL both call these; each one checks its own scopes, and every
 // write also checks that the caller holds whatever the client holds (`requireModifiable`).
@@ -19,7 +17,7 @@ export const CLIENT_NOT_FOUND = 'No client found with that id';
 const MAX_CLIENT_ID_LENGTH = 64;
 
 /** Clients, newest first. Never includes a secret or its hash. */
-export async function listClients(env: AuthEnv, principal: Principal | null, request: PageRequest): Promise<Page<ClientView>> {
+export async function listClients(env: ClientsEnv, principal: Principal | null, request: PageRequest): Promise<Page<ClientView>> {
   requireScopes(principal, REQUIRED_SCOPES.readClient);
   const { page, size, offset } = checkPage(request);
   const [items, total] = await env.em.findAndCount(
@@ -36,14 +34,14 @@ export async function listClients(env: AuthEnv, principal: Principal | null, req
 }
 
 /** One client, or null when there is none with that id (the root client lives in configuration, not here). */
-export async function getClient(env: AuthEnv, principal: Principal | null, clientId: string): Promise<ClientView | null> {
+export async function getClient(env: ClientsEnv, principal: Principal | null, clientId: string): Promise<ClientView | null> {
   requireScopes(principal, REQUIRED_SCOPES.readClient);
   const client = await findClient(env.em, clientId);
   return client && toClientView(client, true);
 }
 
 /** A client's scopes; `[]` for an unknown id, as Fides answers. */
-export async function getClientScopes(env: AuthEnv, principal: Principal | null, clientId: string): Promise<readonly string[]> {
+export async function getClientScopes(env: ClientsEnv, principal: Principal | null, clientId: string): Promise<readonly string[]> {
   requireScopes(principal, REQUIRED_SCOPES.readClient);
   return (await findClient(env.em, clientId))?.scopes ?? [];
 }
@@ -58,7 +56,7 @@ export interface UpdateClientInput extends ClientLabels {
  * shows the client's details only to a caller that may read clients.
  */
 export async function updateClient(
-  env: AuthEnv,
+  env: ClientsEnv,
   principal: Principal | null,
   clientId: string,
   input: UpdateClientInput,
@@ -75,7 +73,7 @@ export async function updateClient(
 
 /** Replaces a client's scopes. */
 export function setClientScopes(
-  env: AuthEnv,
+  env: ClientsEnv,
   principal: Principal | null,
   clientId: string,
   scopes: readonly string[],
@@ -85,14 +83,14 @@ export function setClientScopes(
 
 /** A new secret for the client, shown once; the old one stops working at once. Issued tokens stay valid. */
 export async function rotateClientSecret(
-  env: AuthEnv,
+  env: ClientsEnv,
   principal: Principal | null,
   clientId: string,
 ): Promise<CreatedClient> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.updateClient);
   const clientSecret = newClientSecret();
   const client = await changeClient(env, caller, clientId, async (found) => {
-    found.secretHash = await env.caches.argon2.hash(clientSecret);
+    found.secretHash = await env.secrets.hash(clientSecret);
   });
   return { clientId: client.id, clientSecret, client: toClientView(client, holdsScopes(caller, REQUIRED_SCOPES.readClient)) };
 }
@@ -101,7 +99,7 @@ export async function rotateClientSecret(
  * Every token issued to the client up to now stops working, everywhere at once (the containment step after a
  * leak). Returns the moment of the revocation.
  */
-export async function revokeClientTokens(env: AuthEnv, principal: Principal | null, clientId: string): Promise<Date> {
+export async function revokeClientTokens(env: ClientsEnv, principal: Principal | null, clientId: string): Promise<Date> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.revokeClientTokens);
   const revokedAt = new Date();
   await changeClient(env, caller, clientId, (_found, em) => markTokensRevoked(em, clientId, revokedAt));
@@ -117,7 +115,7 @@ export async function markTokensRevoked(em: EntityManager, clientId: string, rev
 }
 
 /** Deletes a client; its tokens stop working at once. Returns whether there was one (an unknown id is no error). */
-export async function deleteClient(env: AuthEnv, principal: Principal | null, clientId: string): Promise<boolean> {
+export async function deleteClient(env: ClientsEnv, principal: Principal | null, clientId: string): Promise<boolean> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.deleteClient);
   try {
     await changeClient(env, caller, clientId, async (found, em) => {
@@ -137,7 +135,7 @@ export async function deleteClient(env: AuthEnv, principal: Principal | null, cl
  * the database trigger) before the caller answers.
  */
 async function changeClient(
-  env: AuthEnv,
+  env: ClientsEnv,
   caller: Principal,
   clientId: string,
   change: (client: Client, em: EntityManager) => void | Promise<void>,
@@ -149,8 +147,7 @@ async function changeClient(
     await change(found, em);
     return found;
   });
-  env.caches.tokenStates.clientChanged(clientId);
-  env.caches.verifiedSecrets.forget(clientId);
+  env.clientChanged(clientId);
   return client;
 }
 

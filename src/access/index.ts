@@ -1,0 +1,12 @@
+export { listScopes } from './list-scopes.js';
+export {
+  checkGrantableScopes,
+  holdsScopes,
+  REQUIRED_SCOPES,
+  requireModifiable,
+  requireScopes,
+  type Operation,
+} from './permissions.js';
+export type { Principal } from './principal.js';
+export { SCOPE_REGISTRY } from './scope-registry.js';
+export { createAuthThrottle, ThrottledError, type AuthThrottle, type RateLimit, type ThrottleLimits } from './throttle.js';

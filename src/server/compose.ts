@@ -1,0 +1,86 @@
+// The one composition root: config → database → keys → process state → app. main.ts, the CLI, the scripts and the
+// tests all build the system here, so tests exercise the production wiring, not a copy of it.
+import type { Config } from '../config/index.js';
+import { safeErrorFields, type Logger } from '../core/index.js';
+import { createOrm, migrate, type Database } from '../db/orm.js';
+import { createAuthSettings, openKeyStore, prepareSigningKeys, type KeyStore } from '../tokens/index.js';
+import { createApp, type App } from './app.js';
+import { createLimits, type Limits } from './limits.js';
+import { startProcessState, type ProcessState, type ProcessStateOptions } from './process-state.js';
+
+/** How often running servers reload the signing keys; well under the CLI's default activation delay. */
+const KEY_REFRESH_MS = 60_000;
+
+/**
+ * Opens the configured database, applies pending migrations and prepares the signing keys (re-encrypting legacy
+ * rows, creating the first key), all under the migration lock: what every entry point needs before anything else.
+ */
+export async function openDatabase(config: Config): Promise<Database & { readonly applied: readonly string[] }> {
+  const db = await createOrm(config.database);
+  try {
+    const applied = await migrate(db, () => prepareSigningKeys(db.orm.em, config.security.appEncryptionKey));
+    return { ...db, applied };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+export interface SystemOptions {
+  readonly log: Logger;
+  /** The token-state listener's settings; tests point it through a proxy they can pause. */
+  readonly processState?: ProcessStateOptions;
+}
+
+/** The running system, without a listening socket (main.ts adds that). */
+export interface System {
+  readonly config: Config;
+  readonly db: Database;
+  readonly keys: KeyStore;
+  readonly limits: Limits;
+  readonly state: ProcessState;
+  readonly app: App;
+  /** Stops background work and closes the listener, Redis and the database. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export async function composeSystem(config: Config, options: SystemOptions): Promise<System> {
+  const { log } = options;
+  const db = await openDatabase(config);
+  const opened: { close(): Promise<void> }[] = [db];
+  const closeAll = async () => {
+    for (const part of opened.reverse()) await part.close();
+  };
+  try {
+    const keys = await openKeyStore(db.orm.em, config.security.appEncryptionKey);
+    const settings = await createAuthSettings(config);
+    const limits = createLimits(config);
+    opened.push(limits);
+    if (!(await limits.ready())) log.warn({}, 'Redis is not reachable yet: the throttles count in this process until it is');
+    const state = startProcessState(config.database, log, options.processState);
+    opened.push(state);
+    const app = createApp({ orm: db.orm, keys, settings, log, ...limits, state, security: config.security });
+    // Pick up keys rotated in by `npm run cli -- keys rotate` (possibly from another machine) well before they sign.
+    const keyRefresh = setInterval(() => {
+      keys.refresh().catch((error: unknown) => log.warn(safeErrorFields(error), 'reloading the signing keys failed'));
+    }, KEY_REFRESH_MS);
+    keyRefresh.unref();
+    let closing: Promise<void> | undefined;
+    return {
+      config,
+      db,
+      keys,
+      limits,
+      state,
+      app,
+      close: () =>
+        (closing ??= (async () => {
+          clearInterval(keyRefresh);
+          await closeAll();
+        })()),
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,59 @@
+import { createClientSecrets, type ClientSecrets } from '../clients/index.js';
+import { safeErrorFields, type Logger } from '../core/index.js';
+import type { DatabaseConfig } from '../config/index.js';
+import { listenForTokenStateChanges, type TokenStateListenerOptions } from '../db/token-state-listener.js';
+import { createTokenCaches, type TokenCaches } from '../tokens/index.js';
+
+/** What one server process keeps in memory for every request: secret work, token caches, and how a change reaches them. */
+export interface ProcessState {
+  readonly secrets: ClientSecrets;
+  readonly caches: TokenCaches;
+  /** The one thing a client write tells this process after its commit (see `ClientsEnv.clientChanged`). */
+  readonly clientChanged: (clientId: string) => void;
+  close(): Promise<void>;
+}
+
+export interface ProcessStateOptions extends TokenStateListenerOptions {
+  /** Where the listener connects, if not the database URL itself (a test puts a proxy it can pause in between). */
+  readonly listenUrl?: string;
+}
+
+/**
+ * The process's caches, and on PostgreSQL the listener that keeps token state in step with other processes. While
+ * the listener is down or stalled, token state is read from the database on every request; the log says so once
+ * per outage.
+ */
+export function startProcessState(database: DatabaseConfig, log: Logger, options: ProcessStateOptions = {}): ProcessState {
+  const shared = database.kind === 'postgresql';
+  const secrets = createClientSecrets();
+  const caches = createTokenCaches({ sharedDatabase: shared });
+  const clientChanged = (clientId: string) => {
+    caches.tokenStates.clientChanged(clientId);
+    secrets.forget(clientId);
+  };
+  const state = { secrets, caches, clientChanged };
+  if (!shared) return { ...state, close: async () => {} };
+
+  let wasLive = false;
+  let reported = false;
+  const listener = listenForTokenStateChanges(
+    options.listenUrl ?? database.url,
+    {
+      change: (change) => caches.tokenStates.apply(change),
+      live(live) {
+        caches.tokenStates.setLive(live);
+        if (live && reported) log.info({}, 'token-state notifications are back: caching token state again');
+        if (!live && wasLive) log.warn({}, 'token-state notifications lost: reading token state from the database until they are back');
+        if (live) reported = false;
+        wasLive = live;
+      },
+      error(error) {
+        if (reported) return;
+        reported = true;
+        log.warn(safeErrorFields(error), 'cannot listen for token-state notifications: reading token state from the database');
+      },
+    },
+    options,
+  );
+  return { ...state, close: () => listener.close() };
+}
