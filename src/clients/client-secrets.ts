@@ -9,7 +9,7 @@ export interface ClientSecrets {
   hash(secret: string): Promise<string>;
   /**
    * Whether `secret` matches the client's stored hash: from memory when it was verified against exactly this hash
-   * before, else by argon2 (bounded per `address`; may throw `RateLimitedError` or `ServiceBusyError`).
+   * before, else by argon2 (bounded per `address`; may throw `RateLimitedError` or `ServiceUnavailableError`).
    */
   check(clientId: string, secretHash: string, secret: string, address: string): Promise<boolean>;
   /** argon2 alone, never remembered: the dummy verification that makes an unknown id cost what a wrong secret does. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
-import { RateLimitedError, ServiceBusyError } from '../core/index.js';
+import { RateLimitedError, ServiceUnavailableError } from '../core/index.js';
 
 /** 128 random bits, hex: not secret, but unguessable so ids leak nothing about each other. */
 export function newClientId(): string {
@@ -44,7 +44,7 @@ export const DEFAULT_ARGON2_BOUNDS: Argon2Bounds = Object.freeze({
 export interface Argon2Queue {
   hash(secret: string): Promise<string>;
   /**
-   * Constant-time by construction: argon2 recomputes the hash and compares it in full. Throws `ServiceBusyError`
+   * Constant-time by construction: argon2 recomputes the hash and compares it in full. Throws `ServiceUnavailableError`
    * or `RateLimitedError` without verifying when the queue, or the address's share of it, is full.
    */
   verify(secretHash: string, secret: string, address: string): Promise<boolean>;
@@ -93,7 +93,7 @@ export function createArgon2Queue(bounds: Argon2Bounds = DEFAULT_ARGON2_BOUNDS):
       if (mine >= bounds.maxPerAddress) {
         throw new RateLimitedError(1, 'Too many client authentications from this address at once. Try again in a second.');
       }
-      if (waiting >= bounds.maxQueued) throw new ServiceBusyError(1);
+      if (waiting >= bounds.maxQueued) throw new ServiceUnavailableError(1, 'The server is busy verifying client secrets. Try again shortly.');
       held.set(address, mine + 1);
       try {
         return await enqueue(`@${address}`, () => verify(secretHash, secret));

@@ -1,4 +1,5 @@
 import { ConnectionException } from '@mikro-orm/core';
+import { ServiceUnavailableError } from './errors.js';
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 
@@ -18,4 +19,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     current = (current as { cause?: unknown; previous?: unknown }).previous ?? (current as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/** What an unreachable database answers, on REST and GraphQL alike: 503, retry after a few seconds. */
+export function databaseUnavailable(): ServiceUnavailableError {
+  return new ServiceUnavailableError(DATABASE_RETRY_AFTER_SECONDS, 'Service Unavailable');
 }

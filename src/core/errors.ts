@@ -202,7 +202,8 @@ export class ValidationError extends GatehouseError {
 
 /**
  * Too many failed attempts for this client id from this address, or from this address in all (`retryAfter`
- * seconds until the window ends); or too many of this address's authentications being verified at once.
+ * seconds until the window ends); too many of this address's authentications being verified at once; or requests
+ * past `request_rate_limit`.
  */
 export class RateLimitedError extends RetryLaterError {
   readonly status = 429;
@@ -213,34 +214,14 @@ export class RateLimitedError extends RetryLaterError {
   }
 }
 
-/** The server cannot take this request's work now (the secret-verification queue is full); retry shortly. */
-export class ServiceBusyError extends RetryLaterError {
+/**
+ * The server cannot take this request's work now: the database cannot be reached (see `isDatabaseUnavailable`),
+ * or the secret-verification queue is full. Retry after `retryAfter` seconds.
+ */
+export class ServiceUnavailableError extends RetryLaterError {
   readonly status = 503;
   readonly code = 'SERVICE_UNAVAILABLE';
-  override name = 'ServiceBusyError';
-  constructor(retryAfter: number) {
-    super(retryAfter, 'The server is busy verifying client secrets. Try again shortly.');
-  }
-}
-
-/** The database cannot be reached right now (see `isDatabaseUnavailable`): retry shortly. */
-export class DatabaseUnavailableError extends RetryLaterError {
-  readonly status = 503;
-  readonly code = 'SERVICE_UNAVAILABLE';
-  override name = 'DatabaseUnavailableError';
-  constructor(retryAfter: number) {
-    super(retryAfter, 'Service Unavailable');
-  }
-}
-
-/** Requests past `request_rate_limit` from one address. */
-export class TooManyRequestsError extends RetryLaterError {
-  readonly status = 429;
-  readonly code = 'RATE_LIMITED';
-  override name = 'TooManyRequestsError';
-  constructor(retryAfter: number) {
-    super(retryAfter, 'Too many requests.');
-  }
+  override name = 'ServiceUnavailableError';
 }
 
 /** A body over the size limit, refused before anything parses it. */

@@ -1,4 +1,4 @@
-export { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './availability.js';
+export { databaseUnavailable, isDatabaseUnavailable } from './availability.js';
 export * from './errors.js';
 export { safeErrorFields, type Logger } from './logger.js';
 export { checkPage, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, toPage, type Page, type PageRequest } from './pagination.js';

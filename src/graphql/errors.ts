@@ -3,8 +3,7 @@ import type { ForbiddenResult } from '@pothos/plugin-scope-auth';
 import type { Plugin } from 'graphql-yoga';
 import { REQUIRED_SCOPES, type Operation } from '../access/index.js';
 import {
-  DATABASE_RETRY_AFTER_SECONDS,
-  DatabaseUnavailableError,
+  databaseUnavailable,
   ForbiddenError,
   GatehouseError,
   isDatabaseUnavailable,
@@ -51,7 +50,7 @@ export function maskError(error: unknown, message: string): Error {
       : new GraphQLError(described.message, { nodes: described.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
   }
   if (isDatabaseUnavailable(original)) {
-    return withPath(toGraphQLError(new DatabaseUnavailableError(DATABASE_RETRY_AFTER_SECONDS), { wholeRequest: true }), error);
+    return withPath(toGraphQLError(databaseUnavailable(), { wholeRequest: true }), error);
   }
   return withPath(new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } }), error);
 }

@@ -1,6 +1,5 @@
 import {
-  DATABASE_RETRY_AFTER_SECONDS,
-  DatabaseUnavailableError,
+  databaseUnavailable,
   GatehouseError,
   InvalidClientError,
   InvalidTokenError,
@@ -35,7 +34,7 @@ export function errorResponse(error: unknown, context: ErrorContext = {}): Respo
     known = error;
   } else if (isDatabaseUnavailable(error)) {
     log?.warn({ requestId, ...safeErrorFields(error) }, 'database unavailable');
-    known = new DatabaseUnavailableError(DATABASE_RETRY_AFTER_SECONDS);
+    known = databaseUnavailable();
   } else {
     log?.error({ requestId, ...safeErrorFields(error) }, context.unexpected ?? 'unexpected error in a REST route');
     return json(500, { detail: 'Internal Server Error', ...(requestId ? { request_id: requestId } : {}) }, context.oauth ? NO_STORE : {});

@@ -1,7 +1,7 @@
 import { createClient, deleteClient, getClient, listClients, revokeClientTokens, rotateClientSecret, setClientScopes, updateClient, type ClientView, type CreatedClient } from '../../clients/index.js';
-import { type Page } from '../../core/index.js';
 import { builder } from '../builder.js';
 import { needs, PAGING } from '../describe.js';
+import { pageOf } from './page.js';
 
 /**
  * A client's details are shown to whom the use case disclosed them (a caller holding `client:read`, or its
@@ -22,16 +22,7 @@ export const Client = builder.objectRef<ClientView>('Client').implement({
   }),
 });
 
-const ClientPage = builder.objectRef<Page<ClientView>>('ClientPage').implement({
-  description: 'A page of clients, newest first.',
-  fields: (t) => ({
-    items: t.field({ type: [Client], resolve: (page) => [...page.items] }),
-    total: t.exposeInt('total'),
-    page: t.exposeInt('page'),
-    size: t.exposeInt('size'),
-    pages: t.exposeInt('pages'),
-  }),
-});
+const ClientPage = pageOf('ClientPage', Client, 'A page of clients, newest first.');
 
 const ClientCredentials = builder.objectRef<CreatedClient>('ClientCredentials').implement({
   description: 'A client id and its secret. The secret is shown this once.',

@@ -1,4 +1,3 @@
-import type { Page } from '../../core/index.js';
 import {
   deletePolicy,
   deleteRule,
@@ -16,6 +15,7 @@ import {
 } from '../../policies/index.js';
 import { builder } from '../builder.js';
 import { needs, PAGING } from '../describe.js';
+import { pageOf } from './page.js';
 
 const RuleTarget = builder.objectRef<RuleTargetView>('RuleTarget').implement({
   description: 'A data category a rule applies to.',
@@ -55,16 +55,7 @@ const Policy = builder.objectRef<PolicyView>('Policy').implement({
   }),
 });
 
-const PolicyPage = builder.objectRef<Page<PolicyView>>('PolicyPage').implement({
-  description: 'A page of policies, newest first.',
-  fields: (t) => ({
-    items: t.field({ type: [Policy], resolve: (page) => [...page.items] }),
-    total: t.exposeInt('total'),
-    page: t.exposeInt('page'),
-    size: t.exposeInt('size'),
-    pages: t.exposeInt('pages'),
-  }),
-});
+const PolicyPage = pageOf('PolicyPage', Policy, 'A page of policies, newest first.');
 
 const BulkFailure = builder.objectRef<{ message: string; data: unknown }>('BulkFailure').implement({
   description: 'An item that was not saved, why, and the item as it was sent.',

@@ -13,24 +13,18 @@ type Hooks = Pick<Plugin, 'onRequest' | 'onResponse'>;
 export function guardHooks<P extends Plugin>(plugin: P, log: Logger): P {
   const guarded: Hooks = {};
   const fail = (error: unknown, hook: string) => errorResponse(error, { log, unexpected: `unexpected error in a server plugin (${hook})` });
+  /** Runs a hook; if it throws, answers through `answer` (endResponse before the app, setResponse after it). */
+  const safely =
+    <A>(hook: string, run: (payload: A) => unknown, answer: (payload: A, response: Response) => void) =>
+    async (payload: A) => {
+      try {
+        await run(payload);
+      } catch (error) {
+        answer(payload, fail(error, hook));
+      }
+    };
   const { onRequest, onResponse } = plugin;
-  if (onRequest) {
-    guarded.onRequest = async (payload) => {
-      try {
-        await onRequest(payload);
-      } catch (error) {
-        payload.endResponse(fail(error, 'onRequest'));
-      }
-    };
-  }
-  if (onResponse) {
-    guarded.onResponse = async (payload) => {
-      try {
-        await onResponse(payload);
-      } catch (error) {
-        payload.setResponse(fail(error, 'onResponse'));
-      }
-    };
-  }
+  if (onRequest) guarded.onRequest = safely('onRequest', onRequest, (payload, response) => payload.endResponse(response));
+  if (onResponse) guarded.onResponse = safely('onResponse', onResponse, (payload, response) => payload.setResponse(response));
   return { ...plugin, ...guarded };
 }

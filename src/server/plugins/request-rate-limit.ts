@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { TooManyRequestsError } from '../../core/index.js';
+import { RateLimitedError } from '../../core/index.js';
 import { errorResponse } from '../../rest/index.js';
 import type { RequestInfoStore } from './request-info.js';
 
@@ -14,7 +14,7 @@ export function useRequestRateLimit(options: { limiter: RateLimiterAbstract; inf
       } catch (rejection) {
         const msBeforeNext = (rejection as { msBeforeNext?: number }).msBeforeNext;
         if (typeof msBeforeNext !== 'number') return; // the store failed: let the request through rather than fail it
-        endResponse(errorResponse(new TooManyRequestsError(Math.max(1, Math.ceil(msBeforeNext / 1000)))));
+        endResponse(errorResponse(new RateLimitedError(Math.max(1, Math.ceil(msBeforeNext / 1000)), 'Too many requests.')));
       }
     },
   };
