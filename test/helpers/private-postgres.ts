@@ -24,6 +24,27 @@ export function binDir(): string | null {
   }
 }
 
+/** Runs a server binary as `postgres`: initdb and the server refuse to run as root, the user the tests run as. */
+function asPostgres(bin: string, command: string, args: string[], timeout = 60_000): Buffer {
+  return execFileSync('runuser', ['-u', 'postgres', '--', `${bin}/${command}`, ...args], { stdio: 'pipe', timeout });
+}
+
+/**
+ * Why this machine cannot run a private cluster, or null when it can. Finding the binaries is not enough:
+ * `runuser` needs root and a `postgres` user, so this runs one of them the way `startPrivatePostgres` will.
+ */
+export function privatePostgresUnavailable(): string | null {
+  const bin = binDir();
+  if (!bin) return 'no PostgreSQL server binaries under /usr/lib/postgresql';
+  try {
+    asPostgres(bin, 'initdb', ['--version'], 10_000);
+    return null;
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+    return `cannot run ${bin}/initdb as the postgres user with runuser: ${stderr || (error as Error).message}`;
+  }
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -43,13 +64,11 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
   chownSync(dir, uid, gid);
   const data = join(dir, 'data');
-  const asPostgres = (command: string, args: string[]) =>
-    execFileSync('runuser', ['-u', 'postgres', '--', `${bin}/${command}`, ...args], { stdio: 'pipe', timeout: 60_000 });
-  asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  asPostgres(bin, 'initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
-  const start = () => asPostgres('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
-  const stop = () => asPostgres('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+  const start = () => asPostgres(bin, 'pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
+  const stop = () => asPostgres(bin, 'pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
   start();
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,

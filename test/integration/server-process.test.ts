@@ -1,11 +1,12 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { holdRequest, refusesConnections } from '../helpers/raw-http.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { TEST_DATABASE_URL } from '../helpers/test-app.js';
+import { eventually } from '../helpers/wait.js';
 
 // `npm start` on a fresh folder with no configuration at all, as a new user runs it, over real HTTP.
 const cwd = mkdtempSync(join(tmpdir(), 'gatehouse-fresh-'));
@@ -33,6 +34,7 @@ describe.skipIf(TEST_DATABASE_URL)('a fresh start with no configuration', () => 
   let port: number;
   let secrets: Record<string, string>;
   let token: string;
+  let rootGrant: { access_token: string; token_type: string; expires_in: number; expires_at: number; scope: string };
 
   it('generates the root credentials and key into a 0600 file, logs its path and never the secret', async () => {
     first = start();
@@ -46,7 +48,9 @@ describe.skipIf(TEST_DATABASE_URL)('a fresh start with no configuration', () => 
 
     const response = await grant(port, secrets.oauth_root_client_id!, secrets.oauth_root_client_secret!);
     expect(response.status).toBe(200);
-    token = ((await response.json()) as { access_token: string }).access_token;
+    rootGrant = (await response.json()) as typeof rootGrant;
+    expect(Object.keys(rootGrant).sort()).toEqual(['access_token', 'expires_at', 'expires_in', 'scope', 'token_type']);
+    token = rootGrant.access_token;
     expect(first.output()).not.toContain(token);
   });
 
@@ -66,37 +70,42 @@ describe.skipIf(TEST_DATABASE_URL)('a fresh start with no configuration', () => 
       client_id: secrets.oauth_root_client_id!,
       client_secret: secrets.oauth_root_client_secret!,
     }).toString();
-    const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(
-        {
-          host: '127.0.0.1',
-          port,
-          method: 'POST',
-          path: '/api/v1/oauth/token',
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          res.on('end', () => resolve({ status: res.statusCode!, body: text }));
-        },
-      );
-      req.on('error', reject);
-      // Half the body now, the rest after the signal: the request is in flight when SIGTERM arrives.
-      req.write(body.slice(0, 20));
-      setTimeout(() => {
-        first.child.kill('SIGTERM');
-        setTimeout(() => req.end(body.slice(20)), 500);
-      }, 200);
+    // The token endpoint cannot answer without the client secret, which is in the held back part of the body: the
+    // request is certainly still being served when the signal lands, whatever the timing.
+    const held = holdRequest(port, {
+      path: '/api/v1/oauth/token',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body,
+      sendFirst: body.indexOf('client_secret='),
     });
+    await held.accepted;
+
     const signalled = Date.now();
-    const answer = await inFlight;
+    first.child.kill('SIGTERM');
+    await eventually(() => first.output().includes('"signal":"SIGTERM","msg":"shutting down"'), 5_000);
+    // Stopped listening while the request is open: a new connection is refused, not queued or reset.
+    await eventually(() => refusesConnections(port), 2_000);
+    // A slow client is not an idle one: the request outlives several of the shutdown's idle sweeps (every 250 ms), so
+    // a server that cut it, or quit on a timer shorter than its 8 s deadline, would be seen doing so.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(held.answered()).toBe(false);
+    expect(first.child.exitCode).toBe(null);
+
+    const answer = await held.finish();
     expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.body)).toMatchObject({ token_type: 'Bearer' });
-    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+    expect(answer.headers['cache-control']).toBe('no-store');
+    const issued = JSON.parse(answer.body) as typeof rootGrant;
+    // The same answer as before the signal: a shutting-down server serves the request in full, not a degraded one.
+    expect(issued).toEqual({
+      access_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+      token_type: 'Bearer',
+      expires_in: 11520 * 60,
+      expires_at: expect.any(Number),
+      scope: rootGrant.scope,
+    });
+    expect(Math.abs(issued.expires_at - (Math.floor(Date.now() / 1000) + issued.expires_in))).toBeLessThanOrEqual(5);
     expect(await first.exited).toBe(0);
     expect(Date.now() - signalled).toBeLessThan(10_000);
-    expect(first.output()).toContain('"msg":"shutting down"');
   });
 
   it('keeps issued tokens valid across a restart', async () => {
