@@ -1,11 +1,14 @@
 /**
  * The server's configuration, checked once at start and frozen.
  *
- * Sources, lowest to highest priority: defaults < TOML config file < environment.
- * Every key below names its TOML section/key and its environment variable(s).
+ * Sources, lowest to highest priority: defaults < TOML config file < environment. Each field comes from the key of
+ * the same name in snake_case (`security.oauthIssuer` is `[security] oauth_issuer`); that key's entry in
+ * `CONFIG_KEYS` (keys.ts) is the one place for its environment names, default and documentation, and the README's
+ * configuration table is generated from it. The notes below say what code receives.
  */
 export interface Config {
   readonly security: SecurityConfig;
+  /** From `[database] url`. */
   readonly database: DatabaseConfig;
   readonly webserver: WebserverConfig;
   readonly redis: RedisConfig;
@@ -15,88 +18,42 @@ export interface Config {
 }
 
 export interface SecurityConfig {
-  /**
-   * Client id of the root client, which holds every scope.
-   * `[security] oauth_root_client_id`, `FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID`.
-   * @default generated on first boot and kept in the data folder's secrets file
-   */
+  /** The root client's id; it holds every scope. Configured, or generated and kept in the data folder. */
   readonly oauthRootClientId: string;
-  /**
-   * Secret of the root client. Compared in constant time; never logged. At least 16 characters (shorter stops the
-   * start); under 32 starts with a warning. The root client holds every scope, so use a random value
-   * (`openssl rand -base64 32`).
-   * `[security] oauth_root_client_secret`, `FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET`.
-   * @default generated on first boot (43 characters) and kept in the data folder's secrets file
-   */
+  /** The root client's secret: compare it in constant time and never log it. Configured, or generated. */
   readonly oauthRootClientSecret: string;
-  /**
-   * Access-token lifetime in minutes; a positive number, fractions allowed (`0.05` = 3 s).
-   * `[security] oauth_access_token_expire_minutes`, `FIDES__SECURITY__OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES`,
-   * `OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES`.
-   * @default 11520 (8 days)
-   */
+  /** Access-token lifetime in minutes; may be a fraction, and is at least one second. */
   readonly oauthAccessTokenExpireMinutes: number;
-  /**
-   * Exactly 32 ASCII characters; encrypts the private signing keys at rest (AES-256-GCM). Fewer than 10 distinct
-   * characters starts with a warning (a typed key, not a random one; `openssl rand -base64 24` makes a good one).
-   * Changing it makes the stored signing keys unreadable: the server then refuses to start.
-   * `[security] app_encryption_key`, `FIDES__SECURITY__APP_ENCRYPTION_KEY`.
-   * @default generated on first boot and kept in the data folder's secrets file
-   */
+  /** Exactly 32 ASCII characters: the AES-256-GCM key of the private signing keys at rest. Configured, or generated. */
   readonly appEncryptionKey: string;
-  /**
-   * `iss` of every token and of the metadata document; pinned on verification.
-   * `[security] oauth_issuer`, `FIDES__SECURITY__OAUTH_ISSUER`.
-   * @default `http://localhost:<port>`
-   */
+  /** `iss` of every token and of the metadata document, pinned on verification; an http(s) URL (RFC 8414). */
   readonly oauthIssuer: string;
-  /**
-   * `aud` of every token; pinned on verification.
-   * `[security] oauth_audience`, `FIDES__SECURITY__OAUTH_AUDIENCE`.
-   * @default the issuer
-   */
+  /** `aud` of every token, pinned on verification. */
   readonly oauthAudience: string;
   /**
    * Failed client authentications allowed per (client id, client IP) pair in a window, at the token endpoint,
    * `issueToken`, introspection and revocation; past it, every attempt from that pair, right secret or wrong, is 429
    * until the window ends. Never counted per client id alone, so failures from one address cannot lock a client out
-   * at another. `[security] auth_rate_limit`, `FIDES__SECURITY__AUTH_RATE_LIMIT`, as `"<n>/<second|minute|hour|day>"`.
-   * @default "10/minute"
+   * at another.
    */
   readonly authRateLimit: RateLimit;
   /**
    * Failed client authentications allowed per client IP in a window, whatever client ids they name (spraying); past
-   * it, every client authentication from that IP is 429 until the window ends. `[security] auth_ip_rate_limit`,
-   * `FIDES__SECURITY__AUTH_IP_RATE_LIMIT`, same format.
-   * @default "100/minute"
+   * it, every client authentication from that IP is 429 until the window ends.
    */
   readonly authIpRateLimit: RateLimit;
-  /**
-   * Requests allowed per client IP in a window, on every path. `[security] request_rate_limit`,
-   * `FIDES__SECURITY__REQUEST_RATE_LIMIT`, same format.
-   * @default off
-   */
+  /** Requests allowed per client IP in a window, on every path; `null` is no limit. */
   readonly requestRateLimit: RateLimit | null;
   /**
-   * The reverse proxies in front of the server, whose `X-Forwarded-For` entries are believed: a list of addresses,
-   * CIDR ranges and the names `loopback`, `linklocal`, `uniquelocal`; or a number of proxy hops. The client IP is then
-   * the right-most address not written by a trusted proxy (proxy-addr's rule); with none, the socket's address.
-   * `[security] trusted_proxies` (a TOML list or integer), `FIDES__SECURITY__TRUSTED_PROXIES` (comma-separated, or a
-   * number). The older `trust_forwarded_for = true` means `1`.
-   * @default [] (X-Forwarded-For is ignored)
+   * The reverse proxies whose `X-Forwarded-For` entries are believed, as proxy-addr takes them: a list of addresses,
+   * CIDR ranges and the names `loopback`, `linklocal`, `uniquelocal`, or a number of proxy hops. The client IP is
+   * then the right-most address not written by a trusted proxy; with none (`[]`), the socket's address. The older
+   * `trust_forwarded_for = true` arrives here as `1`.
    */
   readonly trustedProxies: readonly string[] | number;
-  /**
-   * Origins allowed by CORS; empty turns CORS off. `[security] cors_origins` (a TOML list),
-   * `FIDES__SECURITY__CORS_ORIGINS` (comma-separated).
-   * @default []
-   */
+  /** Origins allowed by CORS; empty turns CORS off. */
   readonly corsOrigins: readonly string[];
-  /**
-   * Whether GraphQL introspection (and so GraphiQL's schema explorer) is served.
-   * `[security] graphql_introspection`, `FIDES__SECURITY__GRAPHQL_INTROSPECTION`.
-   * @default true
-   */
+  /** Whether GraphQL introspection (and so GraphiQL's schema explorer) is served. */
   readonly graphqlIntrospection: boolean;
   /** Which of the root credentials and encryption key were generated, and the file that holds them. */
   readonly generated: { readonly path: string; readonly keys: readonly string[] } | null;
@@ -127,31 +84,18 @@ export interface RateLimit {
 }
 
 export interface LoggingConfig {
-  /**
-   * pino's level: fatal, error, warn, info, debug, trace or silent. `[logging] level`, `FIDES__LOGGING__LEVEL`,
-   * `LOG_LEVEL`.
-   * @default "info"
-   */
+  /** pino's level. */
   readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
 export interface RedisConfig {
-  /**
-   * `redis://…`: share rate-limit counters between processes. `[redis] url`, `FIDES__REDIS__URL`.
-   * @default null (counters in memory, per process)
-   */
+  /** `redis://…` or `rediss://…` to share rate-limit counters between processes; `null` keeps them in memory. */
   readonly url: string | null;
 }
 
 export interface WebserverConfig {
-  /**
-   * Listen address. `[webserver] host`, `FIDES__WEBSERVER__HOST`.
-   * @default "0.0.0.0"
-   */
+  /** Listen address. */
   readonly host: string;
-  /**
-   * Listen port (0 picks a free one). `[webserver] port`, `FIDES__WEBSERVER__PORT`, `PORT`.
-   * @default 8080
-   */
+  /** Listen port; 0 picks a free one. */
   readonly port: number;
 }

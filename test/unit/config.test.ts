@@ -204,6 +204,15 @@ describe('generated secrets', () => {
     expect(() => statSync(join(cwd, '.fides'))).toThrow();
   });
 
+  it('generates nothing when any value is refused, wherever its key sits in the table', () => {
+    const refused: Record<string, string>[] = [{ LOG_LEVEL: 'loud' }, { FIDES__REDIS__URL: 'http://cache:6379' }, { FIDES__SECURITY__CORS_ORIGINS: 'https://a.example/path' }];
+    for (const env of refused) {
+      const cwd = folder();
+      expect(() => load(env, cwd)).toThrow(ConfigError);
+      expect(() => statSync(join(cwd, '.fides'))).toThrow();
+    }
+  });
+
   it('keeps the file beside the process for in-memory and PostgreSQL databases', () => {
     const cwd = folder();
     expect(load({ DATABASE_URL: 'pglite://memory' }, cwd).security.generated?.path).toBe(join(cwd, '.fides/secrets.toml'));
