@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { type Principal } from '../access/index.js';
+import { requireScopes, type Principal } from '../access/index.js';
 import { type Logger } from '../core/index.js';
 import { principalFromAuthorization, type AuthEnv } from '../tokens/index.js';
 import { errorResponse } from './errors.js';
@@ -42,16 +42,12 @@ export function useRest(options: RestOptions): Plugin {
         oauth = route.oauth === true;
         const auth = options.authEnv(request);
         let principal: Promise<Principal | null> | undefined;
-        endResponse(
-          await route.handle({
-            request,
-            url,
-            params,
-            auth,
-            principal: () => (principal ??= principalFromAuthorization(auth, request.headers.get('authorization'))),
-            log,
-          }),
-        );
+        const caller = () => (principal ??= principalFromAuthorization(auth, request.headers.get('authorization')));
+        // The token and its scopes first, from the same table the use case checks: a caller that may not call the
+        // route learns nothing about its body (no 422 before the 401 or 403, as Fides answers).
+        const needed = route.doc?.auth;
+        if (typeof needed === 'object') requireScopes(await caller(), needed.bearer);
+        endResponse(await route.handle({ request, url, params, auth, principal: caller, log }));
       } catch (error) {
         endResponse(errorResponse(error, { request, oauth, requestId: options.requestId(request), log }));
       }
