@@ -1,15 +1,12 @@
 import { createHmac, KeyObject, randomUUID, sign } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { graphql } from '../helpers/oauth.js';
-import { ISSUER, ROOT, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { ISSUER, ROOT } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 // Forged and broken tokens against the running app: each must be a 401 invalid_token on REST and on GraphQL.
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(() => app?.close());
+const t = useTestApp({}, { root: false });
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
@@ -26,15 +23,15 @@ const claims = (overrides: Record<string, unknown> = {}) => ({
 });
 
 function signed(header: Record<string, unknown>, payload: Record<string, unknown>, key?: CryptoKey): Promise<string> {
-  const current = app.keys.signingKey();
+  const current = t.app.keys.signingKey();
   return new SignJWT(payload)
     .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: current.kid, ...header } as never)
     .sign(key ?? current.privateKey);
 }
 
 function handSigned(header: Record<string, unknown>, payload: Record<string, unknown>): string {
-  const input = `${b64({ alg: 'EdDSA', typ: 'at+jwt', kid: app.keys.signingKey().kid, ...header })}.${b64(payload)}`;
-  return `${input}.${sign(null, Buffer.from(input), KeyObject.from(app.keys.signingKey().privateKey)).toString('base64url')}`;
+  const input = `${b64({ alg: 'EdDSA', typ: 'at+jwt', kid: t.app.keys.signingKey().kid, ...header })}.${b64(payload)}`;
+  return `${input}.${sign(null, Buffer.from(input), KeyObject.from(t.app.keys.signingKey().privateKey)).toString('base64url')}`;
 }
 
 const attacks: [string, () => Promise<string> | string][] = [
@@ -42,8 +39,8 @@ const attacks: [string, () => Promise<string> | string][] = [
   [
     'HS256 signed with our public key',
     () => {
-      const input = `${b64({ alg: 'HS256', typ: 'at+jwt', kid: app.keys.signingKey().kid })}.${b64(claims())}`;
-      return `${input}.${createHmac('sha256', JSON.stringify(app.keys.jwks().keys[0])).update(input).digest('base64url')}`;
+      const input = `${b64({ alg: 'HS256', typ: 'at+jwt', kid: t.app.keys.signingKey().kid })}.${b64(claims())}`;
+      return `${input}.${createHmac('sha256', JSON.stringify(t.app.keys.jwks().keys[0])).update(input).digest('base64url')}`;
     },
   ],
   ["an attacker's Ed25519 key under our kid", async () => signed({}, claims(), (await generateKeyPair('EdDSA', { crv: 'Ed25519' })).privateKey)],
@@ -74,17 +71,17 @@ const attacks: [string, () => Promise<string> | string][] = [
 
 describe('forged and broken tokens', () => {
   it('the genuine article works, so the 401s below are about the attack', async () => {
-    const response = await app.fetch('/api/v1/oauth/scope', { headers: { Authorization: `Bearer ${await signed({}, claims())}` } });
+    const response = await t.app.fetch('/api/v1/oauth/scope', { headers: { Authorization: `Bearer ${await signed({}, claims())}` } });
     expect(response.status).toBe(200);
   });
 
   it.each(attacks)('%s → 401 invalid_token on REST and GraphQL', async (_name, make) => {
     const token = await make();
-    const rest = await app.fetch('/api/v1/oauth/scope', { headers: { Authorization: `Bearer ${token}` } });
+    const rest = await t.app.fetch('/api/v1/oauth/scope', { headers: { Authorization: `Bearer ${token}` } });
     expect(rest.status).toBe(401);
     expect(rest.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
     expect(await rest.json()).toEqual({ detail: 'The access token is invalid or has expired.' });
-    const gql = await graphql(app, '{ viewer { clientId } }', {}, { Authorization: `Bearer ${token}` });
+    const gql = await graphql(t.app, '{ viewer { clientId } }', {}, { Authorization: `Bearer ${token}` });
     expect(gql.status).toBe(401);
     expect(gql.body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED' });
   });
