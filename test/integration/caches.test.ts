@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createTokenStates } from '../../src/tokens/token-states.js';
 import { rotateSigningKey } from '../../src/tokens/index.js';
 import { createVerifiedSecrets } from '../../src/clients/verified-secrets.js';
-import { bearer, callJson, createClientWith, graphql, postToken, rootToken, tokenFor } from '../helpers/oauth.js';
+import { bearer, callJson, clientWithToken, createClientWith, graphql, postToken, rootToken, tokenFor } from '../helpers/oauth.js';
 import { ROOT, startTestApp, TEST_DATABASE_URL, type TestApp } from '../helpers/test-app.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 import { eventually } from '../helpers/wait.js';
@@ -93,11 +93,10 @@ describe('the verified-secret cache', () => {
 
 describe('the verified-token and token-state caches', () => {
   async function usedToken(scopes: string[]) {
-    const client = await createClientWith(t.app, scopes, t.root);
-    const token = await tokenFor(t.app, client.client_id, client.client_secret);
-    expect((await scopesOf(token)).body).toEqual({ data: { viewer: { scopes } } });
-    expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(scopes.includes('scope:read') ? 200 : 403);
-    return { ...client, token };
+    const used = await clientWithToken(t.app, scopes, { creator: t.root });
+    expect((await scopesOf(used.token)).body).toEqual({ data: { viewer: { scopes } } });
+    expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(used.token) })).status).toBe(scopes.includes('scope:read') ? 200 : 403);
+    return used;
   }
 
   it('refuses a revoked token on the very next request, REST and GraphQL', async () => {
@@ -221,8 +220,7 @@ describe.skipIf(!TEST_DATABASE_URL)('across processes sharing PostgreSQL', () =>
   const status = async (target: TestApp, token: string) => (await target.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status;
 
   it('hears revocation, deletion, narrowing and an operator’s SQL within moments', async () => {
-    const client = await createClientWith(t.app, ['scope:read'], t.root);
-    const revoked = await tokenFor(t.app, client.client_id, client.client_secret);
+    const { token: revoked, ...client } = await clientWithToken(t.app, ['scope:read'], { creator: t.root });
     const narrowed = await tokenFor(t.app, client.client_id, client.client_secret);
     expect(await status(other, revoked)).toBe(200);
     expect(await status(other, narrowed)).toBe(200);

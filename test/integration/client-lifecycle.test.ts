@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { bearer, callJson, createClientWith, graphql, postToken, rootToken, tokenFor } from '../helpers/oauth.js';
+import { bearer, callJson, clientWithToken, createClientWith, graphql, postToken, rootToken, tokenFor } from '../helpers/oauth.js';
 import { startTestApp } from '../helpers/test-app.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 
@@ -8,16 +8,10 @@ const t = useTestApp();
 
 const NOT_FOUND = { detail: 'No client found with that id' };
 
-async function clientWithToken(scopes: string[]) {
-  const created = await createClientWith(t.app, scopes, t.root);
-  return { ...created, token: await tokenFor(t.app, created.client_id, created.client_secret) };
-}
-
 const json = (method: string, path: string, token: string | null, body?: unknown) => callJson(t.app, method, path, token, body);
 
 async function expiredToken(scopes: string[]): Promise<string> {
-  const created = await createClientWith(t.app, scopes, t.root);
-  const token = await tokenFor(t.app, created.client_id, created.client_secret);
+  const { token } = await clientWithToken(t.app, scopes, { creator: t.root });
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(Date.now() + 11520 * 60 * 1000 + 1000);
   return token;
@@ -28,7 +22,7 @@ describe('create client (Fides test_oauth_client: create)', () => {
     expect((await json('POST', '/api/v1/oauth/client', null, [])).status).toBe(401);
   });
   it('wrong scope → 403', async () => {
-    const { token } = await clientWithToken(['client:read']);
+    const { token } = await clientWithToken(t.app, ['client:read'], { creator: t.root });
     expect((await json('POST', '/api/v1/oauth/client', token, [])).status).toBe(403);
   });
   it('expired token → 401', async () => {
@@ -99,7 +93,7 @@ describe('list and get clients', () => {
   });
 
   it('needs client:read', async () => {
-    const { token } = await clientWithToken(['client:create']);
+    const { token } = await clientWithToken(t.app, ['client:create'], { creator: t.root });
     const response = await t.app.fetch('/api/v1/oauth/client', { headers: bearer(token) });
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ detail: 'Not Authorized for this action. Required scope(s): [client:read]' });
@@ -110,7 +104,7 @@ describe('client scopes (Fides: get and set client scopes)', () => {
   it('get: not authenticated 401, wrong scope 403, unknown client []', async () => {
     const created = await createClientWith(t.app, ['policy:read', 'rule:read'], t.root);
     expect((await t.app.fetch(`/api/v1/oauth/client/${created.client_id}/scope`)).status).toBe(401);
-    const { token } = await clientWithToken(['client:update']);
+    const { token } = await clientWithToken(t.app, ['client:update'], { creator: t.root });
     expect((await t.app.fetch(`/api/v1/oauth/client/${created.client_id}/scope`, { headers: bearer(token) })).status).toBe(403);
     const unknown = await t.app.fetch('/api/v1/oauth/client/unknown/scope', { headers: bearer(t.root) });
     expect(unknown.status).toBe(200);
@@ -123,7 +117,7 @@ describe('client scopes (Fides: get and set client scopes)', () => {
     const created = await createClientWith(t.app, ['policy:read'], t.root);
     const path = `/api/v1/oauth/client/${created.client_id}/scope`;
     expect((await json('PUT', path, null, ['rule:read'])).status).toBe(401);
-    const { token } = await clientWithToken(['client:read']);
+    const { token } = await clientWithToken(t.app, ['client:read'], { creator: t.root });
     expect((await json('PUT', path, token, ['rule:read'])).status).toBe(403);
     expect((await json('PUT', path, t.root, ['no:such-scope'])).status).toBe(422);
     const unknown = await json('PUT', '/api/v1/oauth/client/unknown/scope', t.root, ['rule:read']);
@@ -137,7 +131,7 @@ describe('client scopes (Fides: get and set client scopes)', () => {
   });
 
   it('narrowing applies at once to tokens already issued', async () => {
-    const { client_id, token } = await clientWithToken(['client:read', 'scope:read']);
+    const { client_id, token } = await clientWithToken(t.app, ['client:read', 'scope:read'], { creator: t.root });
     expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(200);
     await json('PUT', `/api/v1/oauth/client/${client_id}/scope`, t.root, ['client:read']);
     const after = await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) });
@@ -168,7 +162,7 @@ describe('update client', () => {
 
 describe('rotate secret', () => {
   it('stops the old secret, keeps issued tokens valid, and shows the new secret once', async () => {
-    const { client_id, client_secret, token } = await clientWithToken(['scope:read']);
+    const { client_id, client_secret, token } = await clientWithToken(t.app, ['scope:read'], { creator: t.root });
     const response = await t.app.fetch(`/api/v1/oauth/client/${client_id}/secret`, { method: 'POST', headers: bearer(t.root) });
     expect(response.status).toBe(200);
     const rotated = (await response.json()) as { client_id: string; client_secret: string };
@@ -192,7 +186,7 @@ describe('delete client (Fides: delete client)', () => {
   });
 
   it('a real one → 200 null, its tokens answer 401 at once and its secret stops working', async () => {
-    const { client_id, client_secret, token } = await clientWithToken(['scope:read']);
+    const { client_id, client_secret, token } = await clientWithToken(t.app, ['scope:read'], { creator: t.root });
     const response = await t.app.fetch(`/api/v1/oauth/client/${client_id}`, { method: 'DELETE', headers: bearer(t.root) });
     expect(response.status).toBe(200);
     expect(await response.json()).toBeNull();
@@ -204,14 +198,14 @@ describe('delete client (Fides: delete client)', () => {
   });
 
   it('needs client:delete', async () => {
-    const { token } = await clientWithToken(['client:update']);
+    const { token } = await clientWithToken(t.app, ['client:update'], { creator: t.root });
     expect((await t.app.fetch('/api/v1/oauth/client/x', { method: 'DELETE', headers: bearer(token) })).status).toBe(403);
   });
 });
 
 describe('privilege escalation (Fides: test_oauth_escalation)', () => {
   it('create: blocked beyond the caller, allowed within, empty allowed, root grants anything', async () => {
-    const { token } = await clientWithToken(['client:create', 'policy:read']);
+    const { token } = await clientWithToken(t.app, ['client:create', 'policy:read'], { creator: t.root });
     const blocked = await json('POST', '/api/v1/oauth/client', token, ['policy:read', 'policy:delete']);
     expect(blocked.status).toBe(403);
     expect(await blocked.json()).toEqual({ detail: 'Cannot assign scopes that you do not have. Missing scopes: [policy:delete]' });
@@ -222,7 +216,7 @@ describe('privilege escalation (Fides: test_oauth_escalation)', () => {
 
   it('set scopes and update: blocked beyond the caller, allowed within, empty allowed', async () => {
     const target = await createClientWith(t.app, ['policy:read'], t.root);
-    const { token } = await clientWithToken(['client:update', 'policy:read', 'rule:read']);
+    const { token } = await clientWithToken(t.app, ['client:update', 'policy:read', 'rule:read'], { creator: t.root });
     const path = `/api/v1/oauth/client/${target.client_id}/scope`;
     const blocked = await json('PUT', path, token, ['rule:read', 'client:delete']);
     expect(blocked.status).toBe(403);
@@ -270,7 +264,7 @@ describe('the same operations in GraphQL', () => {
     const missing = await graphql(t.app, 'mutation { setClientScopes(clientId: "nope", scopes: []) { clientId } }', {}, bearer(t.root));
     expect(missing.body.errors?.[0]).toMatchObject({ message: 'No client found with that id', extensions: { code: 'NOT_FOUND' } });
 
-    const { token } = await clientWithToken(['client:read']);
+    const { token } = await clientWithToken(t.app, ['client:read'], { creator: t.root });
     const forbidden = await graphql(t.app, 'mutation { deleteClient(clientId: "x") }', {}, bearer(token));
     expect(forbidden.body.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', requiredScopes: ['client:delete'] } });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCOPE_REGISTRY } from '../../src/access/index.js';
-import { bearer, createClientWith, tokenFor } from '../helpers/oauth.js';
+import { bearer, clientWithToken, createClientWith } from '../helpers/oauth.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 
 const t = useTestApp();
@@ -93,8 +93,7 @@ describe('POST /api/v1/oauth/client', () => {
   });
 
   it('answers 403 with the required scope when the token lacks client:create', async () => {
-    const reader = await createClientWith(t.app, ['policy:read', 'rule:read']);
-    const token = await tokenFor(t.app, reader.client_id, reader.client_secret);
+    const { token } = await clientWithToken(t.app, ['policy:read', 'rule:read']);
     const response = await postClient('["policy:read"]', bearer(token));
     expect(response.status).toBe(403);
     expect(response.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope", scope="client:create"');
@@ -108,8 +107,7 @@ describe('POST /api/v1/oauth/client', () => {
   });
 
   it('stops a non-root caller from granting scopes it lacks, and lets it grant those it holds', async () => {
-    const creator = await createClientWith(t.app, ['client:create', 'policy:read']);
-    const token = await tokenFor(t.app, creator.client_id, creator.client_secret);
+    const { token } = await clientWithToken(t.app, ['client:create', 'policy:read']);
     const escalate = await postClient('["policy:read", "client:delete", "rule:read"]', bearer(token));
     expect(escalate.status).toBe(403);
     expect(await escalate.json()).toEqual({
@@ -146,16 +144,14 @@ describe('POST /api/v1/oauth/client', () => {
 
 describe('GET /api/v1/oauth/scope', () => {
   it('returns the registry in order for scope:read', async () => {
-    const reader = await createClientWith(t.app, ['scope:read']);
-    const token = await tokenFor(t.app, reader.client_id, reader.client_secret);
+    const { token } = await clientWithToken(t.app, ['scope:read']);
     const response = await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual([...SCOPE_REGISTRY]);
   });
 
   it('answers 403 without scope:read', async () => {
-    const other = await createClientWith(t.app, ['policy:read']);
-    const token = await tokenFor(t.app, other.client_id, other.client_secret);
+    const { token } = await clientWithToken(t.app, ['policy:read']);
     const response = await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) });
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ detail: 'Not Authorized for this action. Required scope(s): [scope:read]' });

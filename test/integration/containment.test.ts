@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { bearer, callJson, createClientWith, graphql, rootToken, tokenFor } from '../helpers/oauth.js';
+import { bearer, callJson, clientWithToken, createClientWith, graphql, rootToken, tokenFor } from '../helpers/oauth.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { ROOT, startTestApp, TEST_DATABASE_URL, type TestApp } from '../helpers/test-app.js';
 import { useTestApp } from '../helpers/use-test-app.js';
@@ -60,8 +60,7 @@ describe('revoking every token of a client', () => {
   });
 
   it('is GraphQL revokeClientTokens too, answering when it took effect', async () => {
-    const leaked = await createClientWith(t.app, ['scope:read'], t.root);
-    const token = await tokenFor(t.app, leaked.client_id, leaked.client_secret);
+    const { token, ...leaked } = await clientWithToken(t.app, ['scope:read'], { creator: t.root });
     const { status: httpStatus, body } = await graphql(
       t.app,
       'mutation($id: ID!) { revokeClientTokens(clientId: $id) }',
@@ -91,8 +90,7 @@ describe('revoking every token of a client', () => {
   });
 
   it('lets a client contain itself after its own secret leaked: rotate, then revoke', async () => {
-    const self = await createClientWith(t.app, ['client:update'], t.root);
-    const leakedToken = await tokenFor(t.app, self.client_id, self.client_secret);
+    const { token: leakedToken, ...self } = await clientWithToken(t.app, ['client:update'], { creator: t.root });
     const rotated = await callJson(t.app, 'POST', `/api/v1/oauth/client/${self.client_id}/secret`, leakedToken);
     expect(rotated.status).toBe(200);
     expect(rotated.headers.get('cache-control')).toBe('no-store');
@@ -152,8 +150,7 @@ describe.skipIf(!TEST_DATABASE_URL)('across processes sharing PostgreSQL', () =>
   it('enforces a revoke-all made by another process within moments', async () => {
     const other = await startTestApp({ DATABASE_URL: t.app.config.database.url });
     try {
-      const leaked = await createClientWith(t.app, ['scope:read'], t.root);
-      const token = await tokenFor(t.app, leaked.client_id, leaked.client_secret);
+      const { token, ...leaked } = await clientWithToken(t.app, ['scope:read'], { creator: t.root });
       await eventually(async () => (await status(other, token)) === 200, 5000);
       expect(await status(other, token)).toBe(200);
       expect((await callJson(t.app, 'POST', `/api/v1/oauth/client/${leaked.client_id}/revoke`, t.root)).status).toBe(200);
@@ -173,8 +170,7 @@ describe.skipIf(!TEST_DATABASE_URL)('across processes sharing PostgreSQL', () =>
       { processState: { listenUrl: listenUrl.toString(), heartbeatMs: 100, stalledAfterMs: 500 } },
     );
     try {
-      const client = await createClientWith(t.app, ['scope:read'], t.root);
-      const token = await tokenFor(t.app, client.client_id, client.client_secret);
+      const { token } = await clientWithToken(t.app, ['scope:read'], { creator: t.root });
       // Warm: the other process caches this token's state once its listener is live.
       await eventually(async () => (await status(other, token)) === 200, 5000);
 

@@ -2,7 +2,7 @@ import { GraphQLError as OurGraphQLError } from 'graphql';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { SCOPE_REGISTRY } from '../../src/access/index.js';
-import { bearer, createClientWith, graphql, tokenFor } from '../helpers/oauth.js';
+import { bearer, clientWithToken, createClientWith, graphql, tokenFor } from '../helpers/oauth.js';
 import { ROOT } from '../helpers/test-app.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 
@@ -76,8 +76,7 @@ describe('createClient', () => {
   });
 
   it('fails with FORBIDDEN and the required scopes when the token lacks client:create', async () => {
-    const reader = await createClientWith(t.app, ['policy:read']);
-    const token = await tokenFor(t.app, reader.client_id, reader.client_secret);
+    const { token } = await clientWithToken(t.app, ['policy:read']);
     const { status, body } = await graphql(t.app, CREATE, { scopes: [] }, bearer(token));
     expect(status).toBe(200);
     expect(body).toEqual({
@@ -107,8 +106,7 @@ describe('createClient', () => {
     expect(unknown.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT' });
     expect(unknown.body.errors?.[0]?.message).toBe(`Invalid Scope. Scopes must be one of [${SCOPE_REGISTRY.join(', ')}].`);
 
-    const creator = await createClientWith(t.app, ['client:create']);
-    const token = await tokenFor(t.app, creator.client_id, creator.client_secret);
+    const { token } = await clientWithToken(t.app, ['client:create']);
     const escalate = await graphql(t.app, CREATE, { scopes: ['client:delete'] }, bearer(token));
     expect(escalate.body.errors?.[0]).toMatchObject({
       message: 'Cannot assign scopes that you do not have. Missing scopes: [client:delete]',
@@ -125,8 +123,7 @@ describe('queries', () => {
   });
 
   it('a field without its scope fails alone, and the others still resolve', async () => {
-    const reader = await createClientWith(t.app, ['policy:read']);
-    const token = await tokenFor(t.app, reader.client_id, reader.client_secret);
+    const { token, ...reader } = await clientWithToken(t.app, ['policy:read']);
     const { status, body } = await graphql(t.app, '{ viewer { clientId } scopes }', {}, bearer(token));
     expect(status).toBe(200);
     expect(body).toEqual({

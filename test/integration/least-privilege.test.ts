@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bearer, callJson, createClientWith, graphql, postToken, rootToken, tokenFor } from '../helpers/oauth.js';
+import { bearer, callJson, clientWithToken, createClientWith, graphql, postToken, rootToken, tokenFor } from '../helpers/oauth.js';
 import { ROOT } from '../helpers/test-app.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 
@@ -23,8 +23,7 @@ const TARGETS: Record<string, string[]> = {
 
 beforeAll(async () => {
   const make = async (name: string, scopes: string[], narrowTo?: string) => {
-    const client = await createClientWith(t.app, scopes, t.root);
-    const token = await tokenFor(t.app, client.client_id, client.client_secret, narrowTo);
+    const { token } = await clientWithToken(t.app, scopes, { creator: t.root, scope: narrowTo });
     callers.push({ name, token, effective: narrowTo ? narrowTo.split(' ') : scopes });
   };
   await make('client:update only', ['client:update']);
@@ -155,8 +154,7 @@ describe('least privilege on every write to a client', () => {
   });
 
   it('stops a narrowed token from rotating its own client back to everything', async () => {
-    const own = await createClientWith(t.app, ['client:update', 'client:read', 'policy:read'], t.root);
-    const narrowed = await tokenFor(t.app, own.client_id, own.client_secret, 'client:update');
+    const { token: narrowed, ...own } = await clientWithToken(t.app, ['client:update', 'client:read', 'policy:read'], { creator: t.root, scope: 'client:update' });
     const response = await callJson(t.app, 'POST', `/api/v1/oauth/client/${own.client_id}/secret`, narrowed);
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({
@@ -206,8 +204,7 @@ describe('what an update answers', () => {
   });
 
   it('shows a new client to its creator, who chose everything in it', async () => {
-    const creator = await createClientWith(t.app, ['client:create', 'policy:read'], t.root);
-    const token = await tokenFor(t.app, creator.client_id, creator.client_secret);
+    const { token } = await clientWithToken(t.app, ['client:create', 'policy:read'], { creator: t.root });
     const { body } = await graphql(
       t.app,
       'mutation { createClient(scopes: ["policy:read"], name: "made") { client { name scopes } } }',

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { SCOPE_REGISTRY } from '../../src/access/index.js';
-import { bearer, createClientWith, graphql, tokenFor } from '../helpers/oauth.js';
+import { bearer, clientWithToken, createClientWith, graphql, tokenFor } from '../helpers/oauth.js';
 import { ISSUER, ROOT } from '../helpers/test-app.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 
@@ -52,8 +52,7 @@ describe('JWKS', () => {
 
 describe('RFC 7662 introspection', () => {
   it('describes an active token to an authenticated client, by Basic or by form', async () => {
-    const reader = await createClientWith(t.app, ['policy:read', 'rule:read'], t.root);
-    const token = await tokenFor(t.app, reader.client_id, reader.client_secret);
+    const { token, ...reader } = await clientWithToken(t.app, ['policy:read', 'rule:read'], { creator: t.root });
     const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
     const byBasic = await form('/api/v1/oauth/introspect', { token }, basic(ROOT.clientId, ROOT.clientSecret));
@@ -87,8 +86,7 @@ describe('RFC 7662 introspection', () => {
   });
 
   it('reports the effective scopes after narrowing, and inactive after deletion', async () => {
-    const reader = await createClientWith(t.app, ['policy:read', 'rule:read'], t.root);
-    const token = await tokenFor(t.app, reader.client_id, reader.client_secret);
+    const { token, ...reader } = await clientWithToken(t.app, ['policy:read', 'rule:read'], { creator: t.root });
     await t.app.fetch(`/api/v1/oauth/client/${reader.client_id}/scope`, { method: 'PUT', headers: bearer(t.root), body: '["rule:read"]' });
     const narrowed = await form('/api/v1/oauth/introspect', { token }, basic(ROOT.clientId, ROOT.clientSecret));
     expect(((await narrowed.json()) as { scope: string }).scope).toBe('rule:read');
@@ -137,8 +135,7 @@ describe('RFC 7662 introspection', () => {
 
 describe('RFC 7009 revocation', () => {
   it('lets a client revoke its own token, which then stops working everywhere', async () => {
-    const client = await createClientWith(t.app, ['scope:read'], t.root);
-    const token = await tokenFor(t.app, client.client_id, client.client_secret);
+    const { token, ...client } = await clientWithToken(t.app, ['scope:read'], { creator: t.root });
     const other = await tokenFor(t.app, client.client_id, client.client_secret);
 
     const response = await form('/api/v1/oauth/revoke', { token }, basic(client.client_id, client.client_secret));
@@ -173,8 +170,7 @@ describe('RFC 7009 revocation', () => {
   });
 
   it('persists revocations by jti and purges them once the token has expired', async () => {
-    const client = await createClientWith(t.app, [], t.root);
-    const token = await tokenFor(t.app, client.client_id, client.client_secret);
+    const { token, ...client } = await clientWithToken(t.app, [], { creator: t.root });
     await form('/api/v1/oauth/revoke', { token }, basic(client.client_id, client.client_secret));
     const { jti } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { jti: string };
     const connection = t.app.db.orm.em.fork().getConnection();
@@ -193,8 +189,7 @@ describe('RFC 7009 revocation', () => {
   });
 
   it('revokeToken in GraphQL revokes the caller’s own token', async () => {
-    const client = await createClientWith(t.app, ['scope:read'], t.root);
-    const caller = await tokenFor(t.app, client.client_id, client.client_secret);
+    const { token: caller, ...client } = await clientWithToken(t.app, ['scope:read'], { creator: t.root });
     const target = await tokenFor(t.app, client.client_id, client.client_secret);
     const anonymous = await graphql(t.app, 'mutation($t: String!) { revokeToken(token: $t) }', { t: target });
     expect(anonymous.body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED' });

@@ -1,15 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bearer, callJson, createClientWith, graphql, tokenFor } from '../helpers/oauth.js';
+import { bearer, callJson, clientWithToken, graphql } from '../helpers/oauth.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 
 const t = useTestApp();
 
 const call = (method: string, path: string, token: string | null, body?: unknown) => callJson(t.app, method, path, token, body);
-
-async function tokenWith(scopes: string[]): Promise<string> {
-  const client = await createClientWith(t.app, scopes, t.root);
-  return tokenFor(t.app, client.client_id, client.client_secret);
-}
 
 const ERASURE = { name: 'Erase', action_type: 'erasure', masking_strategy: { strategy: 'null_rewrite', configuration: {} } };
 
@@ -55,9 +50,8 @@ describe('seeded policies', () => {
 
 describe('policies', () => {
   it('upserts by key, generating a key from the snake-cased name, and records the creator', async () => {
-    const writer = await createClientWith(t.app, ['policy:create_or_update', 'policy:read'], t.root);
-    const token = await tokenFor(t.app, writer.client_id, writer.client_secret);
-    const created = await call('PATCH', '/api/v1/dsr/policy', token, [{ name: 'Marketing Access Policy', drp_action: 'access', execution_timeframe: 30 }]);
+    const writer = await clientWithToken(t.app, ['policy:create_or_update', 'policy:read'], { creator: t.root });
+    const created = await call('PATCH', '/api/v1/dsr/policy', writer.token, [{ name: 'Marketing Access Policy', drp_action: 'access', execution_timeframe: 30 }]);
     expect(created.status).toBe(200);
     expect(await created.json()).toEqual({
       succeeded: [{ key: 'marketing_access_policy', name: 'Marketing Access Policy', drp_action: 'access', execution_timeframe: 30 }],
@@ -267,8 +261,8 @@ describe('scope matrix', () => {
   let tokens: Record<string, string>;
   beforeAll(async () => {
     const scopes = [...new Set(routes.flatMap(([, , needed]) => needed))];
-    tokens = Object.fromEntries(await Promise.all(scopes.map(async (scope) => [scope, await tokenWith([scope])] as const)));
-    tokens.none = await tokenWith([]);
+    tokens = Object.fromEntries(await Promise.all(scopes.map(async (scope) => [scope, (await clientWithToken(t.app, [scope], { creator: t.root })).token] as const)));
+    tokens.none = (await clientWithToken(t.app, [], { creator: t.root })).token;
   });
 
   it.each(routes)('%s %s needs %o', async (method, path, needed, body) => {
@@ -303,7 +297,7 @@ describe('scope matrix', () => {
         },
       ],
     });
-    const both = await tokenWith(['policy:read', 'rule:read']);
+    const { token: both } = await clientWithToken(t.app, ['policy:read', 'rule:read'], { creator: t.root });
     const full = await graphql(t.app, '{ policy(key: "default_access_policy") { rules { key targets { dataCategory } } } }', {}, bearer(both));
     expect(full.body).toEqual({ data: { policy: { rules: [{ key: 'default_access_policy_rule', targets: [{ dataCategory: 'user' }] }] } } });
   });
