@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCOPE_REGISTRY } from '../../src/access/index.js';
+import { strippedSignature, tamperedScope } from '../helpers/forgeries.js';
 import { bearer, clientWithToken, createClientWith } from '../helpers/oauth.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 
@@ -82,8 +83,8 @@ describe('POST /api/v1/oauth/client', () => {
 
   it.each([
     ['garbage', () => 'not-a-jwt'],
-    ['tampered payload', () => tamper(t.root)],
-    ['stripped signature', () => t.root.split('.').slice(0, 2).join('.') + '.'],
+    ['tampered payload', () => tamperedScope(t.root)],
+    ['stripped signature', () => strippedSignature(t.root)],
     ['empty bearer', () => ''],
   ])('answers 401 invalid_token for a %s token', async (_name, token) => {
     const response = await postClient('[]', { Authorization: `Bearer ${token()}` });
@@ -177,11 +178,3 @@ describe('unknown paths', () => {
     expect(await response.json()).toEqual([]);
   });
 });
-
-/** Flips the token's scope claim to something else while keeping the original signature. */
-function tamper(token: string): string {
-  const [header, payload, signature] = token.split('.') as [string, string, string];
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
-  claims.scope = 'client:create';
-  return [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.');
-}
