@@ -38,6 +38,19 @@ export async function createClientWith(
   return (await response.json()) as { client_id: string; client_secret: string };
 }
 
+/**
+ * Creates a client (as createClientWith does, with `creator`'s token or a fresh root token) and grants it a token,
+ * narrowed to `scope` when given: the client's credentials and that token.
+ */
+export async function clientWithToken(
+  app: TestApp,
+  scopes: string[],
+  options: { creator?: string; scope?: string } = {},
+): Promise<{ client_id: string; client_secret: string; token: string }> {
+  const client = await createClientWith(app, scopes, options.creator);
+  return { ...client, token: await tokenFor(app, client.client_id, client.client_secret, options.scope) };
+}
+
 export function bearer(token: string): Record<string, string> {
   return { Authorization: `Bearer ${token}` };
 }

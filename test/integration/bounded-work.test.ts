@@ -1,34 +1,32 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_ARGON2_BOUNDS } from '../../src/clients/index.js';
 import { createClientWith, graphql, postToken } from '../helpers/oauth.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 // Unauthenticated callers can make the server verify secrets with argon2id (~15 ms of a core each). That queue is
 // bounded in all and per address, so a burst is refused at once instead of delaying everyone behind it.
-let app: TestApp;
-
-beforeAll(async () => {
-  // Generous failure limits: this is about concurrent work, not the failure counts.
-  app = await startTestApp({
+// Generous failure limits: this is about concurrent work, not the failure counts.
+const t = useTestApp(
+  {
     FIDES__SECURITY__AUTH_RATE_LIMIT: '100000/minute',
     FIDES__SECURITY__AUTH_IP_RATE_LIMIT: '100000/minute',
     FIDES__SECURITY__TRUSTED_PROXIES: '1',
-  });
-});
-afterAll(() => app?.close());
+  },
+  { root: false },
+);
 
 const ip = () => `2001:db8:1::${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}`;
 const guess = (address: string) =>
-  postToken(app, { grant_type: 'client_credentials', client_id: randomBytes(16).toString('hex'), client_secret: 'guess' }, { 'X-Forwarded-For': address });
+  postToken(t.app, { grant_type: 'client_credentials', client_id: randomBytes(16).toString('hex'), client_secret: 'guess' }, { 'X-Forwarded-For': address });
 
 describe('the argon2 queue', () => {
   it('keeps each address to its share: a burst from one address cannot starve the others', async () => {
-    const legit = await createClientWith(app, []);
+    const legit = await createClientWith(t.app, []);
     const burster = ip();
     const burst = Array.from({ length: 300 }, () => guess(burster));
     // A first-time grant (its secret not yet verified in this process) from elsewhere, in the middle of the burst.
-    const first = await postToken(app, { grant_type: 'client_credentials', ...legit }, { 'X-Forwarded-For': ip() });
+    const first = await postToken(t.app, { grant_type: 'client_credentials', ...legit }, { 'X-Forwarded-For': ip() });
     expect(first.status).toBe(200);
 
     const answers = await Promise.all(burst);
@@ -42,12 +40,12 @@ describe('the argon2 queue', () => {
   });
 
   it('answers 503 with Retry-After past the queue bound, and leaves already-verified secrets untouched', async () => {
-    const warm = await createClientWith(app, []);
-    expect((await postToken(app, { grant_type: 'client_credentials', ...warm }, { 'X-Forwarded-For': ip() })).status).toBe(200);
+    const warm = await createClientWith(t.app, []);
+    expect((await postToken(t.app, { grant_type: 'client_credentials', ...warm }, { 'X-Forwarded-For': ip() })).status).toBe(200);
 
     // Spread over many addresses, so only the overall bound applies.
     const burst = Array.from({ length: 3 * DEFAULT_ARGON2_BOUNDS.maxQueued }, () => guess(ip()));
-    const cached = await postToken(app, { grant_type: 'client_credentials', ...warm }, { 'X-Forwarded-For': ip() });
+    const cached = await postToken(t.app, { grant_type: 'client_credentials', ...warm }, { 'X-Forwarded-For': ip() });
     expect(cached.status).toBe(200);
 
     const answers = await Promise.all(burst);
@@ -64,7 +62,7 @@ describe('the argon2 queue', () => {
     const issue = 'mutation($id: String!) { issueToken(clientId: $id, clientSecret: "guess") { accessToken } }';
     const burster = ip();
     const answers = await Promise.all(
-      Array.from({ length: 2 * DEFAULT_ARGON2_BOUNDS.maxPerAddress }, () => graphql(app, issue, { id: randomBytes(16).toString('hex') }, { 'X-Forwarded-For': burster })),
+      Array.from({ length: 2 * DEFAULT_ARGON2_BOUNDS.maxPerAddress }, () => graphql(t.app, issue, { id: randomBytes(16).toString('hex') }, { 'X-Forwarded-For': burster })),
     );
     const refused = answers.find(({ body }) => body.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
     expect(refused?.body.errors?.[0]).toEqual({

@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SCOPE_REGISTRY } from '../../src/access/index.js';
-import { bearer, createClientWith, rootToken, tokenFor } from '../helpers/oauth.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { strippedSignature, tamperedScope } from '../helpers/forgeries.js';
+import { bearer, clientWithToken, createClientWith } from '../helpers/oauth.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
-let app: TestApp;
-let root: string;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  root = await rootToken(app);
-});
-afterAll(() => app?.close());
+const t = useTestApp();
 
 const INVALID_TOKEN = { detail: 'The access token is invalid or has expired.' };
 const REGISTRY_TEXT = `Invalid Scope. Scopes must be one of [${SCOPE_REGISTRY.join(', ')}].`;
 
 function postClient(body: string | undefined, headers: Record<string, string>) {
-  return app.fetch('/api/v1/oauth/client', {
+  return t.app.fetch('/api/v1/oauth/client', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...headers },
     ...(body === undefined ? {} : { body }),
@@ -25,7 +19,7 @@ function postClient(body: string | undefined, headers: Record<string, string>) {
 
 describe('POST /api/v1/oauth/client', () => {
   it('creates a client from {scopes} and answers exactly client_id and client_secret', async () => {
-    const response = await postClient(JSON.stringify({ scopes: ['policy:read', 'rule:read'] }), bearer(root));
+    const response = await postClient(JSON.stringify({ scopes: ['policy:read', 'rule:read'] }), bearer(t.root));
     expect(response.status).toBe(200);
     // It carries a secret: no cache may keep it (SPEC §9).
     expect(response.headers.get('cache-control')).toBe('no-store');
@@ -35,7 +29,7 @@ describe('POST /api/v1/oauth/client', () => {
     // 256 random bits, base64url.
     expect(body.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const grant = await app.fetch('/api/v1/oauth/token', {
+    const grant = await t.app.fetch('/api/v1/oauth/token', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: body.client_id!, client_secret: body.client_secret! }),
@@ -44,8 +38,8 @@ describe('POST /api/v1/oauth/client', () => {
   });
 
   it('takes a bare JSON array, as Fides does, and keeps the order given', async () => {
-    const created = await createClientWith(app, ['rule:read', 'client:read', 'policy:read']);
-    const response = await app.fetch('/api/v1/oauth/token', {
+    const created = await createClientWith(t.app, ['rule:read', 'client:read', 'policy:read']);
+    const response = await t.app.fetch('/api/v1/oauth/token', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: created.client_id, client_secret: created.client_secret }),
@@ -54,10 +48,10 @@ describe('POST /api/v1/oauth/client', () => {
   });
 
   it('creates a client with no scopes when there is no body', async () => {
-    const response = await postClient(undefined, bearer(root));
+    const response = await postClient(undefined, bearer(t.root));
     expect(response.status).toBe(200);
     const { client_id, client_secret } = (await response.json()) as Record<string, string>;
-    const token = await app.fetch('/api/v1/oauth/token', {
+    const token = await t.app.fetch('/api/v1/oauth/token', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client_id!, client_secret: client_secret! }),
@@ -66,8 +60,8 @@ describe('POST /api/v1/oauth/client', () => {
   });
 
   it('stores only an argon2id hash of the secret', async () => {
-    const created = await createClientWith(app, ['policy:read']);
-    const rows = await app.db.orm.em.fork().getConnection().execute('select secret_hash from client where id = ?', [created.client_id]);
+    const created = await createClientWith(t.app, ['policy:read']);
+    const rows = await t.app.db.orm.em.fork().getConnection().execute('select secret_hash from client where id = ?', [created.client_id]);
     expect(rows[0].secret_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(rows[0].secret_hash).not.toContain(created.client_secret);
   });
@@ -89,8 +83,8 @@ describe('POST /api/v1/oauth/client', () => {
 
   it.each([
     ['garbage', () => 'not-a-jwt'],
-    ['tampered payload', () => tamper(root)],
-    ['stripped signature', () => root.split('.').slice(0, 2).join('.') + '.'],
+    ['tampered payload', () => tamperedScope(t.root)],
+    ['stripped signature', () => strippedSignature(t.root)],
     ['empty bearer', () => ''],
   ])('answers 401 invalid_token for a %s token', async (_name, token) => {
     const response = await postClient('[]', { Authorization: `Bearer ${token()}` });
@@ -100,8 +94,7 @@ describe('POST /api/v1/oauth/client', () => {
   });
 
   it('answers 403 with the required scope when the token lacks client:create', async () => {
-    const reader = await createClientWith(app, ['policy:read', 'rule:read']);
-    const token = await tokenFor(app, reader.client_id, reader.client_secret);
+    const { token } = await clientWithToken(t.app, ['policy:read', 'rule:read']);
     const response = await postClient('["policy:read"]', bearer(token));
     expect(response.status).toBe(403);
     expect(response.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope", scope="client:create"');
@@ -109,14 +102,13 @@ describe('POST /api/v1/oauth/client', () => {
   });
 
   it('refuses scope names outside the registry with 422', async () => {
-    const response = await postClient('["policy:read", "not:a-scope"]', bearer(root));
+    const response = await postClient('["policy:read", "not:a-scope"]', bearer(t.root));
     expect(response.status).toBe(422);
     expect(await response.json()).toEqual({ detail: REGISTRY_TEXT });
   });
 
   it('stops a non-root caller from granting scopes it lacks, and lets it grant those it holds', async () => {
-    const creator = await createClientWith(app, ['client:create', 'policy:read']);
-    const token = await tokenFor(app, creator.client_id, creator.client_secret);
+    const { token } = await clientWithToken(t.app, ['client:create', 'policy:read']);
     const escalate = await postClient('["policy:read", "client:delete", "rule:read"]', bearer(token));
     expect(escalate.status).toBe(403);
     expect(await escalate.json()).toEqual({
@@ -129,7 +121,7 @@ describe('POST /api/v1/oauth/client', () => {
   });
 
   it('lets the root client grant any scope', async () => {
-    const response = await postClient(JSON.stringify(SCOPE_REGISTRY), bearer(root));
+    const response = await postClient(JSON.stringify(SCOPE_REGISTRY), bearer(t.root));
     expect(response.status).toBe(200);
   });
 
@@ -145,7 +137,7 @@ describe('POST /api/v1/oauth/client', () => {
       [{ loc: ['body', 'name'], msg: 'String should have at most 200 characters', type: 'string_too_long' }],
     ],
   ])('answers 422 with a located detail for %s', async (_name, body, detail) => {
-    const response = await postClient(body, bearer(root));
+    const response = await postClient(body, bearer(t.root));
     expect(response.status).toBe(422);
     expect(await response.json()).toEqual({ detail });
   });
@@ -153,17 +145,15 @@ describe('POST /api/v1/oauth/client', () => {
 
 describe('GET /api/v1/oauth/scope', () => {
   it('returns the registry in order for scope:read', async () => {
-    const reader = await createClientWith(app, ['scope:read']);
-    const token = await tokenFor(app, reader.client_id, reader.client_secret);
-    const response = await app.fetch('/api/v1/oauth/scope', { headers: bearer(token) });
+    const { token } = await clientWithToken(t.app, ['scope:read']);
+    const response = await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual([...SCOPE_REGISTRY]);
   });
 
   it('answers 403 without scope:read', async () => {
-    const other = await createClientWith(app, ['policy:read']);
-    const token = await tokenFor(app, other.client_id, other.client_secret);
-    const response = await app.fetch('/api/v1/oauth/scope', { headers: bearer(token) });
+    const { token } = await clientWithToken(t.app, ['policy:read']);
+    const response = await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) });
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ detail: 'Not Authorized for this action. Required scope(s): [scope:read]' });
   });
@@ -171,28 +161,20 @@ describe('GET /api/v1/oauth/scope', () => {
 
 describe('unknown paths', () => {
   it('answers JSON 404 under /api/', async () => {
-    const response = await app.fetch('/api/v1/nothing-here');
+    const response = await t.app.fetch('/api/v1/nothing-here');
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ detail: 'Not Found' });
   });
 
   it('answers malformed percent-encoding in an id as an unknown path, not a failure', async () => {
-    const response = await app.fetch('/api/v1/oauth/client/%E0%A4%A', { headers: bearer(root) });
+    const response = await t.app.fetch('/api/v1/oauth/client/%E0%A4%A', { headers: bearer(t.root) });
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ detail: 'Not Found' });
   });
 
   it('decodes ids in paths', async () => {
-    const response = await app.fetch('/api/v1/oauth/client/a%20b/scope', { headers: bearer(root) });
+    const response = await t.app.fetch('/api/v1/oauth/client/a%20b/scope', { headers: bearer(t.root) });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual([]);
   });
 });
-
-/** Flips the token's scope claim to something else while keeping the original signature. */
-function tamper(token: string): string {
-  const [header, payload, signature] = token.split('.') as [string, string, string];
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
-  claims.scope = 'client:create';
-  return [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.');
-}

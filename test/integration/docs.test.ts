@@ -1,20 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REQUIRED_SCOPES } from '../../src/access/index.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(() => app?.close());
+const t = useTestApp({}, { root: false });
 
 type Operation = { security: unknown[]; 'x-required-scopes'?: string[]; responses: Record<string, unknown> };
 
 describe('/openapi.json', () => {
   it('is the checked-in document, and valid OpenAPI 3.1', async () => {
-    const response = await app.fetch('/openapi.json');
+    const response = await t.app.fetch('/openapi.json');
     expect(response.status).toBe(200);
     const served = await response.json();
     expect(served).toEqual(JSON.parse(readFileSync(new URL('../../schema/openapi.json', import.meta.url), 'utf8')));
@@ -24,7 +20,7 @@ describe('/openapi.json', () => {
   });
 
   it('describes every REST route, its scopes and its error responses', async () => {
-    const doc = (await (await app.fetch('/openapi.json')).json()) as { paths: Record<string, Record<string, Operation>> };
+    const doc = (await (await t.app.fetch('/openapi.json')).json()) as { paths: Record<string, Record<string, Operation>> };
     const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => [`${method.toUpperCase()} ${path}`, op] as const),
     );
@@ -74,7 +70,7 @@ describe('/openapi.json', () => {
 
 describe('/docs', () => {
   it('serves Swagger UI from the installed package, with no external asset', async () => {
-    const page = await app.fetch('/docs');
+    const page = await t.app.fetch('/docs');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await page.text();
@@ -82,10 +78,10 @@ describe('/docs', () => {
     expect(assets).toEqual(['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/init.js']);
     expect(html).not.toMatch(/<script>/);
     for (const asset of assets) {
-      const response = await app.fetch(asset!);
+      const response = await t.app.fetch(asset!);
       expect(response.status, asset).toBe(200);
       expect((await response.arrayBuffer()).byteLength, asset).toBeGreaterThan(100);
     }
-    expect(await (await app.fetch('/docs/init.js')).text()).toContain("url: '/openapi.json'");
+    expect(await (await t.app.fetch('/docs/init.js')).text()).toContain("url: '/openapi.json'");
   });
 });

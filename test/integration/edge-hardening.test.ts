@@ -1,26 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, callJson, graphql, rootToken } from '../helpers/oauth.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bearer, callJson, graphql } from '../helpers/oauth.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 // The HTTP edge of /graphql and of everything yoga answers by itself (issue 10): what comes back when a request is
 // odd, hostile or refused.
 
-let app: TestApp;
-let root: string;
+const t = useTestApp();
 
 beforeAll(async () => {
-  app = await startTestApp();
-  root = await rootToken(app);
-  const policy = await callJson(app, 'PATCH', '/api/v1/dsr/policy', root, [{ key: 'edge', name: 'Edge' }]);
+  const policy = await callJson(t.app, 'PATCH', '/api/v1/dsr/policy', t.root, [{ key: 'edge', name: 'Edge' }]);
   expect(policy.status).toBe(200);
 });
-afterAll(() => app?.close());
 
 /** The log lines above `info` written since `mark` (an index into the log). */
-const loudLinesSince = (mark: number) => app.log.lines.slice(mark).filter((line) => line.level !== 'info');
+const loudLinesSince = (mark: number) => t.app.log.lines.slice(mark).filter((line) => line.level !== 'info');
 
 const postGraphQL = (body: string, headers: Record<string, string> = {}) =>
-  app.fetch('/graphql', { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers }, body });
+  t.app.fetch('/graphql', { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers }, body });
 
 describe('406 Not Acceptable', () => {
   const NOT_ACCEPTABLE = {
@@ -47,12 +44,12 @@ describe('406 Not Acceptable', () => {
 
   it('refuses before executing: a mutation whose answer could not be sent does not run', async () => {
     const create = await postGraphQL(JSON.stringify({ query: 'mutation { createClient(name: "edge-never-created") { clientSecret } }' }), {
-      ...bearer(root),
+      ...bearer(t.root),
       Accept: 'text/html',
     });
     expect(create.status).toBe(406);
     expect(await create.json()).toEqual(NOT_ACCEPTABLE);
-    const { body } = await graphql(app, '{ clients(size: 100) { items { name } } }', {}, bearer(root));
+    const { body } = await graphql(t.app, '{ clients(size: 100) { items { name } } }', {}, bearer(t.root));
     const names = (body.data!.clients as { items: { name: string | null }[] }).items.map((item) => item.name);
     expect(names).not.toContain('edge-never-created');
   });
@@ -80,18 +77,18 @@ describe('deeply nested GraphQL input', () => {
     ['an object literal', upsertRule(`{ strategy: "null_rewrite", configuration: ${nested(5000, '{ a: ', '1', ' }')} }`)],
     ['a list literal just past the limit', `{ policy(key: ${nested(31, '[', '"x"', ']')}) { key } }`],
   ])('refuses a document nested too deeply (%s) before parsing it, as a client error logged at most at info', async (_case, query) => {
-    const mark = app.log.lines.length;
-    const { status, body } = await graphql(app, query, {}, bearer(root));
+    const mark = t.app.log.lines.length;
+    const { status, body } = await graphql(t.app, query, {}, bearer(t.root));
     expect(status).toBe(200);
     expect(body).toEqual(NESTED_DOCUMENT);
     expect(loudLinesSince(mark)).toEqual([]);
   });
 
   it('lets nesting up to the limit through to the ordinary checks', async () => {
-    const { body } = await graphql(app, `{ policy(key: ${nested(30, '[', '"x"', ']')}) { key } }`, {}, bearer(root));
+    const { body } = await graphql(t.app, `{ policy(key: ${nested(30, '[', '"x"', ']')}) { key } }`, {}, bearer(t.root));
     expect(body.errors?.[0]?.message).toMatch(/^String cannot represent a non string value/);
     const deepButFine = nested(20, '{ a: ', '1', ' }');
-    const rule = await graphql(app, upsertRule(`{ strategy: "null_rewrite", configuration: ${deepButFine} }`), {}, bearer(root));
+    const rule = await graphql(t.app, upsertRule(`{ strategy: "null_rewrite", configuration: ${deepButFine} }`), {}, bearer(t.root));
     expect(rule.body).toEqual({ data: { upsertRules: { succeeded: [{ key: 'r' }], failed: [] } } });
   });
 
@@ -101,10 +98,10 @@ describe('deeply nested GraphQL input', () => {
     // The variables object, `m` and 31 levels below it: 33.
     ['an object just past the limit', nested(31, '{"a":', '1', '}')],
   ])('refuses variables nested too deeply (%s), as a client error logged at most at info', async (_case, configuration) => {
-    const mark = app.log.lines.length;
+    const mark = t.app.log.lines.length;
     const response = await postGraphQL(
       `{"query": ${JSON.stringify(UPSERT_RULE_WITH_VARIABLE)}, "variables": {"m": {"strategy": "null_rewrite", "configuration": ${configuration}}}}`,
-      bearer(root),
+      bearer(t.root),
     );
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual(NESTED_VARIABLES);
@@ -112,7 +109,7 @@ describe('deeply nested GraphQL input', () => {
   });
 
   it('takes variables nested within the limit', async () => {
-    const { body } = await graphql(app, UPSERT_RULE_WITH_VARIABLE, { m: { strategy: 'null_rewrite', configuration: JSON.parse(nested(30, '{"a":', '1', '}')) } }, bearer(root));
+    const { body } = await graphql(t.app, UPSERT_RULE_WITH_VARIABLE, { m: { strategy: 'null_rewrite', configuration: JSON.parse(nested(30, '{"a":', '1', '}')) } }, bearer(t.root));
     expect(body).toEqual({ data: { upsertRules: { succeeded: [{ key: 'r' }], failed: [] } } });
   });
 });
@@ -127,18 +124,18 @@ describe('NUL characters written into the GraphQL document', () => {
     ['a client id', '{ client(clientId: "a\\u0000b") { clientId } }'],
     ['issueToken', 'mutation { issueToken(clientId: "x\\u0000", clientSecret: "y") { scope } }'],
   ])('refuses a \\u0000 escape in %s with BAD_USER_INPUT, before any resolver runs', async (_case, query) => {
-    const mark = app.log.lines.length;
-    const { status, body } = await graphql(app, query, {}, bearer(root));
+    const mark = t.app.log.lines.length;
+    const { status, body } = await graphql(t.app, query, {}, bearer(t.root));
     expect(status).toBe(200);
     expect(body).toEqual({ errors: [{ message: NUL, locations: [{ line: 1, column: query.indexOf('"') + 1 }], extensions: { code: 'BAD_USER_INPUT' } }] });
     expect(loudLinesSince(mark)).toEqual([]);
   });
 
   it('refuses NUL in block strings too, written raw or as a NUL-free escape left as it is', async () => {
-    const raw = await graphql(app, '{ policy(key: """a\u0000b""") { key } }', {}, bearer(root));
+    const raw = await graphql(t.app, '{ policy(key: """a\u0000b""") { key } }', {}, bearer(t.root));
     expect(raw.body).toEqual({ errors: [{ message: NUL, extensions: { code: 'BAD_USER_INPUT' } }] });
     // Block strings do not interpret escapes: this key is the six characters \u0000, no NUL at all.
-    const escaped = await graphql(app, '{ policy(key: """a\\u0000b""") { key } }', {}, bearer(root));
+    const escaped = await graphql(t.app, '{ policy(key: """a\\u0000b""") { key } }', {}, bearer(t.root));
     expect(escaped.body).toEqual({ data: { policy: null } });
   });
 });
@@ -153,7 +150,7 @@ describe('errors yoga answers by itself are JSON with a detail', () => {
     ['POST /elsewhere/graphql', '/elsewhere/graphql', { method: 'POST', headers: json, body: '{"query":"{ __typename }"}' }, 404, 'Not Found'],
     ['POST /x?y=/graphql', '/x?y=/graphql', { method: 'POST', headers: json, body: '{"query":"{ __typename }"}' }, 404, 'Not Found'],
   ])('%s', async (_case, path, init, status, detail) => {
-    const response = await app.fetch(path, { ...init, headers: { ...init.headers, 'X-Request-Id': 'edge-request-0001' } });
+    const response = await t.app.fetch(path, { ...init, headers: { ...init.headers, 'X-Request-Id': 'edge-request-0001' } });
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toBe('application/json');
     expect(await response.json()).toEqual({ detail });
@@ -163,14 +160,14 @@ describe('errors yoga answers by itself are JSON with a detail', () => {
   });
 
   it('keeps the JSON errors yoga already writes, and their Allow header', async () => {
-    const response = await app.fetch('/graphql', { method: 'PUT' });
+    const response = await t.app.fetch('/graphql', { method: 'PUT' });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET, POST');
     expect(await response.json()).toEqual({ errors: [{ message: 'GraphQL only supports GET and POST requests.', extensions: { code: 'BAD_REQUEST' } }] });
   });
 
   it('answers HEAD for an unknown path as it would GET (Node then leaves the body out)', async () => {
-    const response = await app.fetch('/nope', { method: 'HEAD' });
+    const response = await t.app.fetch('/nope', { method: 'HEAD' });
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toBe('application/json');
   });
@@ -179,15 +176,15 @@ describe('errors yoga answers by itself are JSON with a detail', () => {
 describe('Cache-Control on GraphQL', () => {
   it('is no-store on every GraphQL response: data, errors, a bad token, refusals and GraphiQL', async () => {
     const answers = {
-      data: await postGraphQL(JSON.stringify({ query: '{ viewer { clientId } }' }), bearer(root)),
+      data: await postGraphQL(JSON.stringify({ query: '{ viewer { clientId } }' }), bearer(t.root)),
       validation: await postGraphQL(JSON.stringify({ query: '{ nope }' })),
       badToken: await postGraphQL(JSON.stringify({ query: '{ viewer { clientId } }' }), bearer('not-a-token')),
       forbidden: await postGraphQL(JSON.stringify({ query: '{ clients { total } }' })),
       notAcceptable: await postGraphQL(JSON.stringify({ query: '{ __typename }' }), { Accept: 'image/png' }),
-      unsupported: await app.fetch('/graphql', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' }),
-      badMethod: await app.fetch('/graphql', { method: 'PUT' }),
-      get: await app.fetch('/graphql?query=%7B__typename%7D', { headers: { Accept: 'application/json' } }),
-      graphiql: await app.fetch('/graphql', { headers: { Accept: 'text/html' } }),
+      unsupported: await t.app.fetch('/graphql', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' }),
+      badMethod: await t.app.fetch('/graphql', { method: 'PUT' }),
+      get: await t.app.fetch('/graphql?query=%7B__typename%7D', { headers: { Accept: 'application/json' } }),
+      graphiql: await t.app.fetch('/graphql', { headers: { Accept: 'text/html' } }),
     };
     expect(answers.badToken.status).toBe(401);
     expect(answers.badToken.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
@@ -252,7 +249,7 @@ describe('CORS', () => {
   });
 
   it('sends no CORS headers when no origin is configured', async () => {
-    expect(corsHeaders(await actual(app, ADMIN))).toEqual({});
-    expect(corsHeaders(await app.fetch('/api/v1/oauth/scope', { headers: { Origin: 'null' } }))).toEqual({});
+    expect(corsHeaders(await actual(t.app, ADMIN))).toEqual({});
+    expect(corsHeaders(await t.app.fetch('/api/v1/oauth/scope', { headers: { Origin: 'null' } }))).toEqual({});
   });
 });

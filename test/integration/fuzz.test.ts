@@ -1,19 +1,12 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { postToken } from '../helpers/oauth.js';
-import { ROOT, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { ROOT } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 // Malformed requests across every REST route and /graphql: never a 5xx, always a JSON body (HTML only for the two
 // pages, none for 204/405 HEAD-like answers), and the server still issues valid tokens afterwards.
-let app: TestApp;
-let token: string;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  const response = await postToken(app, { grant_type: 'client_credentials', client_id: ROOT.clientId, client_secret: ROOT.clientSecret });
-  token = ((await response.json()) as { access_token: string }).access_token;
-});
-afterAll(() => app?.close());
+const t = useTestApp();
 
 // Every route with the methods it takes, so most requests get past routing and reach parsing and validation.
 const ROUTES: [string, string][] = [
@@ -93,9 +86,9 @@ describe('fuzzing every route with malformed requests', () => {
         runs += 1;
         const headers: Record<string, string> = {};
         if (input.contentType) headers['Content-Type'] = input.contentType;
-        if (input.auth) headers.Authorization = input.auth === 'valid' ? `Bearer ${token}` : input.auth;
+        if (input.auth) headers.Authorization = input.auth === 'valid' ? `Bearer ${t.root}` : input.auth;
         const withBody = input.body !== undefined && method !== 'GET';
-        const response = await app.fetch(`${path}${input.query}`, {
+        const response = await t.app.fetch(`${path}${input.query}`, {
           method: method,
           headers,
           ...(withBody ? { body: input.body } : {}),
@@ -115,9 +108,9 @@ describe('fuzzing every route with malformed requests', () => {
     // Most requests must reach parsing and validation, not stop at routing.
     expect((statuses.get(405) ?? 0) + (statuses.get(404) ?? 0)).toBeLessThan(1000);
 
-    const after = await postToken(app, { grant_type: 'client_credentials', client_id: ROOT.clientId, client_secret: ROOT.clientSecret });
+    const after = await postToken(t.app, { grant_type: 'client_credentials', client_id: ROOT.clientId, client_secret: ROOT.clientSecret });
     expect(after.status).toBe(200);
     const fresh = ((await after.json()) as { access_token: string }).access_token;
-    expect((await app.fetch('/api/v1/oauth/scope', { headers: { Authorization: `Bearer ${fresh}` } })).status).toBe(200);
+    expect((await t.app.fetch('/api/v1/oauth/scope', { headers: { Authorization: `Bearer ${fresh}` } })).status).toBe(200);
   }, 240_000);
 });

@@ -1,18 +1,12 @@
 import { GraphQLError as OurGraphQLError } from 'graphql';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SCOPE_REGISTRY } from '../../src/access/index.js';
-import { bearer, createClientWith, graphql, rootToken, tokenFor } from '../helpers/oauth.js';
-import { ROOT, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { bearer, clientWithToken, createClientWith, graphql, tokenFor } from '../helpers/oauth.js';
+import { ROOT } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
-let app: TestApp;
-let root: string;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  root = await rootToken(app);
-});
-afterAll(() => app?.close());
+const t = useTestApp();
 
 const ISSUE = `mutation Issue($id: String!, $secret: String!, $scope: String) {
   issueToken(clientId: $id, clientSecret: $secret, scope: $scope) { accessToken tokenType expiresIn expiresAt scope }
@@ -32,18 +26,18 @@ describe('the test setup', () => {
 
 describe('issueToken', () => {
   it('issues a token for valid credentials', async () => {
-    const { status, body } = await graphql(app, ISSUE, { id: ROOT.clientId, secret: ROOT.clientSecret, scope: 'scope:read client:read' });
+    const { status, body } = await graphql(t.app, ISSUE, { id: ROOT.clientId, secret: ROOT.clientSecret, scope: 'scope:read client:read' });
     expect(status).toBe(200);
     const token = body.data!.issueToken as Record<string, unknown>;
     expect(token).toMatchObject({ tokenType: 'Bearer', expiresIn: 691200, scope: 'client:read scope:read' });
     expect(new Date(token.expiresAt as string).getTime()).toBeGreaterThan(Date.now() + 691000 * 1000);
-    const viewer = await graphql(app, '{ viewer { clientId scopes } }', {}, bearer(token.accessToken as string));
+    const viewer = await graphql(t.app, '{ viewer { clientId scopes } }', {}, bearer(token.accessToken as string));
     expect(viewer.body).toEqual({ data: { viewer: { clientId: ROOT.clientId, scopes: ['client:read', 'scope:read'] } } });
   });
 
   it('answers bad credentials with INVALID_CLIENT, the same for an unknown client and a wrong secret', async () => {
-    const unknown = await graphql(app, ISSUE, { id: 'nobody', secret: 'x' });
-    const wrong = await graphql(app, ISSUE, { id: ROOT.clientId, secret: 'x' });
+    const unknown = await graphql(t.app, ISSUE, { id: 'nobody', secret: 'x' });
+    const wrong = await graphql(t.app, ISSUE, { id: ROOT.clientId, secret: 'x' });
     for (const { status, body } of [unknown, wrong]) {
       expect(status).toBe(200);
       expect(body).toEqual({
@@ -61,8 +55,8 @@ describe('issueToken', () => {
   });
 
   it('refuses a scope the client lacks with BAD_USER_INPUT', async () => {
-    const reader = await createClientWith(app, ['policy:read']);
-    const { body } = await graphql(app, ISSUE, { id: reader.client_id, secret: reader.client_secret, scope: 'client:create' });
+    const reader = await createClientWith(t.app, ['policy:read']);
+    const { body } = await graphql(t.app, ISSUE, { id: reader.client_id, secret: reader.client_secret, scope: 'client:create' });
     expect(body.errors?.[0]).toMatchObject({
       message: 'The client is not allowed the requested scope(s): [client:create]',
       extensions: { code: 'BAD_USER_INPUT' },
@@ -72,19 +66,18 @@ describe('issueToken', () => {
 
 describe('createClient', () => {
   it('creates a client with the root token', async () => {
-    const { status, body } = await graphql(app, CREATE, { scopes: ['policy:read', 'rule:read'], name: 'reporting' }, bearer(root));
+    const { status, body } = await graphql(t.app, CREATE, { scopes: ['policy:read', 'rule:read'], name: 'reporting' }, bearer(t.root));
     expect(status).toBe(200);
     const created = body.data!.createClient as { clientId: string; clientSecret: string; client: Record<string, unknown> };
     expect(created.client).toMatchObject({ clientId: created.clientId, name: 'reporting', description: null, scopes: ['policy:read', 'rule:read'] });
-    const token = await tokenFor(app, created.clientId, created.clientSecret);
-    const viewer = await graphql(app, '{ viewer { clientId scopes } }', {}, bearer(token));
+    const token = await tokenFor(t.app, created.clientId, created.clientSecret);
+    const viewer = await graphql(t.app, '{ viewer { clientId scopes } }', {}, bearer(token));
     expect(viewer.body.data).toEqual({ viewer: { clientId: created.clientId, scopes: ['policy:read', 'rule:read'] } });
   });
 
   it('fails with FORBIDDEN and the required scopes when the token lacks client:create', async () => {
-    const reader = await createClientWith(app, ['policy:read']);
-    const token = await tokenFor(app, reader.client_id, reader.client_secret);
-    const { status, body } = await graphql(app, CREATE, { scopes: [] }, bearer(token));
+    const { token } = await clientWithToken(t.app, ['policy:read']);
+    const { status, body } = await graphql(t.app, CREATE, { scopes: [] }, bearer(token));
     expect(status).toBe(200);
     expect(body).toEqual({
       data: null,
@@ -100,7 +93,7 @@ describe('createClient', () => {
   });
 
   it('fails with UNAUTHENTICATED for an anonymous caller', async () => {
-    const { status, body } = await graphql(app, CREATE, { scopes: [] });
+    const { status, body } = await graphql(t.app, CREATE, { scopes: [] });
     expect(status).toBe(200);
     expect(body.errors?.[0]).toMatchObject({
       message: 'Authentication required: send a bearer access token in the Authorization header.',
@@ -109,13 +102,12 @@ describe('createClient', () => {
   });
 
   it('refuses unknown scopes (BAD_USER_INPUT) and escalation (FORBIDDEN)', async () => {
-    const unknown = await graphql(app, CREATE, { scopes: ['nope:nope'] }, bearer(root));
+    const unknown = await graphql(t.app, CREATE, { scopes: ['nope:nope'] }, bearer(t.root));
     expect(unknown.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT' });
     expect(unknown.body.errors?.[0]?.message).toBe(`Invalid Scope. Scopes must be one of [${SCOPE_REGISTRY.join(', ')}].`);
 
-    const creator = await createClientWith(app, ['client:create']);
-    const token = await tokenFor(app, creator.client_id, creator.client_secret);
-    const escalate = await graphql(app, CREATE, { scopes: ['client:delete'] }, bearer(token));
+    const { token } = await clientWithToken(t.app, ['client:create']);
+    const escalate = await graphql(t.app, CREATE, { scopes: ['client:delete'] }, bearer(token));
     expect(escalate.body.errors?.[0]).toMatchObject({
       message: 'Cannot assign scopes that you do not have. Missing scopes: [client:delete]',
       extensions: { code: 'FORBIDDEN' },
@@ -125,15 +117,14 @@ describe('createClient', () => {
 
 describe('queries', () => {
   it('viewer is null for an anonymous caller', async () => {
-    const { status, body } = await graphql(app, '{ viewer { clientId } }');
+    const { status, body } = await graphql(t.app, '{ viewer { clientId } }');
     expect(status).toBe(200);
     expect(body).toEqual({ data: { viewer: null } });
   });
 
   it('a field without its scope fails alone, and the others still resolve', async () => {
-    const reader = await createClientWith(app, ['policy:read']);
-    const token = await tokenFor(app, reader.client_id, reader.client_secret);
-    const { status, body } = await graphql(app, '{ viewer { clientId } scopes }', {}, bearer(token));
+    const { token, ...reader } = await clientWithToken(t.app, ['policy:read']);
+    const { status, body } = await graphql(t.app, '{ viewer { clientId } scopes }', {}, bearer(token));
     expect(status).toBe(200);
     expect(body).toEqual({
       data: { viewer: { clientId: reader.client_id }, scopes: null },
@@ -149,12 +140,12 @@ describe('queries', () => {
   });
 
   it('scopes returns the registry in order with scope:read', async () => {
-    const { body } = await graphql(app, '{ scopes }', {}, bearer(root));
+    const { body } = await graphql(t.app, '{ scopes }', {}, bearer(t.root));
     expect(body).toEqual({ data: { scopes: [...SCOPE_REGISTRY] } });
   });
 
   it('rejects the whole request with HTTP 401 for a bad token', async () => {
-    const { status, headers, body } = await graphql(app, '{ viewer { clientId } }', {}, bearer('garbage'));
+    const { status, headers, body } = await graphql(t.app, '{ viewer { clientId } }', {}, bearer('garbage'));
     expect(status).toBe(401);
     expect(headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
     expect(body).toEqual({
@@ -163,7 +154,7 @@ describe('queries', () => {
   });
 
   it('answers an unknown field with a validation error', async () => {
-    const { status, body } = await graphql(app, '{ nope }', {});
+    const { status, body } = await graphql(t.app, '{ nope }', {});
     // yoga keeps 200 for application/json clients (GraphQL over HTTP, legacy watershed).
     expect(status).toBe(200);
     expect(body.errors?.[0]).toMatchObject({
@@ -175,7 +166,7 @@ describe('queries', () => {
 
 describe('GraphiQL', () => {
   it('serves a page that needs no internet access', async () => {
-    const response = await app.fetch('/graphql', { headers: { Accept: 'text/html' } });
+    const response = await t.app.fetch('/graphql', { headers: { Accept: 'text/html' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/html');
     const html = await response.text();

@@ -1,21 +1,15 @@
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, graphql, rootToken } from '../helpers/oauth.js';
+import { describe, expect, it } from 'vitest';
+import { bearer, graphql } from '../helpers/oauth.js';
 import { startHttpTestApp } from '../helpers/http-app.js';
-import { ROOT, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { ROOT, startTestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
-let app: TestApp;
-let root: string;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  root = await rootToken(app);
-});
-afterAll(() => app?.close());
+const t = useTestApp();
 
 describe('GraphQL limits', () => {
   it('refuses array batching', async () => {
-    const response = await app.fetch('/graphql', {
+    const response = await t.app.fetch('/graphql', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify([{ query: '{ viewer { clientId } }' }, { query: '{ viewer { clientId } }' }]),
@@ -26,7 +20,7 @@ describe('GraphQL limits', () => {
 
   it('allows one issueToken per document, whatever the aliases', async () => {
     const { body } = await graphql(
-      app,
+      t.app,
       `mutation { a: issueToken(clientId: "${ROOT.clientId}", clientSecret: "x") { scope } b: issueToken(clientId: "${ROOT.clientId}", clientSecret: "y") { scope } }`,
     );
     expect(body.errors).toEqual([expect.objectContaining({ message: 'At most one issueToken per request.', extensions: { code: 'BAD_USER_INPUT' } })]);
@@ -35,28 +29,28 @@ describe('GraphQL limits', () => {
 
   it('refuses documents too deep, too aliased or too long, and lets ordinary ones through', async () => {
     const ordinary = '{ policies { items { rules { targets { key } } } } }';
-    expect((await graphql(app, ordinary, {}, bearer(root))).body.errors).toBeUndefined();
+    expect((await graphql(t.app, ordinary, {}, bearer(t.root))).body.errors).toBeUndefined();
 
     const tooDeep = `{ __type(name: "Query") { fields { type { ${'ofType { '.repeat(8)}name${' }'.repeat(12)}`;
-    expect((await graphql(app, tooDeep)).body.errors?.[0]).toMatchObject({
+    expect((await graphql(t.app, tooDeep)).body.errors?.[0]).toMatchObject({
       message: 'Syntax Error: Query depth limit of 10 exceeded, found 12.',
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
     });
 
     const aliases = `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: viewer { clientId }`).join(' ')} }`;
-    expect((await graphql(app, aliases)).body.errors?.[0]?.message).toBe('Syntax Error: Aliases limit of 15 exceeded, found 16.');
+    expect((await graphql(t.app, aliases)).body.errors?.[0]?.message).toBe('Syntax Error: Aliases limit of 15 exceeded, found 16.');
 
     const long = `{ ${Array.from({ length: 2100 }, () => '__typename').join(' ')} }`;
-    expect((await graphql(app, long)).body.errors?.[0]?.message).toBe('Syntax Error: Token limit of 2000 exceeded.');
+    expect((await graphql(t.app, long)).body.errors?.[0]?.message).toBe('Syntax Error: Token limit of 2000 exceeded.');
   });
 
   it('hides field suggestions', async () => {
-    const { body } = await graphql(app, '{ viewr { clientId } }');
+    const { body } = await graphql(t.app, '{ viewr { clientId } }');
     expect(body.errors?.[0]?.message).not.toMatch(/Did you mean/);
   });
 
   it('serves introspection by default, and not when switched off', async () => {
-    expect((await graphql(app, '{ __schema { queryType { name } } }')).body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+    expect((await graphql(t.app, '{ __schema { queryType { name } } }')).body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
     const closed = await startTestApp({ FIDES__SECURITY__GRAPHQL_INTROSPECTION: 'false' });
     try {
       const { body } = await graphql(closed, '{ __schema { queryType { name } } }');
@@ -72,10 +66,10 @@ describe('bad input', () => {
   it('refuses a body over 1 MB with 413 JSON, on REST and GraphQL, declared or not', async () => {
     const big = 'x'.repeat(1024 * 1024 + 1);
     for (const path of ['/api/v1/oauth/client', '/graphql', '/api/v1/oauth/token']) {
-      const declared = await app.fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': String(big.length) }, body: big });
+      const declared = await t.app.fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': String(big.length) }, body: big });
       expect(declared.status, path).toBe(413);
       expect(await declared.json()).toEqual({ detail: 'Request body too large: at most 1048576 bytes.' });
-      const streamed = await app.fetch(path, {
+      const streamed = await t.app.fetch(path, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: new ReadableStream({
@@ -92,26 +86,26 @@ describe('bad input', () => {
 
   it('refuses JSON nested too deeply and scope lists too long with 422', async () => {
     const nested = `${'['.repeat(40)}${']'.repeat(40)}`;
-    const deep = await app.fetch('/api/v1/oauth/client', { method: 'POST', headers: bearer(root), body: nested });
+    const deep = await t.app.fetch('/api/v1/oauth/client', { method: 'POST', headers: bearer(t.root), body: nested });
     expect(deep.status).toBe(422);
     expect(await deep.json()).toEqual({ detail: [{ loc: ['body'], msg: 'JSON nested more than 32 levels deep', type: 'json_too_deep' }] });
-    const long = await app.fetch('/api/v1/oauth/client', { method: 'POST', headers: bearer(root), body: JSON.stringify(Array(1001).fill('policy:read')) });
+    const long = await t.app.fetch('/api/v1/oauth/client', { method: 'POST', headers: bearer(t.root), body: JSON.stringify(Array(1001).fill('policy:read')) });
     expect(long.status).toBe(422);
     expect(await long.json()).toEqual({ detail: [{ loc: ['body', 'scopes'], msg: 'List should have at most 1000 items', type: 'too_long' }] });
   });
 
   it('refuses NUL characters, which PostgreSQL text cannot hold, where they arrive', async () => {
-    const path = await app.fetch('/api/v1/dsr/policy/%00', { headers: bearer(root) });
+    const path = await t.app.fetch('/api/v1/dsr/policy/%00', { headers: bearer(t.root) });
     expect(path.status).toBe(404);
-    const body = await app.fetch('/api/v1/oauth/client', { method: 'POST', headers: bearer(root), body: '{"name": "a\\u0000b"}' });
+    const body = await t.app.fetch('/api/v1/oauth/client', { method: 'POST', headers: bearer(t.root), body: '{"name": "a\\u0000b"}' });
     expect(await body.json()).toEqual({ detail: [{ loc: ['body'], msg: 'Input must not contain NUL characters', type: 'string_nul' }] });
-    const form = await app.fetch('/api/v1/oauth/token', {
+    const form = await t.app.fetch('/api/v1/oauth/token', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=client_credentials&client_id=a%00b&client_secret=x',
     });
     expect(form.status).toBe(400);
-    const gql = await graphql(app, 'query($k: String!) { policy(key: $k) { key } }', { k: 'a\u0000b' }, bearer(root));
+    const gql = await graphql(t.app, 'query($k: String!) { policy(key: $k) { key } }', { k: 'a\u0000b' }, bearer(t.root));
     expect(gql.body.errors?.[0]).toMatchObject({ message: 'Input must not contain NUL characters.', extensions: { code: 'BAD_USER_INPUT' } });
   });
 
@@ -142,18 +136,18 @@ describe('web hygiene', () => {
       ['/health', "default-src 'none'; frame-ancestors 'none'"],
       ['/docs', "default-src 'self'; script-src 'self';"],
     ] as const) {
-      const response = await app.fetch(path);
+      const response = await t.app.fetch(path);
       expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(response.headers.get('referrer-policy'), path).toBe('no-referrer');
       expect(response.headers.get('content-security-policy'), path).toContain(csp);
       expect(response.headers.get('x-request-id'), path).toMatch(/^[0-9a-f-]{36}$/);
     }
-    const graphiql = await app.fetch('/graphql', { headers: { Accept: 'text/html' } });
+    const graphiql = await t.app.fetch('/graphql', { headers: { Accept: 'text/html' } });
     expect(graphiql.headers.get('content-security-policy')).toContain("script-src 'self' 'unsafe-inline' blob:");
   });
 
   it('keeps CORS off by default, and allows only the configured origins', async () => {
-    const closed = await app.fetch('/api/v1/oauth/scope', { headers: { Origin: 'https://evil.example' } });
+    const closed = await t.app.fetch('/api/v1/oauth/scope', { headers: { Origin: 'https://evil.example' } });
     expect(closed.headers.get('access-control-allow-origin')).toBeNull();
     const open = await startTestApp({ FIDES__SECURITY__CORS_ORIGINS: 'https://admin.example' });
     try {
@@ -171,14 +165,14 @@ describe('web hygiene', () => {
   });
 
   it('answers liveness and readiness on their exact paths', async () => {
-    const live = await app.fetch('/health');
+    const live = await t.app.fetch('/health');
     expect(live.status).toBe(200);
     expect(await live.json()).toEqual({ status: 'ok' });
-    const ready = await app.fetch('/health/ready');
+    const ready = await t.app.fetch('/health/ready');
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready' });
-    expect((await app.fetch('/health/')).status).toBe(404);
-    expect((await app.fetch('/healthz')).status).toBe(404);
+    expect((await t.app.fetch('/health/')).status).toBe(404);
+    expect((await t.app.fetch('/healthz')).status).toBe(404);
   });
 
   it('limits requests per address when request_rate_limit is set', async () => {

@@ -1,22 +1,21 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { KeyDecryptionError, openKeyStore, prepareSigningKeys, rotateSigningKey, verifyAccessToken } from '../../src/tokens/index.js';
 import { decryptPrivateKey } from '../../src/tokens/key-encryption.js';
 import { migrate } from '../../src/db/orm.js';
 import { bearer, rootToken } from '../helpers/oauth.js';
-import { ROOT, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { ROOT } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
-let app: TestApp;
+const t = useTestApp({}, { root: false });
 let KEY: string;
 
-beforeAll(async () => {
-  app = await startTestApp();
-  KEY = app.config.security.appEncryptionKey;
+beforeAll(() => {
+  KEY = t.app.config.security.appEncryptionKey;
 });
-afterAll(() => app?.close());
 
-const sql = (query: string, params: unknown[] = []) => app.db.orm.em.fork().getConnection().execute(query, params);
+const sql = (query: string, params: unknown[] = []) => t.app.db.orm.em.fork().getConnection().execute(query, params);
 const sealedOf = async (kid: string) =>
   ((await sql('select private_jwk_encrypted from signing_key where kid = ?', [kid])) as { private_jwk_encrypted: string }[])[0]!
     .private_jwk_encrypted;
@@ -24,7 +23,7 @@ const storeSealed = (kid: string, sealed: string) => sql('update signing_key set
 const kids = async () => ((await sql('select kid from signing_key order by activates_at, kid')) as { kid: string }[]).map((row) => row.kid);
 const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
 /** What the server runs at start (main.ts, cli.ts, db:migrate): migrations, then the signing-key step, under the lock. */
-const startStep = () => migrate(app.db, () => prepareSigningKeys(app.db.orm.em, KEY));
+const startStep = () => migrate(t.app.db, () => prepareSigningKeys(t.app.db.orm.em, KEY));
 
 /** What versions before v2 wrote: `iv.ciphertext.tag`, no additional authenticated data. */
 function encryptLegacy(plaintext: string, key: string): string {
@@ -36,7 +35,7 @@ function encryptLegacy(plaintext: string, key: string): string {
 
 describe('signing keys stored by an older version', () => {
   it('are refused by the key store until the start-time step re-encrypts them bound to their kid; their tokens still verify', async () => {
-    const token = await rootToken(app);
+    const token = await rootToken(t.app);
     const kid = kidOf(token);
     expect(await kids()).toEqual([kid]);
     // The database as an older version left it: the same private key, encrypted without the kid.
@@ -44,7 +43,7 @@ describe('signing keys stored by an older version', () => {
     const legacy = encryptLegacy(privateJwk, KEY);
     await storeSealed(kid, legacy);
 
-    await expect(openKeyStore(app.db.orm.em, KEY)).rejects.toThrow(
+    await expect(openKeyStore(t.app.db.orm.em, KEY)).rejects.toThrow(
       new KeyDecryptionError(
         `signing key ${kid} is not in the v2 format (written by an older version, or altered); ` +
           'restart the server or run `npm run db:migrate` to upgrade keys stored by an older version',
@@ -59,11 +58,11 @@ describe('signing keys stored by an older version', () => {
     // Upgraded in place: no second key was created.
     expect(await kids()).toEqual([kid]);
 
-    const audience = { issuer: app.config.security.oauthIssuer, audience: app.config.security.oauthAudience };
-    const reopened = await openKeyStore(app.db.orm.em, KEY);
+    const audience = { issuer: t.app.config.security.oauthIssuer, audience: t.app.config.security.oauthAudience };
+    const reopened = await openKeyStore(t.app.db.orm.em, KEY);
     await expect(verifyAccessToken(reopened, audience, token)).resolves.toMatchObject({ kid, clientId: ROOT.clientId });
-    await app.keys.refresh();
-    expect((await app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(200);
+    await t.app.keys.refresh();
+    expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(200);
 
     // The next start finds nothing to do.
     await startStep();
@@ -91,8 +90,8 @@ describe('signing keys stored by an older version', () => {
 
 describe('a signing-key row altered in the database', () => {
   it('makes the key store refuse to open when one row’s ciphertext is copied onto another kid', async () => {
-    const { kid: second } = await rotateSigningKey(app.db.orm.em, KEY, { activatesAt: new Date(), tokenLifetimeSeconds: 3600 });
-    await app.keys.refresh();
+    const { kid: second } = await rotateSigningKey(t.app.db.orm.em, KEY, { activatesAt: new Date(), tokenLifetimeSeconds: 3600 });
+    await t.app.keys.refresh();
     const [first] = await kids();
     const original = await sealedOf(second);
     await storeSealed(second, await sealedOf(first!));
@@ -101,14 +100,14 @@ describe('a signing-key row altered in the database', () => {
         `signing key ${second} cannot be decrypted with the configured app_encryption_key ` +
           '(was the key changed since the signing keys were created, or the row altered?)',
       );
-      await expect(openKeyStore(app.db.orm.em, KEY)).rejects.toThrow(refused);
+      await expect(openKeyStore(t.app.db.orm.em, KEY)).rejects.toThrow(refused);
       // A running server keeps the keys it has rather than take the altered set.
-      await expect(app.keys.refresh()).rejects.toThrow(refused);
-      expect(app.keys.has(second)).toBe(true);
+      await expect(t.app.keys.refresh()).rejects.toThrow(refused);
+      expect(t.app.keys.has(second)).toBe(true);
     } finally {
       await storeSealed(second, original);
     }
-    await expect(openKeyStore(app.db.orm.em, KEY)).resolves.toBeDefined();
+    await expect(openKeyStore(t.app.db.orm.em, KEY)).resolves.toBeDefined();
   });
 
   it('is refused too when a legacy ciphertext was moved before the upgrade: its public key no longer matches', async () => {
@@ -118,7 +117,7 @@ describe('a signing-key row altered in the database', () => {
     await storeSealed(second!, encryptLegacy(decryptPrivateKey(originals[0], KEY, first!), KEY));
     try {
       await startStep();
-      await expect(openKeyStore(app.db.orm.em, KEY)).rejects.toThrow(
+      await expect(openKeyStore(t.app.db.orm.em, KEY)).rejects.toThrow(
         new KeyDecryptionError(`signing key ${second}: the stored public key does not match its private key (was the row altered?)`),
       );
     } finally {
@@ -134,12 +133,12 @@ describe('a signing-key row altered in the database', () => {
     const forged = { ...row!.public_jwk, ...(await exportJWK(publicKey)) };
     await sql('update signing_key set public_jwk = ? where kid = ?', [JSON.stringify(forged), first]);
     try {
-      await expect(openKeyStore(app.db.orm.em, KEY)).rejects.toThrow(
+      await expect(openKeyStore(t.app.db.orm.em, KEY)).rejects.toThrow(
         new KeyDecryptionError(`signing key ${first}: the stored public key does not match its private key (was the row altered?)`),
       );
     } finally {
       await sql('update signing_key set public_jwk = ? where kid = ?', [original, first]);
     }
-    await expect(openKeyStore(app.db.orm.em, KEY)).resolves.toBeDefined();
+    await expect(openKeyStore(t.app.db.orm.em, KEY)).resolves.toBeDefined();
   });
 });

@@ -3,69 +3,66 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openKeyStore, removeExpiredKeys, rotateSigningKey, signAccessToken } from '../../src/tokens/index.js';
 import { bearer, rootToken } from '../helpers/oauth.js';
-import { ROOT, startTestApp, TEST_DATABASE_URL, type TestApp } from '../helpers/test-app.js';
+import { ROOT, TEST_DATABASE_URL } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
-let app: TestApp;
+const t = useTestApp({}, { root: false });
 const LIFETIME = 11520 * 60;
 
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(() => app?.close());
 afterEach(() => {
   vi.useRealTimers();
 });
 
 const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
 const jwksKids = async () =>
-  ((await (await app.fetch('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
+  ((await (await t.app.fetch('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
 
 describe('signing-key rotation', () => {
   it('publishes the new key before it signs, switches at activation, and keeps old tokens valid', async () => {
-    const oldToken = await rootToken(app);
+    const oldToken = await rootToken(t.app);
     const oldKid = kidOf(oldToken);
     const activatesAt = new Date(Date.now() + 600_000);
-    const { kid: newKid } = await rotateSigningKey(app.db.orm.em, app.config.security.appEncryptionKey, {
+    const { kid: newKid } = await rotateSigningKey(t.app.db.orm.em, t.app.config.security.appEncryptionKey, {
       activatesAt,
       tokenLifetimeSeconds: LIFETIME,
     });
-    await app.keys.refresh();
+    await t.app.keys.refresh();
 
     expect(await jwksKids()).toEqual([oldKid, newKid]);
-    expect(kidOf(await rootToken(app))).toBe(oldKid);
+    expect(kidOf(await rootToken(t.app))).toBe(oldKid);
 
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(activatesAt);
-    const newToken = await rootToken(app);
+    const newToken = await rootToken(t.app);
     expect(kidOf(newToken)).toBe(newKid);
-    expect((await app.fetch('/api/v1/oauth/scope', { headers: bearer(oldToken) })).status).toBe(200);
-    expect((await app.fetch('/api/v1/oauth/scope', { headers: bearer(newToken) })).status).toBe(200);
+    expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(oldToken) })).status).toBe(200);
+    expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(newToken) })).status).toBe(200);
 
     // One token lifetime after the switch, nothing the old key signed is valid: the next rotation removes it.
     vi.setSystemTime(activatesAt.getTime() + LIFETIME * 1000 - 1000);
-    expect(await removeExpiredKeys(app.db.orm.em.fork(), LIFETIME)).toEqual([]);
+    expect(await removeExpiredKeys(t.app.db.orm.em.fork(), LIFETIME)).toEqual([]);
     vi.setSystemTime(activatesAt.getTime() + LIFETIME * 1000 + 1000);
-    expect(await removeExpiredKeys(app.db.orm.em.fork(), LIFETIME)).toEqual([oldKid]);
-    await app.keys.refresh();
+    expect(await removeExpiredKeys(t.app.db.orm.em.fork(), LIFETIME)).toEqual([oldKid]);
+    await t.app.keys.refresh();
     expect(await jwksKids()).toEqual([newKid]);
   });
 
   it('accepts a token signed by a key another process rotated in, reloading on the unknown kid', async () => {
     vi.useFakeTimers({ toFake: ['performance'] });
-    await app.keys.refresh();
+    await t.app.keys.refresh();
     // The "other process": its own key store on the same database, after rotating with --now.
-    await rotateSigningKey(app.db.orm.em, app.config.security.appEncryptionKey, { activatesAt: new Date(), tokenLifetimeSeconds: LIFETIME });
-    const other = await openKeyStore(app.db.orm.em, app.config.security.appEncryptionKey);
-    const audience = { issuer: app.config.security.oauthIssuer, audience: app.config.security.oauthAudience };
+    await rotateSigningKey(t.app.db.orm.em, t.app.config.security.appEncryptionKey, { activatesAt: new Date(), tokenLifetimeSeconds: LIFETIME });
+    const other = await openKeyStore(t.app.db.orm.em, t.app.config.security.appEncryptionKey);
+    const audience = { issuer: t.app.config.security.oauthIssuer, audience: t.app.config.security.oauthAudience };
     const { token } = await signAccessToken(other, audience, { clientId: ROOT.clientId, scopes: ['scope:read'], lifetimeSeconds: 60 });
 
     // Within the throttle an unknown kid does not reach the database; once it has passed, the app reloads and accepts.
-    expect((await app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(401);
+    expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(401);
     vi.advanceTimersByTime(5_001);
-    expect((await app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(200);
+    expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(200);
   });
 });
 

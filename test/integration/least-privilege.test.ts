@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, callJson, createClientWith, graphql, postToken, rootToken, tokenFor } from '../helpers/oauth.js';
-import { ROOT, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bearer, callJson, clientWithToken, createClientWith, graphql, postToken, rootToken, tokenFor } from '../helpers/oauth.js';
+import { ROOT } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 // SPEC §9: a non-root caller may change, rotate, revoke or delete a client only when that client's scopes are all
 // among the caller's effective scopes (token ∩ client). Every caller here is a real client with a real token.
-let app: TestApp;
-let root: string;
+const t = useTestApp();
 
 interface Caller {
   readonly name: string;
@@ -22,11 +22,8 @@ const TARGETS: Record<string, string[]> = {
 };
 
 beforeAll(async () => {
-  app = await startTestApp();
-  root = await rootToken(app);
   const make = async (name: string, scopes: string[], narrowTo?: string) => {
-    const client = await createClientWith(app, scopes, root);
-    const token = await tokenFor(app, client.client_id, client.client_secret, narrowTo);
+    const { token } = await clientWithToken(t.app, scopes, { creator: t.root, scope: narrowTo });
     callers.push({ name, token, effective: narrowTo ? narrowTo.split(' ') : scopes });
   };
   await make('client:update only', ['client:update']);
@@ -34,7 +31,6 @@ beforeAll(async () => {
   // A client that holds much, with a token narrowed to client:update: the token must not climb back.
   await make('a token narrowed to client:update', ['client:update', 'client:delete', 'client:read', 'policy:read', 'rule:read'], 'client:update');
 });
-afterAll(() => app?.close());
 
 interface Operation {
   readonly name: string;
@@ -48,42 +44,42 @@ const OPERATIONS: Operation[] = [
   {
     name: 'rename',
     needs: 'client:update',
-    rest: (token, id) => callJson(app, 'PUT', `/api/v1/oauth/client/${id}`, token, { name: 'renamed' }),
+    rest: (token, id) => callJson(t.app, 'PUT', `/api/v1/oauth/client/${id}`, token, { name: 'renamed' }),
     restSuccess: 200,
     mutation: 'mutation($id: ID!) { r: updateClient(clientId: $id, name: "renamed") { clientId } }',
   },
   {
     name: 'empty its scopes (PUT client)',
     needs: 'client:update',
-    rest: (token, id) => callJson(app, 'PUT', `/api/v1/oauth/client/${id}`, token, { scopes: [] }),
+    rest: (token, id) => callJson(t.app, 'PUT', `/api/v1/oauth/client/${id}`, token, { scopes: [] }),
     restSuccess: 200,
     mutation: 'mutation($id: ID!) { r: updateClient(clientId: $id, scopes: []) { clientId } }',
   },
   {
     name: 'set its scopes',
     needs: 'client:update',
-    rest: (token, id) => callJson(app, 'PUT', `/api/v1/oauth/client/${id}/scope`, token, []),
+    rest: (token, id) => callJson(t.app, 'PUT', `/api/v1/oauth/client/${id}/scope`, token, []),
     restSuccess: 200,
     mutation: 'mutation($id: ID!) { r: setClientScopes(clientId: $id, scopes: []) { clientId } }',
   },
   {
     name: 'rotate its secret',
     needs: 'client:update',
-    rest: (token, id) => callJson(app, 'POST', `/api/v1/oauth/client/${id}/secret`, token),
+    rest: (token, id) => callJson(t.app, 'POST', `/api/v1/oauth/client/${id}/secret`, token),
     restSuccess: 200,
     mutation: 'mutation($id: ID!) { r: rotateClientSecret(clientId: $id) { clientId } }',
   },
   {
     name: 'revoke its tokens',
     needs: 'client:update',
-    rest: (token, id) => callJson(app, 'POST', `/api/v1/oauth/client/${id}/revoke`, token),
+    rest: (token, id) => callJson(t.app, 'POST', `/api/v1/oauth/client/${id}/revoke`, token),
     restSuccess: 200,
     mutation: 'mutation($id: ID!) { r: revokeClientTokens(clientId: $id) }',
   },
   {
     name: 'delete it',
     needs: 'client:delete',
-    rest: (token, id) => callJson(app, 'DELETE', `/api/v1/oauth/client/${id}`, token),
+    rest: (token, id) => callJson(t.app, 'DELETE', `/api/v1/oauth/client/${id}`, token),
     restSuccess: 200,
     mutation: 'mutation($id: ID!) { r: deleteClient(clientId: $id) }',
   },
@@ -104,7 +100,7 @@ function expectedFor(caller: Caller, operation: Operation, target: readonly stri
 
 /** The target's scopes as they are now, read with the root token. */
 async function scopesNow(id: string): Promise<unknown> {
-  return (await callJson(app, 'GET', `/api/v1/oauth/client/${id}/scope`, root)).json();
+  return (await callJson(t.app, 'GET', `/api/v1/oauth/client/${id}/scope`, t.root)).json();
 }
 
 describe('least privilege on every write to a client', () => {
@@ -116,7 +112,7 @@ describe('least privilege on every write to a client', () => {
           const expected = expectedFor(caller, operation, targetScopes);
           const label = `${caller.name} → ${operation.name} on a client holding ${targetName}`;
 
-          const restTarget = await createClientWith(app, targetScopes, root);
+          const restTarget = await createClientWith(t.app, targetScopes, t.root);
           const response = await operation.rest(caller.token, restTarget.client_id);
           if (expected.allowed) {
             expect(response.status, label).toBe(operation.restSuccess);
@@ -125,11 +121,11 @@ describe('least privilege on every write to a client', () => {
             expect(await response.json(), label).toEqual({ detail: expected.message });
             // Nothing changed: the target keeps its scopes and its secret still works.
             expect(await scopesNow(restTarget.client_id), label).toEqual(targetScopes);
-            expect((await postToken(app, { grant_type: 'client_credentials', ...restTarget })).status, label).toBe(200);
+            expect((await postToken(t.app, { grant_type: 'client_credentials', ...restTarget })).status, label).toBe(200);
           }
 
-          const graphTarget = await createClientWith(app, targetScopes, root);
-          const { status, body } = await graphql(app, operation.mutation, { id: graphTarget.client_id }, bearer(caller.token));
+          const graphTarget = await createClientWith(t.app, targetScopes, t.root);
+          const { status, body } = await graphql(t.app, operation.mutation, { id: graphTarget.client_id }, bearer(caller.token));
           expect(status, label).toBe(200);
           if (expected.allowed) {
             expect(body.errors, label).toBeUndefined();
@@ -147,72 +143,70 @@ describe('least privilege on every write to a client', () => {
 
   it('stops a client:update holder from rotating a stronger client into its own hands', async () => {
     const [updater] = callers;
-    const strong = await createClientWith(app, ['client:create', 'client:update', 'client:read'], root);
-    const rotated = await callJson(app, 'POST', `/api/v1/oauth/client/${strong.client_id}/secret`, updater!.token);
+    const strong = await createClientWith(t.app, ['client:create', 'client:update', 'client:read'], t.root);
+    const rotated = await callJson(t.app, 'POST', `/api/v1/oauth/client/${strong.client_id}/secret`, updater!.token);
     expect(rotated.status).toBe(403);
     expect(await rotated.json()).toEqual({
       detail: 'Cannot modify a client that holds scopes you do not have. Missing scopes: [client:create, client:read]',
     });
     // Its old secret still works: nothing was rotated.
-    expect((await postToken(app, { grant_type: 'client_credentials', ...strong })).status).toBe(200);
+    expect((await postToken(t.app, { grant_type: 'client_credentials', ...strong })).status).toBe(200);
   });
 
   it('stops a narrowed token from rotating its own client back to everything', async () => {
-    const own = await createClientWith(app, ['client:update', 'client:read', 'policy:read'], root);
-    const narrowed = await tokenFor(app, own.client_id, own.client_secret, 'client:update');
-    const response = await callJson(app, 'POST', `/api/v1/oauth/client/${own.client_id}/secret`, narrowed);
+    const { token: narrowed, ...own } = await clientWithToken(t.app, ['client:update', 'client:read', 'policy:read'], { creator: t.root, scope: 'client:update' });
+    const response = await callJson(t.app, 'POST', `/api/v1/oauth/client/${own.client_id}/secret`, narrowed);
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({
       detail: 'Cannot modify a client that holds scopes you do not have. Missing scopes: [client:read, policy:read]',
     });
     // With every scope it holds, the client may rotate itself.
-    const full = await tokenFor(app, own.client_id, own.client_secret);
-    expect((await callJson(app, 'POST', `/api/v1/oauth/client/${own.client_id}/secret`, full)).status).toBe(200);
+    const full = await tokenFor(t.app, own.client_id, own.client_secret);
+    expect((await callJson(t.app, 'POST', `/api/v1/oauth/client/${own.client_id}/secret`, full)).status).toBe(200);
   });
 
   it('lets the root client change any client', async () => {
-    const strong = await createClientWith(app, ['client:create', 'client:update', 'client:read'], root);
-    expect((await callJson(app, 'POST', `/api/v1/oauth/client/${strong.client_id}/secret`, root)).status).toBe(200);
-    expect((await callJson(app, 'DELETE', `/api/v1/oauth/client/${strong.client_id}`, root)).status).toBe(200);
+    const strong = await createClientWith(t.app, ['client:create', 'client:update', 'client:read'], t.root);
+    expect((await callJson(t.app, 'POST', `/api/v1/oauth/client/${strong.client_id}/secret`, t.root)).status).toBe(200);
+    expect((await callJson(t.app, 'DELETE', `/api/v1/oauth/client/${strong.client_id}`, t.root)).status).toBe(200);
   });
 });
 
 describe('what an update answers', () => {
   it('shows the client only to a caller that may read clients (REST: null details)', async () => {
     const [updater, reader] = callers;
-    const target = await createClientWith(app, [], root);
-    await callJson(app, 'PUT', `/api/v1/oauth/client/${target.client_id}`, root, { name: 'kept secret', description: 'by whom' });
+    const target = await createClientWith(t.app, [], t.root);
+    await callJson(t.app, 'PUT', `/api/v1/oauth/client/${target.client_id}`, t.root, { name: 'kept secret', description: 'by whom' });
 
-    const blind = await callJson(app, 'PUT', `/api/v1/oauth/client/${target.client_id}`, updater!.token, {});
+    const blind = await callJson(t.app, 'PUT', `/api/v1/oauth/client/${target.client_id}`, updater!.token, {});
     expect(blind.status).toBe(200);
     expect(await blind.json()).toEqual({ client_id: target.client_id, name: null, description: null, scopes: null });
 
-    const seen = await callJson(app, 'PUT', `/api/v1/oauth/client/${target.client_id}`, reader!.token, {});
+    const seen = await callJson(t.app, 'PUT', `/api/v1/oauth/client/${target.client_id}`, reader!.token, {});
     expect(seen.status).toBe(200);
     expect(await seen.json()).toEqual({ client_id: target.client_id, name: 'kept secret', description: 'by whom', scopes: [] });
   });
 
   it('answers GraphQL details FORBIDDEN to a caller without client:read, and the id to anyone', async () => {
     const [updater, reader] = callers;
-    const target = await createClientWith(app, [], root);
+    const target = await createClientWith(t.app, [], t.root);
     const update = 'mutation($id: ID!) { updateClient(clientId: $id, description: "x") { clientId name scopes } }';
-    const blind = await graphql(app, update, { id: target.client_id }, bearer(updater!.token));
+    const blind = await graphql(t.app, update, { id: target.client_id }, bearer(updater!.token));
     expect(blind.body.data).toBeNull();
     expect(blind.body.errors?.map((error) => [error.path, error.extensions])).toEqual([
       [['updateClient', 'name'], { code: 'FORBIDDEN', requiredScopes: ['client:read'] }],
       [['updateClient', 'scopes'], { code: 'FORBIDDEN', requiredScopes: ['client:read'] }],
     ]);
-    const idOnly = await graphql(app, 'mutation($id: ID!) { updateClient(clientId: $id, description: "y") { clientId } }', { id: target.client_id }, bearer(updater!.token));
+    const idOnly = await graphql(t.app, 'mutation($id: ID!) { updateClient(clientId: $id, description: "y") { clientId } }', { id: target.client_id }, bearer(updater!.token));
     expect(idOnly.body).toEqual({ data: { updateClient: { clientId: target.client_id } } });
-    const seen = await graphql(app, update, { id: target.client_id }, bearer(reader!.token));
+    const seen = await graphql(t.app, update, { id: target.client_id }, bearer(reader!.token));
     expect(seen.body).toEqual({ data: { updateClient: { clientId: target.client_id, name: null, scopes: [] } } });
   });
 
   it('shows a new client to its creator, who chose everything in it', async () => {
-    const creator = await createClientWith(app, ['client:create', 'policy:read'], root);
-    const token = await tokenFor(app, creator.client_id, creator.client_secret);
+    const { token } = await clientWithToken(t.app, ['client:create', 'policy:read'], { creator: t.root });
     const { body } = await graphql(
-      app,
+      t.app,
       'mutation { createClient(scopes: ["policy:read"], name: "made") { client { name scopes } } }',
       {},
       bearer(token),
@@ -231,13 +225,13 @@ describe('the root client through the API', () => {
       ['POST', `/api/v1/oauth/client/${id}/secret`, undefined],
       ['POST', `/api/v1/oauth/client/${id}/revoke`, undefined],
     ] as const) {
-      const response = await callJson(app, method, path, root, body);
+      const response = await callJson(t.app, method, path, t.root, body);
       expect(response.status, `${method} ${path}`).toBe(404);
       expect(await response.json()).toEqual(notFound);
     }
-    expect((await callJson(app, 'DELETE', `/api/v1/oauth/client/${id}`, root)).status).toBe(200);
+    expect((await callJson(t.app, 'DELETE', `/api/v1/oauth/client/${id}`, t.root)).status).toBe(200);
     // Still the root, with its secret and every scope.
-    const fresh = await rootToken(app);
-    expect((await callJson(app, 'GET', '/api/v1/oauth/scope', fresh)).status).toBe(200);
+    const fresh = await rootToken(t.app);
+    expect((await callJson(t.app, 'GET', '/api/v1/oauth/scope', fresh)).status).toBe(200);
   });
 });

@@ -1,8 +1,9 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_BULK_ITEMS } from '../../src/policies/index.js';
-import { bearer, rootToken } from '../helpers/oauth.js';
-import { startTestApp, TEST_DATABASE_URL, type TestApp } from '../helpers/test-app.js';
+import { bearer } from '../helpers/oauth.js';
+import { TEST_DATABASE_URL } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 import { eventually } from '../helpers/wait.js';
 
 type Query = (text: string, params?: unknown[]) => Promise<unknown[]>;
@@ -23,17 +24,11 @@ async function orphans(query: Query): Promise<{ rules: number; targets: number }
 
 // Races need real concurrent connections: PGlite runs every transaction serially, so these run on PostgreSQL only.
 describe.skipIf(!TEST_DATABASE_URL)('policies under concurrency (PostgreSQL)', () => {
-  let app: TestApp;
-  let root: string;
-  beforeAll(async () => {
-    app = await startTestApp();
-    root = await rootToken(app);
-  });
-  afterAll(() => app?.close());
+  const t = useTestApp();
 
   const patch = (path: string, body: unknown) =>
-    app.fetch(path, { method: 'PATCH', headers: { ...bearer(root), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  const sql = (query: string, params: unknown[] = []) => app.db.orm.em.fork().getConnection().execute(query, params);
+    t.app.fetch(path, { method: 'PATCH', headers: { ...bearer(t.root), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const sql = (query: string, params: unknown[] = []) => t.app.db.orm.em.fork().getConnection().execute(query, params);
 
   it('two concurrent upserts of one key leave one row', async () => {
     for (let round = 0; round < 20; round++) {
@@ -62,7 +57,7 @@ describe.skipIf(!TEST_DATABASE_URL)('policies under concurrency (PostgreSQL)', (
       // Started together, the delete wins outright: no rule is ever written and nothing could be orphaned. So it
       // goes in once the first rules are committed, while the rest are still being written.
       await eventually(async () => (await rulesOf(key)) > 0, 10_000, 1);
-      const deletion = await app.fetch(`/api/v1/dsr/policy/${key}`, { method: 'DELETE', headers: bearer(root) });
+      const deletion = await t.app.fetch(`/api/v1/dsr/policy/${key}`, { method: 'DELETE', headers: bearer(t.root) });
       expect(deletion.status).toBe(204);
       const response = await upsert;
       expect(response.status).toBe(200);
@@ -88,7 +83,7 @@ describe.skipIf(!TEST_DATABASE_URL)('policies under concurrency (PostgreSQL)', (
     expect((await patch(`/api/v1/dsr/policy/${key}/rule`, rules)).status).toBe(200);
     expect(await orphans(sql)).toEqual({ rules: 0, targets: 0 });
 
-    const client = new pg.Client({ connectionString: app.config.database.url });
+    const client = new pg.Client({ connectionString: t.app.config.database.url });
     await client.connect();
     try {
       const query: Query = async (text, params) => (await client.query(text, params)).rows;

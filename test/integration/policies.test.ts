@@ -1,28 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, callJson, createClientWith, graphql, rootToken, tokenFor } from '../helpers/oauth.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bearer, callJson, clientWithToken, graphql } from '../helpers/oauth.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
-let app: TestApp;
-let root: string;
+const t = useTestApp();
 
-beforeAll(async () => {
-  app = await startTestApp();
-  root = await rootToken(app);
-});
-afterAll(() => app?.close());
-
-const call = (method: string, path: string, token: string | null, body?: unknown) => callJson(app, method, path, token, body);
-
-async function tokenWith(scopes: string[]): Promise<string> {
-  const client = await createClientWith(app, scopes, root);
-  return tokenFor(app, client.client_id, client.client_secret);
-}
+const call = (method: string, path: string, token: string | null, body?: unknown) => callJson(t.app, method, path, token, body);
 
 const ERASURE = { name: 'Erase', action_type: 'erasure', masking_strategy: { strategy: 'null_rewrite', configuration: {} } };
 
 describe('seeded policies', () => {
   it('a fresh database holds Fides’ two default policies', async () => {
-    const response = await call('GET', '/api/v1/dsr/policy', root);
+    const response = await call('GET', '/api/v1/dsr/policy', t.root);
     const body = (await response.json()) as { items: { key: string }[] };
     const seeded = body.items.filter((item) => item.key.startsWith('default_'));
     expect(seeded.sort((a, b) => a.key.localeCompare(b.key))).toEqual([
@@ -62,19 +50,18 @@ describe('seeded policies', () => {
 
 describe('policies', () => {
   it('upserts by key, generating a key from the snake-cased name, and records the creator', async () => {
-    const writer = await createClientWith(app, ['policy:create_or_update', 'policy:read'], root);
-    const token = await tokenFor(app, writer.client_id, writer.client_secret);
-    const created = await call('PATCH', '/api/v1/dsr/policy', token, [{ name: 'Marketing Access Policy', drp_action: 'access', execution_timeframe: 30 }]);
+    const writer = await clientWithToken(t.app, ['policy:create_or_update', 'policy:read'], { creator: t.root });
+    const created = await call('PATCH', '/api/v1/dsr/policy', writer.token, [{ name: 'Marketing Access Policy', drp_action: 'access', execution_timeframe: 30 }]);
     expect(created.status).toBe(200);
     expect(await created.json()).toEqual({
       succeeded: [{ key: 'marketing_access_policy', name: 'Marketing Access Policy', drp_action: 'access', execution_timeframe: 30 }],
       failed: [],
     });
-    const updated = await call('PATCH', '/api/v1/dsr/policy', root, [{ key: 'marketing_access_policy', name: 'Marketing Access', drp_action: null }]);
+    const updated = await call('PATCH', '/api/v1/dsr/policy', t.root, [{ key: 'marketing_access_policy', name: 'Marketing Access', drp_action: null }]);
     expect(((await updated.json()) as { succeeded: unknown[] }).succeeded).toEqual([
       { key: 'marketing_access_policy', name: 'Marketing Access', drp_action: null, execution_timeframe: null, rules: [] },
     ]);
-    const rows = await app.db.orm.em.fork().getConnection().execute("select created_by from policy where key = 'marketing_access_policy'");
+    const rows = await t.app.db.orm.em.fork().getConnection().execute("select created_by from policy where key = 'marketing_access_policy'");
     expect(rows).toEqual([{ created_by: writer.client_id }]);
   });
 
@@ -90,7 +77,7 @@ describe('policies', () => {
     [{ name: 'Frac', execution_timeframe: 1.5 }, 'execution_timeframe: Input should be a whole number of days from 0 to 100000'],
     ['not an object', 'policy: Input should be a valid dictionary'],
   ])('fails %o alone with its cause', async (item, message) => {
-    const response = await call('PATCH', '/api/v1/dsr/policy', root, [item, { key: `ok_${Math.random().toString(36).slice(2)}`, name: `OK ${Math.random()}` }]);
+    const response = await call('PATCH', '/api/v1/dsr/policy', t.root, [item, { key: `ok_${Math.random().toString(36).slice(2)}`, name: `OK ${Math.random()}` }]);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { succeeded: unknown[]; failed: unknown[] };
     expect(body.failed).toEqual([{ message, data: item }]);
@@ -98,8 +85,8 @@ describe('policies', () => {
   });
 
   it('refuses a duplicate name under another key', async () => {
-    await call('PATCH', '/api/v1/dsr/policy', root, [{ key: 'named_once', name: 'Named Once' }]);
-    const response = await call('PATCH', '/api/v1/dsr/policy', root, [{ key: 'named_twice', name: 'Named Once' }]);
+    await call('PATCH', '/api/v1/dsr/policy', t.root, [{ key: 'named_once', name: 'Named Once' }]);
+    const response = await call('PATCH', '/api/v1/dsr/policy', t.root, [{ key: 'named_twice', name: 'Named Once' }]);
     expect(((await response.json()) as { failed: unknown[] }).failed).toEqual([
       { message: 'A policy with the name Named Once already exists.', data: { key: 'named_twice', name: 'Named Once' } },
     ]);
@@ -107,31 +94,31 @@ describe('policies', () => {
 
   it('takes at most 50 items, and only a list', async () => {
     const items = Array.from({ length: 51 }, (_, i) => ({ name: `Bulk ${i}` }));
-    const tooMany = await call('PATCH', '/api/v1/dsr/policy', root, items);
+    const tooMany = await call('PATCH', '/api/v1/dsr/policy', t.root, items);
     expect(tooMany.status).toBe(422);
     expect(await tooMany.json()).toEqual({
       detail: [{ loc: ['body'], msg: 'List should have at most 50 items after validation, not 51', type: 'too_long' }],
     });
-    const fifty = await call('PATCH', '/api/v1/dsr/policy', root, items.slice(0, 50));
+    const fifty = await call('PATCH', '/api/v1/dsr/policy', t.root, items.slice(0, 50));
     expect(((await fifty.json()) as { succeeded: unknown[] }).succeeded).toHaveLength(50);
-    const notList = await call('PATCH', '/api/v1/dsr/policy', root, { name: 'x' });
+    const notList = await call('PATCH', '/api/v1/dsr/policy', t.root, { name: 'x' });
     expect(notList.status).toBe(422);
     expect(await notList.json()).toEqual({ detail: [{ loc: ['body'], msg: 'Input should be a valid list', type: 'list_type' }] });
   });
 
   it('gets and deletes by key, with the rules and targets, and 404 for unknown keys', async () => {
-    await call('PATCH', '/api/v1/dsr/policy', root, [{ key: 'doomed', name: 'Doomed' }]);
-    await call('PATCH', '/api/v1/dsr/policy/doomed/rule', root, [{ ...ERASURE, targets: [{ data_category: 'user.name' }] }]);
-    expect((await call('GET', '/api/v1/dsr/policy/doomed', root)).status).toBe(200);
-    const deleted = await call('DELETE', '/api/v1/dsr/policy/doomed', root);
+    await call('PATCH', '/api/v1/dsr/policy', t.root, [{ key: 'doomed', name: 'Doomed' }]);
+    await call('PATCH', '/api/v1/dsr/policy/doomed/rule', t.root, [{ ...ERASURE, targets: [{ data_category: 'user.name' }] }]);
+    expect((await call('GET', '/api/v1/dsr/policy/doomed', t.root)).status).toBe(200);
+    const deleted = await call('DELETE', '/api/v1/dsr/policy/doomed', t.root);
     expect(deleted.status).toBe(204);
     expect(await deleted.text()).toBe('');
-    const counts = await app.db.orm.em.fork().getConnection().execute(
+    const counts = await t.app.db.orm.em.fork().getConnection().execute(
       'select (select count(*) from rule r left join policy p on p.id = r.policy_id where p.id is null)::int as orphan_rules, (select count(*) from rule_target t left join rule r on r.id = t.rule_id where r.id is null)::int as orphan_targets',
     );
     expect(counts).toEqual([{ orphan_rules: 0, orphan_targets: 0 }]);
     for (const [method, path] of [['GET', '/api/v1/dsr/policy/doomed'], ['DELETE', '/api/v1/dsr/policy/doomed']] as const) {
-      const response = await call(method, path, root);
+      const response = await call(method, path, t.root);
       expect(response.status).toBe(404);
       expect(await response.json()).toEqual({ detail: 'No Policy found for key doomed.' });
     }
@@ -140,11 +127,11 @@ describe('policies', () => {
 
 describe('rules', () => {
   beforeAll(async () => {
-    await call('PATCH', '/api/v1/dsr/policy', root, [{ key: 'rules_home', name: 'Rules Home' }]);
+    await call('PATCH', '/api/v1/dsr/policy', t.root, [{ key: 'rules_home', name: 'Rules Home' }]);
   });
 
   it('upserts by key within the policy, and replaces targets when given', async () => {
-    const first = await call('PATCH', '/api/v1/dsr/policy/rules_home/rule', root, [
+    const first = await call('PATCH', '/api/v1/dsr/policy/rules_home/rule', t.root, [
       { ...ERASURE, targets: [{ data_category: 'user.contact.email' }, { name: 'Phone', data_category: 'user.contact.phone_number' }] },
     ]);
     expect(await first.json()).toEqual({
@@ -162,7 +149,7 @@ describe('rules', () => {
       ],
       failed: [],
     });
-    const second = await call('PATCH', '/api/v1/dsr/policy/rules_home/rule', root, [
+    const second = await call('PATCH', '/api/v1/dsr/policy/rules_home/rule', t.root, [
       { key: 'erase', name: 'Erase everything', action_type: 'erasure', masking_strategy: { strategy: 'hash' }, targets: [{ data_category: 'user' }] },
     ]);
     expect(((await second.json()) as { succeeded: unknown[] }).succeeded).toEqual([
@@ -174,7 +161,7 @@ describe('rules', () => {
         targets: [{ key: 'user', name: null, data_category: 'user' }],
       },
     ]);
-    const rule = await call('GET', '/api/v1/dsr/policy/rules_home/rule/erase', root);
+    const rule = await call('GET', '/api/v1/dsr/policy/rules_home/rule/erase', t.root);
     expect(((await rule.json()) as { name: string }).name).toBe('Erase everything');
   });
 
@@ -191,15 +178,15 @@ describe('rules', () => {
     [{ name: 'T4', action_type: 'access', targets: [{ data_category: 'user' }, { data_category: 'user' }] }, 'targets: keys must be unique within a rule'],
     [{ name: 'K', key: 'a/b', action_type: 'access' }, "key: FidesKeys must only contain alphanumeric characters, '.', '_', '<', '>' or '-'. Value provided: a/b"],
   ])('fails %o alone with its cause', async (item, message) => {
-    const response = await call('PATCH', '/api/v1/dsr/policy/rules_home/rule', root, [item, { name: `Fine ${Math.random()}`, action_type: 'access' }]);
+    const response = await call('PATCH', '/api/v1/dsr/policy/rules_home/rule', t.root, [item, { name: `Fine ${Math.random()}`, action_type: 'access' }]);
     const body = (await response.json()) as { succeeded: unknown[]; failed: unknown[] };
     expect(body.failed).toEqual([{ message, data: item }]);
     expect(body.succeeded).toHaveLength(1);
   });
 
   it('refuses a duplicate rule name under another key in the same policy', async () => {
-    await call('PATCH', '/api/v1/dsr/policy/rules_home/rule', root, [{ key: 'first_name', name: 'Same Name', action_type: 'access' }]);
-    const response = await call('PATCH', '/api/v1/dsr/policy/rules_home/rule', root, [{ key: 'second_name', name: 'Same Name', action_type: 'access' }]);
+    await call('PATCH', '/api/v1/dsr/policy/rules_home/rule', t.root, [{ key: 'first_name', name: 'Same Name', action_type: 'access' }]);
+    const response = await call('PATCH', '/api/v1/dsr/policy/rules_home/rule', t.root, [{ key: 'second_name', name: 'Same Name', action_type: 'access' }]);
     expect(response.status).toBe(200);
     expect(((await response.json()) as { failed: unknown[] }).failed).toEqual([
       { message: 'A rule with the name Same Name already exists in policy rules_home.', data: { key: 'second_name', name: 'Same Name', action_type: 'access' } },
@@ -207,8 +194,8 @@ describe('rules', () => {
   });
 
   it('allows at most one consent rule per policy', async () => {
-    await call('PATCH', '/api/v1/dsr/policy', root, [{ key: 'consent_home', name: 'Consent Home' }]);
-    const response = await call('PATCH', '/api/v1/dsr/policy/consent_home/rule', root, [
+    await call('PATCH', '/api/v1/dsr/policy', t.root, [{ key: 'consent_home', name: 'Consent Home' }]);
+    const response = await call('PATCH', '/api/v1/dsr/policy/consent_home/rule', t.root, [
       { name: 'Consent A', action_type: 'consent' },
       { name: 'Consent B', action_type: 'consent' },
       { key: 'consent_a', name: 'Consent A again', action_type: 'consent' },
@@ -222,40 +209,40 @@ describe('rules', () => {
   });
 
   it('404s for an unknown policy or rule, with Fides’ messages', async () => {
-    const unknownPolicy = await call('PATCH', '/api/v1/dsr/policy/nope/rule', root, [{ name: 'x', action_type: 'access' }]);
+    const unknownPolicy = await call('PATCH', '/api/v1/dsr/policy/nope/rule', t.root, [{ name: 'x', action_type: 'access' }]);
     expect(unknownPolicy.status).toBe(404);
     expect(await unknownPolicy.json()).toEqual({ detail: 'No Policy found for key nope.' });
-    const unknownRule = await call('GET', '/api/v1/dsr/policy/rules_home/rule/nope', root);
+    const unknownRule = await call('GET', '/api/v1/dsr/policy/rules_home/rule/nope', t.root);
     expect(unknownRule.status).toBe(404);
     expect(await unknownRule.json()).toEqual({ detail: 'No Rule found for key nope attached to policy rules_home' });
-    expect((await call('DELETE', '/api/v1/dsr/policy/rules_home/rule/nope', root)).status).toBe(404);
-    expect((await call('GET', '/api/v1/dsr/policy/nope/rule', root)).status).toBe(404);
+    expect((await call('DELETE', '/api/v1/dsr/policy/rules_home/rule/nope', t.root)).status).toBe(404);
+    expect((await call('GET', '/api/v1/dsr/policy/nope/rule', t.root)).status).toBe(404);
   });
 
   it('deletes a rule with 204', async () => {
-    await call('PATCH', '/api/v1/dsr/policy/rules_home/rule', root, [{ key: 'short_lived', name: 'Short lived', action_type: 'access' }]);
-    expect((await call('DELETE', '/api/v1/dsr/policy/rules_home/rule/short_lived', root)).status).toBe(204);
-    expect((await call('GET', '/api/v1/dsr/policy/rules_home/rule/short_lived', root)).status).toBe(404);
+    await call('PATCH', '/api/v1/dsr/policy/rules_home/rule', t.root, [{ key: 'short_lived', name: 'Short lived', action_type: 'access' }]);
+    expect((await call('DELETE', '/api/v1/dsr/policy/rules_home/rule/short_lived', t.root)).status).toBe(204);
+    expect((await call('GET', '/api/v1/dsr/policy/rules_home/rule/short_lived', t.root)).status).toBe(404);
   });
 });
 
 describe('pagination', () => {
   it('pages rules newest first: empty, full and last pages; sizes out of range are 422', async () => {
-    await call('PATCH', '/api/v1/dsr/policy', root, [{ key: 'paged', name: 'Paged' }]);
-    const empty = await call('GET', '/api/v1/dsr/policy/paged/rule', root);
+    await call('PATCH', '/api/v1/dsr/policy', t.root, [{ key: 'paged', name: 'Paged' }]);
+    const empty = await call('GET', '/api/v1/dsr/policy/paged/rule', t.root);
     expect(await empty.json()).toEqual({ items: [], total: 0, page: 1, size: 50, pages: 0 });
     for (const name of ['R1', 'R2', 'R3']) {
-      await call('PATCH', '/api/v1/dsr/policy/paged/rule', root, [{ name, action_type: 'access' }]);
+      await call('PATCH', '/api/v1/dsr/policy/paged/rule', t.root, [{ name, action_type: 'access' }]);
     }
-    const first = (await (await call('GET', '/api/v1/dsr/policy/paged/rule?size=2', root)).json()) as { items: { key: string }[]; pages: number };
+    const first = (await (await call('GET', '/api/v1/dsr/policy/paged/rule?size=2', t.root)).json()) as { items: { key: string }[]; pages: number };
     expect(first.items.map((rule) => rule.key)).toEqual(['r3', 'r2']);
     expect(first.pages).toBe(2);
-    const last = (await (await call('GET', '/api/v1/dsr/policy/paged/rule?size=2&page=2', root)).json()) as { items: { key: string }[] };
+    const last = (await (await call('GET', '/api/v1/dsr/policy/paged/rule?size=2&page=2', t.root)).json()) as { items: { key: string }[] };
     expect(last.items.map((rule) => rule.key)).toEqual(['r1']);
     for (const query of ['size=0', 'size=101', 'page=0']) {
-      expect((await call('GET', `/api/v1/dsr/policy?${query}`, root)).status).toBe(422);
+      expect((await call('GET', `/api/v1/dsr/policy?${query}`, t.root)).status).toBe(422);
     }
-    const max = await call('GET', '/api/v1/dsr/policy?size=100', root);
+    const max = await call('GET', '/api/v1/dsr/policy?size=100', t.root);
     expect(max.status).toBe(200);
   });
 });
@@ -274,8 +261,8 @@ describe('scope matrix', () => {
   let tokens: Record<string, string>;
   beforeAll(async () => {
     const scopes = [...new Set(routes.flatMap(([, , needed]) => needed))];
-    tokens = Object.fromEntries(await Promise.all(scopes.map(async (scope) => [scope, await tokenWith([scope])] as const)));
-    tokens.none = await tokenWith([]);
+    tokens = Object.fromEntries(await Promise.all(scopes.map(async (scope) => [scope, (await clientWithToken(t.app, [scope], { creator: t.root })).token] as const)));
+    tokens.none = (await clientWithToken(t.app, [], { creator: t.root })).token;
   });
 
   it.each(routes)('%s %s needs %o', async (method, path, needed, body) => {
@@ -297,7 +284,7 @@ describe('scope matrix', () => {
   });
 
   it('GraphQL: Policy.rules fails alone with FORBIDDEN for a policy:read-only token', async () => {
-    const { status, body } = await graphql(app, '{ policy(key: "default_access_policy") { key rules { key } } }', {}, bearer(tokens['policy:read']!));
+    const { status, body } = await graphql(t.app, '{ policy(key: "default_access_policy") { key rules { key } } }', {}, bearer(tokens['policy:read']!));
     expect(status).toBe(200);
     expect(body).toEqual({
       data: { policy: { key: 'default_access_policy', rules: null } },
@@ -310,8 +297,8 @@ describe('scope matrix', () => {
         },
       ],
     });
-    const both = await tokenWith(['policy:read', 'rule:read']);
-    const full = await graphql(app, '{ policy(key: "default_access_policy") { rules { key targets { dataCategory } } } }', {}, bearer(both));
+    const { token: both } = await clientWithToken(t.app, ['policy:read', 'rule:read'], { creator: t.root });
+    const full = await graphql(t.app, '{ policy(key: "default_access_policy") { rules { key targets { dataCategory } } } }', {}, bearer(both));
     expect(full.body).toEqual({ data: { policy: { rules: [{ key: 'default_access_policy_rule', targets: [{ dataCategory: 'user' }] }] } } });
   });
 
@@ -323,9 +310,9 @@ describe('scope matrix', () => {
     ['mutation { upsertRules(policyKey: "default_access_policy", rules: []) { failed { message } } }', ['rule:create_or_update']],
     ['mutation { deleteRule(policyKey: "default_access_policy", key: "matrix_missing") }', ['rule:delete']],
   ])('GraphQL %s needs %o', async (query, needed) => {
-    const without = await graphql(app, query, {}, bearer(tokens.none!));
+    const without = await graphql(t.app, query, {}, bearer(tokens.none!));
     expect(without.body.errors?.[0]?.extensions).toEqual({ code: 'FORBIDDEN', requiredScopes: needed });
-    const withScope = await graphql(app, query, {}, bearer(tokens[needed[0]!]!));
+    const withScope = await graphql(t.app, query, {}, bearer(tokens[needed[0]!]!));
     const codes = (withScope.body.errors ?? []).map((error) => error.extensions?.code);
     expect(codes.filter((code) => code === 'FORBIDDEN')).toEqual([]);
   });
@@ -334,10 +321,10 @@ describe('scope matrix', () => {
 describe('GraphQL and REST share one code path', () => {
   it('upserts through GraphQL with the same validation', async () => {
     const { body } = await graphql(
-      app,
+      t.app,
       `mutation($p: [PolicyInput!]!) { upsertPolicies(policies: $p) { succeeded { key name drpAction } failed { message data } } }`,
       { p: [{ name: 'GraphQL Policy', drpAction: 'deletion' }, { name: 'Bad', drpAction: 'sale_opt_in' }] },
-      bearer(root),
+      bearer(t.root),
     );
     expect(body).toEqual({
       data: {
@@ -348,17 +335,17 @@ describe('GraphQL and REST share one code path', () => {
       },
     });
     const rules = await graphql(
-      app,
+      t.app,
       `mutation { upsertRules(policyKey: "graphql_policy", rules: [{ name: "Erase", actionType: "erasure", maskingStrategy: { strategy: "null_rewrite" }, targets: [{ dataCategory: "user.name" }] }]) { succeeded { key maskingStrategy targets { key } } failed { message } } }`,
       {},
-      bearer(root),
+      bearer(t.root),
     );
     expect(rules.body).toEqual({
       data: { upsertRules: { succeeded: [{ key: 'erase', maskingStrategy: { strategy: 'null_rewrite', configuration: {} }, targets: [{ key: 'user.name' }] }], failed: [] } },
     });
-    const missing = await graphql(app, 'mutation { deletePolicy(key: "nope") }', {}, bearer(root));
+    const missing = await graphql(t.app, 'mutation { deletePolicy(key: "nope") }', {}, bearer(t.root));
     expect(missing.body.errors?.[0]).toMatchObject({ message: 'No Policy found for key nope.', extensions: { code: 'NOT_FOUND' } });
-    const page = await graphql(app, '{ policies(size: 1) { items { key } total size } }', {}, bearer(root));
+    const page = await graphql(t.app, '{ policies(size: 1) { items { key } total size } }', {}, bearer(t.root));
     expect(page.body.data!.policies).toMatchObject({ items: [{ key: 'graphql_policy' }], size: 1 });
   });
 });

@@ -1,23 +1,20 @@
 import { cacheExchange, Client, fetchExchange, gql } from '@urql/core';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpTestApp } from '../helpers/http-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createClientWith } from '../helpers/oauth.js';
-import type { TestApp } from '../helpers/test-app.js';
+import { useHttpTestApp } from '../helpers/use-test-app.js';
 
 // Third-party clients, as our users run them, over HTTP on loopback.
-let app: TestApp & { origin: string };
+const t = useHttpTestApp({}, { root: false });
 let reader: { client_id: string; client_secret: string };
 
 beforeAll(async () => {
-  app = await startHttpTestApp();
-  reader = await createClientWith(app, ['client:read', 'scope:read', 'policy:read']);
+  reader = await createClientWith(t.app, ['client:read', 'scope:read', 'policy:read']);
 });
-afterAll(() => app?.close());
 
 async function discover(auth: oidc.ClientAuth) {
-  return oidc.discovery(new URL(app.origin), reader.client_id, undefined, auth, {
+  return oidc.discovery(new URL(t.app.origin), reader.client_id, undefined, auth, {
     algorithm: 'oauth2',
     execute: [oidc.allowInsecureRequests],
   });
@@ -27,9 +24,9 @@ describe('openid-client', () => {
   it('discovers the server from its RFC 8414 metadata', async () => {
     const config = await discover(oidc.ClientSecretBasic(reader.client_secret));
     expect(config.serverMetadata()).toMatchObject({
-      issuer: app.origin,
-      token_endpoint: `${app.origin}/api/v1/oauth/token`,
-      jwks_uri: `${app.origin}/.well-known/jwks.json`,
+      issuer: t.app.origin,
+      token_endpoint: `${t.app.origin}/api/v1/oauth/token`,
+      jwks_uri: `${t.app.origin}/.well-known/jwks.json`,
     });
   });
 
@@ -62,20 +59,20 @@ describe('jose createRemoteJWKSet, as a resource server verifies offline', () =>
     const { access_token } = await oidc.clientCredentialsGrant(config);
     const jwks = createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri!));
     const { payload, protectedHeader } = await jwtVerify(access_token, jwks, {
-      issuer: app.origin,
-      audience: app.origin,
+      issuer: t.app.origin,
+      audience: t.app.origin,
       algorithms: ['EdDSA'],
       typ: 'at+jwt',
     });
     expect(protectedHeader.alg).toBe('EdDSA');
     expect(payload).toMatchObject({ sub: reader.client_id, client_id: reader.client_id, scope: 'client:read scope:read policy:read' });
-    await expect(jwtVerify(access_token, jwks, { issuer: app.origin, audience: 'someone-else' })).rejects.toThrow();
+    await expect(jwtVerify(access_token, jwks, { issuer: t.app.origin, audience: 'someone-else' })).rejects.toThrow();
   });
 });
 
 describe('urql', () => {
   it('drives the GraphQL API', async () => {
-    const anonymous = new Client({ url: `${app.origin}/graphql`, exchanges: [cacheExchange, fetchExchange] });
+    const anonymous = new Client({ url: `${t.app.origin}/graphql`, exchanges: [cacheExchange, fetchExchange] });
     const issued = await anonymous
       .mutation(gql`mutation ($id: String!, $secret: String!) { issueToken(clientId: $id, clientSecret: $secret) { accessToken scope } }`, {
         id: reader.client_id,
@@ -86,7 +83,7 @@ describe('urql', () => {
     const { accessToken } = issued.data.issueToken as { accessToken: string };
 
     const client = new Client({
-      url: `${app.origin}/graphql`,
+      url: `${t.app.origin}/graphql`,
       exchanges: [cacheExchange, fetchExchange],
       fetchOptions: { headers: { Authorization: `Bearer ${accessToken}` } },
     });

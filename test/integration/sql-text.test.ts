@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, callJson, graphql, postToken, rootToken } from '../helpers/oauth.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { bearer, callJson, graphql, postToken } from '../helpers/oauth.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 // Text that means something to SQL's lexer, in every place a caller's text reaches a query. MikroORM inlines values
 // into the SQL text, and the embedded driver once sent any text with a `;` through PGlite's multi-statement `exec`:
@@ -28,16 +28,9 @@ const TEXTS = [
   'é;ü',
 ];
 
-let app: TestApp;
-let root: string;
+const t = useTestApp();
 
-beforeAll(async () => {
-  app = await startTestApp();
-  root = await rootToken(app);
-});
-afterAll(() => app?.close());
-
-const call = (method: string, path: string, body?: unknown) => callJson(app, method, path, root, body);
+const call = (method: string, path: string, body?: unknown) => callJson(t.app, method, path, t.root, body);
 
 async function answer(response: Response): Promise<{ status: number; body: unknown }> {
   const text = await response.text();
@@ -56,13 +49,13 @@ describe.each(TEXTS)('text %j', (text) => {
     expect(await answer(await call('GET', `/api/v1/oauth/client/${id}/scope`))).toEqual({ status: 200, body: [] });
     expect(await answer(await call('PUT', `/api/v1/oauth/client/${id}/scope`, []))).toEqual({ status: 404, body: NO_CLIENT });
     expect(await answer(await call('DELETE', `/api/v1/oauth/client/${id}`))).toEqual({ status: 200, body: null });
-    const read = await graphql(app, 'query($id: ID!) { client(clientId: $id) { clientId } }', { id: text }, bearer(root));
+    const read = await graphql(t.app, 'query($id: ID!) { client(clientId: $id) { clientId } }', { id: text }, bearer(t.root));
     expect(read).toMatchObject({ status: 200, body: { data: { client: null } } });
     expect(read.body.errors).toBeUndefined();
   });
 
   it('is an unknown client at the token endpoint', async () => {
-    const response = await postToken(app, { grant_type: 'client_credentials', client_id: text, client_secret: 'not-the-secret' });
+    const response = await postToken(t.app, { grant_type: 'client_credentials', client_id: text, client_secret: 'not-the-secret' });
     expect(await answer(response)).toEqual({
       status: 401,
       body: { detail: 'Client authentication failed.', error: 'invalid_client', error_description: 'Client authentication failed.' },

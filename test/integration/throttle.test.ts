@@ -3,13 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RateLimitedError } from '../../src/core/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLimits } from '../../src/server/limits.js';
 import { createClientWith, graphql, postToken } from '../helpers/oauth.js';
 import { startHttpTestApp } from '../helpers/http-app.js';
 import { ROOT, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 // SPEC §9: three failures per minute per (client id, address) pair, five per address across ids. Addresses come
 // from X-Forwarded-For, behind one trusted hop (in-process requests have no socket of their own).
@@ -22,23 +23,21 @@ const LIMITED = {
 const ip = () => `2001:db8::${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}`;
 const from = (address: string) => ({ 'X-Forwarded-For': address });
 
-let app: TestApp;
+const t = useTestApp(LIMITED, { root: false });
 let victim: { client_id: string; client_secret: string };
 let neighbour: { client_id: string; client_secret: string };
 
 beforeAll(async () => {
-  app = await startTestApp(LIMITED);
-  victim = await createClientWith(app, []);
-  neighbour = await createClientWith(app, []);
+  victim = await createClientWith(t.app, []);
+  neighbour = await createClientWith(t.app, []);
 });
-afterAll(() => app?.close());
 afterEach(() => {
   vi.useRealTimers();
 });
 
 const grantOn = (target: TestApp, clientId: string, secret: string, address: string) =>
   postToken(target, { grant_type: 'client_credentials', client_id: clientId, client_secret: secret }, from(address));
-const grant = (client: { client_id: string }, secret: string, address: string) => grantOn(app, client.client_id, secret, address);
+const grant = (client: { client_id: string }, secret: string, address: string) => grantOn(t.app, client.client_id, secret, address);
 
 async function expectThrottled(response: Response) {
   expect(response.status).toBe(429);
@@ -62,8 +61,8 @@ describe('the failed-authentication throttle, per (client id, address) pair', ()
     // The victim, from where it really runs, with its right (and already verified, cached) secret.
     expect((await grant(victim, victim.client_secret, ip())).status).toBe(200);
     // And the root client likewise.
-    for (let i = 0; i < 4; i++) await grantOn(app, ROOT.clientId, 'guess', attacker);
-    expect((await grantOn(app, ROOT.clientId, ROOT.clientSecret, ip())).status).toBe(200);
+    for (let i = 0; i < 4; i++) await grantOn(t.app, ROOT.clientId, 'guess', attacker);
+    expect((await grantOn(t.app, ROOT.clientId, ROOT.clientSecret, ip())).status).toBe(200);
   });
 
   it('lets one misconfigured client behind a shared address fail without taking down its neighbours', async () => {
@@ -73,13 +72,13 @@ describe('the failed-authentication throttle, per (client id, address) pair', ()
   });
 
   it('never counts successful authentications, for the pair or the address', async () => {
-    const client = await createClientWith(app, []);
+    const client = await createClientWith(t.app, []);
     const address = ip();
     for (let i = 0; i < 12; i++) expect((await grant(client, client.client_secret, address)).status).toBe(200);
   });
 
   it('lets the pair through again once the window has passed', async () => {
-    const client = await createClientWith(app, []);
+    const client = await createClientWith(t.app, []);
     const address = ip();
     // The memory store expires a window with a timer: move the clock and the timers together.
     vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
@@ -90,22 +89,22 @@ describe('the failed-authentication throttle, per (client id, address) pair', ()
   });
 
   it('counts at issueToken, introspection and revocation as well', async () => {
-    const client = await createClientWith(app, []);
+    const client = await createClientWith(t.app, []);
     const address = ip();
     const issue = `mutation($id: String!, $s: String!) { issueToken(clientId: $id, clientSecret: $s) { accessToken } }`;
-    expect((await graphql(app, issue, { id: client.client_id, s: 'guess' }, from(address))).body.errors?.[0]?.extensions?.code).toBe('INVALID_CLIENT');
+    expect((await graphql(t.app, issue, { id: client.client_id, s: 'guess' }, from(address))).body.errors?.[0]?.extensions?.code).toBe('INVALID_CLIENT');
     const basic = { Authorization: `Basic ${Buffer.from(`${client.client_id}:guess`).toString('base64')}`, ...from(address) };
     const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
-    expect((await app.fetch('/api/v1/oauth/introspect', { method: 'POST', headers: { ...basic, ...form }, body: 'token=x' })).status).toBe(401);
-    expect((await app.fetch('/api/v1/oauth/revoke', { method: 'POST', headers: { ...basic, ...form }, body: 'token=x' })).status).toBe(401);
-    const { body } = await graphql(app, issue, { id: client.client_id, s: client.client_secret }, from(address));
+    expect((await t.app.fetch('/api/v1/oauth/introspect', { method: 'POST', headers: { ...basic, ...form }, body: 'token=x' })).status).toBe(401);
+    expect((await t.app.fetch('/api/v1/oauth/revoke', { method: 'POST', headers: { ...basic, ...form }, body: 'token=x' })).status).toBe(401);
+    const { body } = await graphql(t.app, issue, { id: client.client_id, s: client.client_secret }, from(address));
     expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } });
     // The same client from elsewhere is untouched.
-    expect((await graphql(app, issue, { id: client.client_id, s: client.client_secret }, from(ip()))).body.errors).toBeUndefined();
+    expect((await graphql(t.app, issue, { id: client.client_id, s: client.client_secret }, from(ip()))).body.errors).toBeUndefined();
   });
 
   it('counts before verifying: concurrent guesses get at most the allowance of verdicts', async () => {
-    const client = await createClientWith(app, []);
+    const client = await createClientWith(t.app, []);
     const address = ip();
     const answers = await Promise.all(Array.from({ length: 40 }, () => grant(client, 'guess', address)));
     const statuses = answers.map((response) => response.status);
@@ -144,10 +143,10 @@ describe('what is counted and logged', () => {
   });
 
   it('logs each failure with the client id and address, and the lockout at warn', async () => {
-    const client = await createClientWith(app, []);
+    const client = await createClientWith(t.app, []);
     const address = ip();
     for (let i = 0; i < 5; i++) await grant(client, 'guess', address);
-    const about = app.log.lines.filter((line) => (line.fields as { clientId?: string }).clientId === client.client_id);
+    const about = t.app.log.lines.filter((line) => (line.fields as { clientId?: string }).clientId === client.client_id);
     expect(about.map(({ level, message }) => [level, message])).toEqual([
       ['info', 'client authentication failed'],
       ['info', 'client authentication failed'],
@@ -157,14 +156,14 @@ describe('what is counted and logged', () => {
     expect(about[0]!.fields).toEqual({ requestId: expect.any(String), clientId: client.client_id, ip: address, reason: 'wrong secret' });
     expect(about[3]!.fields).toEqual({ requestId: expect.any(String), clientId: client.client_id, ip: address, limit: 'pair' });
     // Nothing in any line is the secret that was tried.
-    expect(JSON.stringify(app.log.lines)).not.toContain('guess');
+    expect(JSON.stringify(t.app.log.lines)).not.toContain('guess');
   });
 
   it('logs a hostile client id sanitised and cut short', async () => {
     const address = ip();
     const hostile = `evil\n{"level":"error"}\u0007${'y'.repeat(200)}`;
     await grant({ client_id: hostile }, 'x', address);
-    const line = app.log.lines.find((entry) => (entry.fields as { ip?: string }).ip === address)!;
+    const line = t.app.log.lines.find((entry) => (entry.fields as { ip?: string }).ip === address)!;
     expect((line.fields as { clientId: string }).clientId).toBe(`evil?{"level":"error"}?${'y'.repeat(41)}…`);
   });
 });
@@ -174,7 +173,7 @@ describe('the client address behind proxies', () => {
     const attacker = ip();
     for (let i = 0; i < 3; i++) {
       // Each attempt claims another origin in front; the trusted proxy appended the real one last.
-      await postToken(app, { grant_type: 'client_credentials', client_id: victim.client_id, client_secret: 'guess' }, from(`${ip()}, ${attacker}`));
+      await postToken(t.app, { grant_type: 'client_credentials', client_id: victim.client_id, client_secret: 'guess' }, from(`${ip()}, ${attacker}`));
     }
     expect((await grant(victim, victim.client_secret, attacker)).status).toBe(429);
   });

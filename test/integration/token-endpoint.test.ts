@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createClientWith, postToken, rootToken } from '../helpers/oauth.js';
-import { ROOT, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { ROOT, startTestApp } from '../helpers/test-app.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 const AUTH_FAILED = {
   detail: 'Client authentication failed.',
@@ -8,14 +9,12 @@ const AUTH_FAILED = {
   error_description: 'Client authentication failed.',
 };
 
-let app: TestApp;
+const t = useTestApp({}, { root: false });
 let client: { client_id: string; client_secret: string };
 
 beforeAll(async () => {
-  app = await startTestApp();
-  client = await createClientWith(app, ['policy:read', 'rule:read']);
+  client = await createClientWith(t.app, ['policy:read', 'rule:read']);
 });
-afterAll(() => app?.close());
 
 function basic(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
@@ -23,7 +22,7 @@ function basic(id: string, secret: string): string {
 
 describe('POST /api/v1/oauth/token', () => {
   it('grants a token for a form body, as the seed curl sends it', async () => {
-    const response = await postToken(app, {
+    const response = await postToken(t.app, {
       client_id: client.client_id,
       client_secret: client.client_secret,
       grant_type: 'client_credentials',
@@ -42,7 +41,7 @@ describe('POST /api/v1/oauth/token', () => {
   });
 
   it('accepts a JSON body', async () => {
-    const response = await app.fetch('/api/v1/oauth/token', {
+    const response = await t.app.fetch('/api/v1/oauth/token', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }),
@@ -52,12 +51,12 @@ describe('POST /api/v1/oauth/token', () => {
   });
 
   it('accepts HTTP Basic with form-encoded credentials', async () => {
-    const response = await postToken(app, { grant_type: 'client_credentials' }, { Authorization: basic(client.client_id, client.client_secret) });
+    const response = await postToken(t.app, { grant_type: 'client_credentials' }, { Authorization: basic(client.client_id, client.client_secret) });
     expect(response.status).toBe(200);
   });
 
   it('gives the root client every scope in the registry, in order', async () => {
-    const response = await postToken(app, { grant_type: 'client_credentials', client_id: ROOT.clientId, client_secret: ROOT.clientSecret });
+    const response = await postToken(t.app, { grant_type: 'client_credentials', client_id: ROOT.clientId, client_secret: ROOT.clientSecret });
     const { scope } = (await response.json()) as { scope: string };
     const scopes = scope.split(' ');
     expect(scopes).toHaveLength(130);
@@ -66,9 +65,9 @@ describe('POST /api/v1/oauth/token', () => {
   });
 
   it('answers an unknown client and a wrong secret identically', async () => {
-    const unknown = await postToken(app, { grant_type: 'client_credentials', client_id: 'nobody', client_secret: client.client_secret });
-    const wrong = await postToken(app, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: 'wrong' });
-    const wrongRoot = await postToken(app, { grant_type: 'client_credentials', client_id: ROOT.clientId, client_secret: 'wrong' });
+    const unknown = await postToken(t.app, { grant_type: 'client_credentials', client_id: 'nobody', client_secret: client.client_secret });
+    const wrong = await postToken(t.app, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: 'wrong' });
+    const wrongRoot = await postToken(t.app, { grant_type: 'client_credentials', client_id: ROOT.clientId, client_secret: 'wrong' });
     for (const response of [unknown, wrong, wrongRoot]) {
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBeNull();
@@ -76,36 +75,36 @@ describe('POST /api/v1/oauth/token', () => {
       expect(await response.json()).toEqual(AUTH_FAILED);
     }
     // The reason is logged for operators, never the secret.
-    const reasons = app.log.lines
+    const reasons = t.app.log.lines
       .filter((line) => line.message === 'client authentication failed')
       .map((line) => (line.fields as { reason: string }).reason);
     expect(reasons).toEqual(expect.arrayContaining(['unknown client id', 'wrong secret', 'wrong secret for the root client']));
-    for (const line of app.log.lines) expect((line.fields as { requestId?: string }).requestId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(JSON.stringify(app.log.lines)).not.toContain(client.client_secret);
+    for (const line of t.app.log.lines) expect((line.fields as { requestId?: string }).requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.stringify(t.app.log.lines)).not.toContain(client.client_secret);
   });
 
   it('answers missing credentials (no form data) with 401 invalid_client', async () => {
-    const response = await app.fetch('/api/v1/oauth/token', { method: 'POST' });
+    const response = await t.app.fetch('/api/v1/oauth/token', { method: 'POST' });
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual(AUTH_FAILED);
   });
 
   it('challenges with Basic when Basic credentials fail', async () => {
-    const response = await postToken(app, { grant_type: 'client_credentials' }, { Authorization: basic(client.client_id, 'nope') });
+    const response = await postToken(t.app, { grant_type: 'client_credentials' }, { Authorization: basic(client.client_id, 'nope') });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe('Basic realm="gatehouse"');
     expect(await response.json()).toEqual(AUTH_FAILED);
   });
 
   it('requires grant_type=client_credentials', async () => {
-    const missing = await postToken(app, { client_id: client.client_id, client_secret: client.client_secret });
+    const missing = await postToken(t.app, { client_id: client.client_id, client_secret: client.client_secret });
     expect(missing.status).toBe(400);
     expect(await missing.json()).toEqual({
       detail: 'The grant_type parameter is required.',
       error: 'invalid_request',
       error_description: 'The grant_type parameter is required.',
     });
-    const other = await postToken(app, { grant_type: 'password', client_id: client.client_id, client_secret: client.client_secret });
+    const other = await postToken(t.app, { grant_type: 'password', client_id: client.client_id, client_secret: client.client_secret });
     expect(other.status).toBe(400);
     expect(await other.json()).toEqual({
       detail: 'Only grant_type=client_credentials is supported.',
@@ -115,7 +114,7 @@ describe('POST /api/v1/oauth/token', () => {
   });
 
   it('narrows the token to a requested subset of scopes, and refuses scopes the client lacks', async () => {
-    const narrowed = await postToken(app, {
+    const narrowed = await postToken(t.app, {
       grant_type: 'client_credentials',
       client_id: client.client_id,
       client_secret: client.client_secret,
@@ -123,7 +122,7 @@ describe('POST /api/v1/oauth/token', () => {
     });
     expect(((await narrowed.json()) as { scope: string }).scope).toBe('rule:read');
 
-    const refused = await postToken(app, {
+    const refused = await postToken(t.app, {
       grant_type: 'client_credentials',
       client_id: client.client_id,
       client_secret: client.client_secret,
@@ -138,7 +137,7 @@ describe('POST /api/v1/oauth/token', () => {
   });
 
   it('rejects repeated parameters and two authentication methods at once', async () => {
-    const repeated = await app.fetch('/api/v1/oauth/token', {
+    const repeated = await t.app.fetch('/api/v1/oauth/token', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: `grant_type=client_credentials&client_id=${client.client_id}&client_id=other&client_secret=x`,
@@ -147,7 +146,7 @@ describe('POST /api/v1/oauth/token', () => {
     expect(((await repeated.json()) as { error: string }).error).toBe('invalid_request');
 
     const both = await postToken(
-      app,
+      t.app,
       { grant_type: 'client_credentials', client_secret: client.client_secret },
       { Authorization: basic(client.client_id, client.client_secret) },
     );
@@ -172,7 +171,7 @@ describe('POST /api/v1/oauth/token', () => {
     ];
     for (const [name, body] of cases) {
       expect(() => JSON.parse(body) as unknown).not.toThrow();
-      const response = await app.fetch('/api/v1/oauth/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      const response = await t.app.fetch('/api/v1/oauth/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
       expect(response.status).toBe(400);
       expect(response.headers.get('cache-control')).toBe('no-store');
       expect(response.headers.get('pragma')).toBe('no-cache');
@@ -187,7 +186,7 @@ describe('POST /api/v1/oauth/token', () => {
   });
 
   it('ignores repeated names it does not read, and anything repeated inside a JSON value', async () => {
-    const response = await app.fetch('/api/v1/oauth/token', {
+    const response = await t.app.fetch('/api/v1/oauth/token', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body:
@@ -199,9 +198,9 @@ describe('POST /api/v1/oauth/token', () => {
   });
 
   it('rejects a repeated token in a JSON body at introspection and revocation', async () => {
-    const token = await rootToken(app);
+    const token = await rootToken(t.app);
     for (const path of ['/api/v1/oauth/introspect', '/api/v1/oauth/revoke']) {
-      const response = await app.fetch(path, {
+      const response = await t.app.fetch(path, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: basic(client.client_id, client.client_secret) },
         body: JSON.stringify({ token: 'not-a-token' }).replace('{', `{"token":"${token}",`),
@@ -215,14 +214,14 @@ describe('POST /api/v1/oauth/token', () => {
       });
     }
     // The root token was not revoked by either request.
-    expect((await app.fetch('/api/v1/oauth/scope', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect((await t.app.fetch('/api/v1/oauth/scope', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
   });
 
   it('rejects a body that is neither a form nor JSON, and malformed JSON, with invalid_request', async () => {
-    const text = await app.fetch('/api/v1/oauth/token', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hi' });
+    const text = await t.app.fetch('/api/v1/oauth/token', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hi' });
     expect(text.status).toBe(400);
     expect(((await text.json()) as { error: string }).error).toBe('invalid_request');
-    const broken = await app.fetch('/api/v1/oauth/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{' });
+    const broken = await t.app.fetch('/api/v1/oauth/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{' });
     expect(broken.status).toBe(400);
     expect(await broken.json()).toEqual({
       detail: 'The request body is not valid JSON.',
@@ -232,15 +231,15 @@ describe('POST /api/v1/oauth/token', () => {
   });
 
   it('answers a wrong method with 405 and Allow', async () => {
-    const response = await app.fetch('/api/v1/oauth/token');
+    const response = await t.app.fetch('/api/v1/oauth/token');
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
     expect(await response.json()).toEqual({ detail: 'Method Not Allowed' });
   });
 
   it('issues tokens that the server itself accepts', async () => {
-    const token = await rootToken(app);
-    const response = await app.fetch('/api/v1/oauth/scope', { headers: { Authorization: `Bearer ${token}` } });
+    const token = await rootToken(t.app);
+    const response = await t.app.fetch('/api/v1/oauth/scope', { headers: { Authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);
   });
 });

@@ -1,23 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, graphql, rootToken } from '../helpers/oauth.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bearer, graphql } from '../helpers/oauth.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 // A database that goes away under the app is the most ordinary unexpected failure: what reaches the client is a
 // generic error, and what reaches the log names the failure without SQL, values or a stack.
-let app: TestApp;
-let root: string;
+const t = useTestApp();
 
 beforeAll(async () => {
-  app = await startTestApp();
-  root = await rootToken(app);
   // Not the client table: bearer authentication reads it (joined with the token's state) before any route runs.
-  await app.db.orm.em.getConnection().execute('drop table policy cascade');
+  await t.app.db.orm.em.getConnection().execute('drop table policy cascade');
 });
-afterAll(() => app?.close());
 
 describe('an unexpected failure', () => {
   it('is a bare 500 on REST', async () => {
-    const response = await app.fetch('/api/v1/dsr/policy', { headers: { ...bearer(root), 'X-Request-Id': 'support-ticket-42' } });
+    const response = await t.app.fetch('/api/v1/dsr/policy', { headers: { ...bearer(t.root), 'X-Request-Id': 'support-ticket-42' } });
     expect(response.status).toBe(500);
     // The id a user can quote: theirs when they sent one, else a fresh one, in the body, the header and the log.
     expect(response.headers.get('x-request-id')).toBe('support-ticket-42');
@@ -25,7 +21,7 @@ describe('an unexpected failure', () => {
   });
 
   it('is masked in GraphQL', async () => {
-    const { status, body } = await graphql(app, '{ policies { total } }', {}, bearer(root));
+    const { status, body } = await graphql(t.app, '{ policies { total } }', {}, bearer(t.root));
     expect(status).toBe(200);
     expect(body).toEqual({
       data: { policies: null },
@@ -41,7 +37,7 @@ describe('an unexpected failure', () => {
   });
 
   it('is logged without SQL or stack', async () => {
-    const errors = app.log.lines.filter((line) => line.level === 'error');
+    const errors = t.app.log.lines.filter((line) => line.level === 'error');
     expect(errors.map((line) => line.message)).toEqual([
       'unexpected error in a REST route',
       'unexpected error in a GraphQL operation',

@@ -1,9 +1,9 @@
-import { createHmac, KeyObject, randomUUID, sign } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InvalidTokenError } from '../../src/core/index.js';
 import { createSigningKey, openKeyStore, signAccessToken, verifyAccessToken, type KeyStore } from '../../src/tokens/index.js';
 import { createOrm, migrate, type Database } from '../../src/db/orm.js';
+import { forger } from '../helpers/forgeries.js';
 
 const AUDIENCE = { issuer: 'https://auth.example', audience: 'https://api.example' };
 const KEY = '0123456789abcdef0123456789abcdef';
@@ -19,27 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => db?.close());
 
-const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-function claims(overrides: Record<string, unknown> = {}) {
-  const now = Math.floor(Date.now() / 1000);
-  return {
-    iss: AUDIENCE.issuer,
-    aud: AUDIENCE.audience,
-    sub: 'client-1',
-    client_id: 'client-1',
-    scope: 'policy:read',
-    jti: randomUUID(),
-    iat: now,
-    exp: now + 60,
-    ...overrides,
-  };
-}
-
-/** Signs with our real private key, with whatever header and claims an attacker (or a bug) might produce. */
-async function signWith(header: Record<string, unknown>, payload: Record<string, unknown>, key: CryptoKey = keys.signingKey().privateKey) {
-  return new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: keys.signingKey().kid, ...header } as never).sign(key);
-}
+const forge = forger(() => keys, { issuer: AUDIENCE.issuer, audience: AUDIENCE.audience, clientId: 'client-1', scope: 'policy:read', lifetimeSeconds: 60 });
 
 async function rejection(token: string): Promise<string> {
   const error = await verifyAccessToken(keys, AUDIENCE, token).catch((e: unknown) => e);
@@ -74,68 +54,56 @@ describe('signAccessToken', () => {
 
 describe('verifyAccessToken rejects', () => {
   it('alg: none', async () => {
-    const token = `${b64({ alg: 'none', typ: 'at+jwt', kid: keys.signingKey().kid })}.${b64(claims())}.`;
-    expect(await rejection(token)).toBe('ERR_JOSE_ALG_NOT_ALLOWED');
+    expect(await rejection(forge.algNone())).toBe('ERR_JOSE_ALG_NOT_ALLOWED');
   });
 
   it('HS256 signed with our public key (key confusion)', async () => {
-    const header = b64({ alg: 'HS256', typ: 'at+jwt', kid: keys.signingKey().kid });
-    const body = b64(claims());
-    const secret = JSON.stringify(keys.jwks().keys[0]);
-    const signature = createHmac('sha256', secret).update(`${header}.${body}`).digest('base64url');
-    expect(await rejection(`${header}.${body}.${signature}`)).toBe('ERR_JOSE_ALG_NOT_ALLOWED');
+    expect(await rejection(forge.hs256WithPublicKey())).toBe('ERR_JOSE_ALG_NOT_ALLOWED');
   });
 
   it("an attacker's Ed25519 key under our kid", async () => {
-    const attacker = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-    expect(await rejection(await signWith({}, claims(), attacker.privateKey))).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
+    expect(await rejection(await forge.attackersKey())).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
   });
 
   it.each(['jwk', 'jku', 'x5u', 'x5c'])('an embedded %s header', async (name) => {
     const attacker = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
     const value = name === 'jwk' ? await exportJWK(attacker.publicKey) : name === 'x5c' ? ['MIIB'] : 'https://evil.example/keys';
-    expect(await rejection(await signWith({ [name]: value }, claims()))).toBe(`header carries "${name}"`);
+    expect(await rejection(await forge.signed({ [name]: value }))).toBe(`header carries "${name}"`);
   });
 
   it('an unknown crit extension', async () => {
-    // jose will not sign an unknown crit, so sign by hand with our real key.
-    const input = `${b64({ alg: 'EdDSA', typ: 'at+jwt', kid: keys.signingKey().kid, crit: ['exp-policy'], 'exp-policy': 1 })}.${b64(claims())}`;
-    const signature = sign(null, Buffer.from(input), KeyObject.from(keys.signingKey().privateKey)).toString('base64url');
-    expect(await rejection(`${input}.${signature}`)).toBe('ERR_JOSE_NOT_SUPPORTED');
+    expect(await rejection(forge.unknownCrit())).toBe('ERR_JOSE_NOT_SUPPORTED');
   });
 
   it('an unknown kid, and no kid', async () => {
-    expect(await rejection(await signWith({ kid: 'other' }, claims()))).toBe('unknown kid');
-    expect(await rejection(await signWith({ kid: undefined }, claims()))).toBe('unknown kid');
+    expect(await rejection(await forge.signed({ kid: 'other' }))).toBe('unknown kid');
+    expect(await rejection(await forge.signed({ kid: undefined }))).toBe('unknown kid');
   });
 
   it('an expired token, and one not valid yet', async () => {
-    const now = Math.floor(Date.now() / 1000);
-    expect(await rejection(await signWith({}, claims({ iat: now - 120, exp: now - 60 })))).toBe('ERR_JWT_EXPIRED');
-    expect(await rejection(await signWith({}, claims({ nbf: now + 600 })))).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
+    expect(await rejection(await forge.expired())).toBe('ERR_JWT_EXPIRED');
+    expect(await rejection(await forge.notYetValid())).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
   });
 
   it('a token without exp', async () => {
-    const { exp, ...rest } = claims();
+    const { exp, ...rest } = forge.claims();
     void exp;
-    expect(await rejection(await signWith({}, rest))).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
+    expect(await rejection(await forge.signed({}, rest))).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
   });
 
   it('a wrong issuer, a wrong audience, and typ JWT', async () => {
-    expect(await rejection(await signWith({}, claims({ iss: 'https://evil.example' })))).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
-    expect(await rejection(await signWith({}, claims({ aud: 'https://other.example' })))).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
-    expect(await rejection(await signWith({ typ: 'JWT' }, claims()))).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
+    expect(await rejection(await forge.wrongIssuer())).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
+    expect(await rejection(await forge.wrongAudience())).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
+    expect(await rejection(await forge.typJwt())).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
   });
 
   it('a sub that is not the client_id', async () => {
-    expect(await rejection(await signWith({}, claims({ sub: 'someone-else' })))).toBe('malformed claims');
+    expect(await rejection(await forge.signed({}, forge.claims({ sub: 'someone-else' })))).toBe('malformed claims');
   });
 
   it('a tampered payload and a stripped signature', async () => {
-    const token = await signWith({}, claims());
-    const [header, , signature] = token.split('.');
-    expect(await rejection(`${header}.${b64(claims({ scope: 'client:create' }))}.${signature}`)).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
-    expect(await rejection(token.split('.').slice(0, 2).join('.') + '.')).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
+    expect(await rejection(await forge.tamperedPayload())).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
+    expect(await rejection(await forge.strippedSignature())).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
   });
 
   it('a token past exp under a frozen clock, and accepts it one second earlier', async () => {
