@@ -1,20 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../src/rest/index.js';
-import { bearer, createClientWith, rootToken, tokenFor } from '../helpers/oauth.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { bearer, clientWithToken } from '../helpers/oauth.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 // Fides' TestCreatePolicies/TestCreateRules `*_unauthenticated` and `*_wrong_scope` send `{}`: a caller that may not
 // call a route learns nothing about its body. Every bearer-protected route of the real route table, with bodies that
 // would otherwise be 422s.
-let app: TestApp;
+const t = useTestApp();
 let nobody: string;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  const client = await createClientWith(app, [], await rootToken(app));
-  nobody = await tokenFor(app, client.client_id, client.client_secret);
+  nobody = (await clientWithToken(t.app, [], { creator: t.root })).token;
 });
-afterAll(() => app?.close());
 
 const protectedRoutes = apiRoutes.flatMap((route) => {
   const auth = route.doc?.auth;
@@ -28,7 +25,7 @@ describe('authentication and scopes before the body', () => {
 
   for (const { method, path, scopes } of protectedRoutes) {
     const send = (headers: Record<string, string>, body: string) =>
-      app.fetch(`${path}?page=0`, { method, headers: { 'Content-Type': 'application/json', ...headers }, ...(method === 'GET' || method === 'DELETE' ? {} : { body }) });
+      t.app.fetch(`${path}?page=0`, { method, headers: { 'Content-Type': 'application/json', ...headers }, ...(method === 'GET' || method === 'DELETE' ? {} : { body }) });
 
     it(`${method} ${path}: 401, then 403, whatever the body`, async () => {
       for (const body of ['{}', '{"not": "json"', '[{"name": 5}]']) {
