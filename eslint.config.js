@@ -38,8 +38,16 @@ const layering = {
       const to = folderOf(resolve(dirname(context.filename), source));
       if (to === null || to === from || to.includes('.')) return;
       const allowed = ALLOWED[from];
-      if (!allowed) context.report({ node, message: `src/${from} is not in the layering table (eslint.config.js): say what it may import` });
-      else if (!allowed.includes(to)) context.report({ node, message: `src/${from} may not import from src/${to} (STYLE.md's one-way dependencies; see eslint.config.js)` });
+      if (!allowed)
+        context.report({
+          node,
+          message: `src/${from} is not in the layering table (eslint.config.js): say what it may import`,
+        });
+      else if (!allowed.includes(to))
+        context.report({
+          node,
+          message: `src/${from} may not import from src/${to} (STYLE.md's one-way dependencies; see eslint.config.js)`,
+        });
     };
     return {
       ImportDeclaration: (node) => check(node, node.source.value),
@@ -78,6 +86,8 @@ export default tseslint.config(
   {
     files: ['src/**'],
     ignores: ['src/tokens/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'jose', message: 'only src/tokens imports jose' }] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'jose', message: 'only src/tokens imports jose' }] }],
+    },
   },
 );

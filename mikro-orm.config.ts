@@ -5,4 +5,6 @@
 import { loadConfig } from './src/config/index.js';
 import { ormOptions } from './src/db/orm.js';
 
-export default ormOptions(loadConfig({ env: process.env, cwd: process.cwd(), warn: (message) => console.warn(message) }).database);
+export default ormOptions(
+  loadConfig({ env: process.env, cwd: process.cwd(), warn: (message) => console.warn(message) }).database,
+);

@@ -15,6 +15,10 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
     },
   ],
   scopes: ['api:read'],
-  features: { clientCredentials: { enabled: true }, introspection: { enabled: true }, devInteractions: { enabled: false } },
+  features: {
+    clientCredentials: { enabled: true },
+    introspection: { enabled: true },
+    devInteractions: { enabled: false },
+  },
 });
 provider.listen(port, () => console.log('listening'));

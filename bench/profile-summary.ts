@@ -17,11 +17,17 @@ interface Profile {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { top: { type: 'string', default: '25' }, by: { type: 'string', default: 'function' }, from: { type: 'string', default: '0' } },
+  options: {
+    top: { type: 'string', default: '25' },
+    by: { type: 'string', default: 'function' },
+    from: { type: 'string', default: '0' },
+  },
 });
 const [file] = positionals;
 if (!file || !['function', 'package'].includes(values.by!)) {
-  console.error('usage: bench/profile-summary.ts <file.cpuprofile> [--top 25] [--by function|package] [--from <seconds>]');
+  console.error(
+    'usage: bench/profile-summary.ts <file.cpuprofile> [--top 25] [--by function|package] [--from <seconds>]',
+  );
   process.exit(2);
 }
 
@@ -48,7 +54,8 @@ profile.samples.forEach((id, index) => {
   const frame = byId.get(id)!.callFrame;
   const where = frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(src|bench)\//, '$1/');
   const name = frame.functionName || '(anonymous)';
-  const key = values.by === 'package' ? (frame.url === '' ? name : packageOf(frame.url)) : `${name}  ${where || '(native)'}`;
+  const key =
+    values.by === 'package' ? (frame.url === '' ? name : packageOf(frame.url)) : `${name}  ${where || '(native)'}`;
   selfMicros.set(key, (selfMicros.get(key) ?? 0) + delta);
   total += delta;
 });

@@ -83,7 +83,13 @@ async function load(
   target: string,
   scenario: string,
   rssMb: () => number,
-  options: { url: string; connections: number; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
+  options: {
+    url: string;
+    connections: number;
+    method?: 'GET' | 'POST';
+    headers?: Record<string, string>;
+    body?: string;
+  },
 ): Promise<void> {
   if (args.only && !`${target} ${scenario}`.includes(args.only)) return;
   // One unmeasured second first, so the JIT and the connection pool are warm for every measured run alike.
@@ -97,11 +103,16 @@ async function load(
     p50: result.latency.p50,
     p99: result.latency.p99,
     // The failed-grant scenarios expect their 401s; anything else is an error.
-    errors: result.errors + result.timeouts + (scenario.includes('(401)') ? result.non2xx - (result.statusCodeStats?.['401']?.count ?? 0) : result.non2xx),
+    errors:
+      result.errors +
+      result.timeouts +
+      (scenario.includes('(401)') ? result.non2xx - (result.statusCodeStats?.['401']?.count ?? 0) : result.non2xx),
     rssMb: Math.round(rssMb()),
   };
   rows.push(row);
-  console.error(`  ${target} | ${scenario} c${row.connections}: ${row.rps} req/s, p99 ${row.p99} ms, ${row.errors} errors`);
+  console.error(
+    `  ${target} | ${scenario} c${row.connections}: ${row.rps} req/s, p99 ${row.p99} ms, ${row.errors} errors`,
+  );
 }
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -125,52 +136,148 @@ async function gatehouse(label: string, databaseUrl: string, seed?: (count: numb
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const cwd = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
-  const server = await startProcess(SERVER_ENTRY, [], {
-    PORT: String(port),
-    FIDES__WEBSERVER__HOST: '127.0.0.1',
-    DATABASE_URL: databaseUrl,
-    FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID: ROOT.id,
-    FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: ROOT.secret,
-    FIDES__SECURITY__APP_ENCRYPTION_KEY: 'bench-encryption-key-32-chars-ok',
-    FIDES__SECURITY__OAUTH_ISSUER: origin,
-    // The throttle counts failures only; the benchmark makes none, but one stray must not skew a run.
-    FIDES__SECURITY__AUTH_RATE_LIMIT: '1000000/second',
-    LOG_LEVEL: 'info',
-  }, cwd);
+  const server = await startProcess(
+    SERVER_ENTRY,
+    [],
+    {
+      PORT: String(port),
+      FIDES__WEBSERVER__HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID: ROOT.id,
+      FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: ROOT.secret,
+      FIDES__SECURITY__APP_ENCRYPTION_KEY: 'bench-encryption-key-32-chars-ok',
+      FIDES__SECURITY__OAUTH_ISSUER: origin,
+      // The throttle counts failures only; the benchmark makes none, but one stray must not skew a run.
+      FIDES__SECURITY__AUTH_RATE_LIMIT: '1000000/second',
+      LOG_LEVEL: 'info',
+    },
+    cwd,
+  );
   try {
     const tokenUrl = `${origin}/api/v1/oauth/token`;
-    const rootToken = (await post(tokenUrl, form({ grant_type: 'client_credentials', client_id: ROOT.id, client_secret: ROOT.secret }), FORM)).access_token as string;
+    const rootToken = (
+      await post(
+        tokenUrl,
+        form({ grant_type: 'client_credentials', client_id: ROOT.id, client_secret: ROOT.secret }),
+        FORM,
+      )
+    ).access_token as string;
     const bearer = { Authorization: `Bearer ${rootToken}` };
-    const client = (await post(`${origin}/api/v1/oauth/client`, JSON.stringify(['client:read', 'scope:read']), { ...JSON_TYPE, ...bearer })) as { client_id: string; client_secret: string };
-    const clientToken = (await post(tokenUrl, form({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }), FORM)).access_token as string;
+    const client = (await post(`${origin}/api/v1/oauth/client`, JSON.stringify(['client:read', 'scope:read']), {
+      ...JSON_TYPE,
+      ...bearer,
+    })) as { client_id: string; client_secret: string };
+    const clientToken = (
+      await post(
+        tokenUrl,
+        form({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }),
+        FORM,
+      )
+    ).access_token as string;
     const auth = { Authorization: `Bearer ${clientToken}` };
-    const grantBody = form({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret });
-    const introspectBody = form({ token: clientToken, client_id: client.client_id, client_secret: client.client_secret });
+    const grantBody = form({
+      grant_type: 'client_credentials',
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+    });
+    const introspectBody = form({
+      token: clientToken,
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+    });
     const viewer = JSON.stringify({ query: '{ viewer { clientId scopes } }' });
     const clientQuery = JSON.stringify({ query: `{ client(clientId: "${client.client_id}") { clientId scopes } }` });
 
     const scenarios = async (suffix: string) => {
       const rss = server.peakRssMb;
-      await load(label, `token grant${suffix}`, rss, { url: tokenUrl, connections: 16, method: 'POST', headers: FORM, body: grantBody });
-      await load(label, `token grant${suffix}`, rss, { url: tokenUrl, connections: 64, method: 'POST', headers: FORM, body: grantBody });
-      await load(label, `GraphQL viewer${suffix}`, rss, { url: `${origin}/graphql`, connections: 16, method: 'POST', headers: { ...JSON_TYPE, ...auth }, body: viewer });
-      await load(label, `GraphQL client(clientId)${suffix}`, rss, { url: `${origin}/graphql`, connections: 16, method: 'POST', headers: { ...JSON_TYPE, ...auth }, body: clientQuery });
-      await load(label, `REST GET client/{id}${suffix}`, rss, { url: `${origin}/api/v1/oauth/client/${client.client_id}`, connections: 16, headers: auth });
-      await load(label, `introspection${suffix}`, rss, { url: `${origin}/api/v1/oauth/introspect`, connections: 16, method: 'POST', headers: FORM, body: introspectBody });
+      await load(label, `token grant${suffix}`, rss, {
+        url: tokenUrl,
+        connections: 16,
+        method: 'POST',
+        headers: FORM,
+        body: grantBody,
+      });
+      await load(label, `token grant${suffix}`, rss, {
+        url: tokenUrl,
+        connections: 64,
+        method: 'POST',
+        headers: FORM,
+        body: grantBody,
+      });
+      await load(label, `GraphQL viewer${suffix}`, rss, {
+        url: `${origin}/graphql`,
+        connections: 16,
+        method: 'POST',
+        headers: { ...JSON_TYPE, ...auth },
+        body: viewer,
+      });
+      await load(label, `GraphQL client(clientId)${suffix}`, rss, {
+        url: `${origin}/graphql`,
+        connections: 16,
+        method: 'POST',
+        headers: { ...JSON_TYPE, ...auth },
+        body: clientQuery,
+      });
+      await load(label, `REST GET client/{id}${suffix}`, rss, {
+        url: `${origin}/api/v1/oauth/client/${client.client_id}`,
+        connections: 16,
+        headers: auth,
+      });
+      await load(label, `introspection${suffix}`, rss, {
+        url: `${origin}/api/v1/oauth/introspect`,
+        connections: 16,
+        method: 'POST',
+        headers: FORM,
+        body: introspectBody,
+      });
     };
     // The fastest answer this server gives (no body, no auth, no database): the ceiling of its HTTP stack.
-    await load(label, 'GET /health (HTTP stack ceiling)', server.peakRssMb, { url: `${origin}/health`, connections: 16 });
+    await load(label, 'GET /health (HTTP stack ceiling)', server.peakRssMb, {
+      url: `${origin}/health`,
+      connections: 16,
+    });
     // Unknown client and wrong secret must cost the same (a dummy argon2 verification): compare their rates.
-    const failing = (clientId: string, secret: string) => form({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
-    await load(label, 'failed grant: wrong secret (401)', server.peakRssMb, { url: tokenUrl, connections: 16, method: 'POST', headers: FORM, body: failing(client.client_id, 'wrong') });
-    await load(label, 'failed grant: unknown client (401)', server.peakRssMb, { url: tokenUrl, connections: 16, method: 'POST', headers: FORM, body: failing(randomBytes(16).toString('hex'), 'wrong') });
+    const failing = (clientId: string, secret: string) =>
+      form({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
+    await load(label, 'failed grant: wrong secret (401)', server.peakRssMb, {
+      url: tokenUrl,
+      connections: 16,
+      method: 'POST',
+      headers: FORM,
+      body: failing(client.client_id, 'wrong'),
+    });
+    await load(label, 'failed grant: unknown client (401)', server.peakRssMb, {
+      url: tokenUrl,
+      connections: 16,
+      method: 'POST',
+      headers: FORM,
+      body: failing(randomBytes(16).toString('hex'), 'wrong'),
+    });
     // Auth switched off: the same viewer query without a token (no verification, no client lookup). Without a
     // principal viewer resolves to null, so the pair below isolates auth alone: one document, one answer, with
     // and without a token.
-    await load(label, 'GraphQL viewer, no auth (baseline)', server.peakRssMb, { url: `${origin}/graphql`, connections: 16, method: 'POST', headers: JSON_TYPE, body: viewer });
+    await load(label, 'GraphQL viewer, no auth (baseline)', server.peakRssMb, {
+      url: `${origin}/graphql`,
+      connections: 16,
+      method: 'POST',
+      headers: JSON_TYPE,
+      body: viewer,
+    });
     const typename = JSON.stringify({ query: '{ __typename }' });
-    await load(label, 'GraphQL { __typename }, no token', server.peakRssMb, { url: `${origin}/graphql`, connections: 16, method: 'POST', headers: JSON_TYPE, body: typename });
-    await load(label, 'GraphQL { __typename }, with token', server.peakRssMb, { url: `${origin}/graphql`, connections: 16, method: 'POST', headers: { ...JSON_TYPE, ...auth }, body: typename });
+    await load(label, 'GraphQL { __typename }, no token', server.peakRssMb, {
+      url: `${origin}/graphql`,
+      connections: 16,
+      method: 'POST',
+      headers: JSON_TYPE,
+      body: typename,
+    });
+    await load(label, 'GraphQL { __typename }, with token', server.peakRssMb, {
+      url: `${origin}/graphql`,
+      connections: 16,
+      method: 'POST',
+      headers: { ...JSON_TYPE, ...auth },
+      body: typename,
+    });
     await scenarios(', 10 clients');
     if (seed) {
       await seed(Number(args.clients));
@@ -226,16 +333,37 @@ async function main() {
     const port = await freePort();
     const server = await startProcess(join(process.cwd(), 'bench/peer-oidc-provider.ts'), [String(port)], {});
     const origin = `http://127.0.0.1:${port}`;
-    const grant = form({ grant_type: 'client_credentials', client_id: 'bench', client_secret: 'bench-secret-0123456789abcdef0123456789', scope: 'api:read' });
+    const grant = form({
+      grant_type: 'client_credentials',
+      client_id: 'bench',
+      client_secret: 'bench-secret-0123456789abcdef0123456789',
+      scope: 'api:read',
+    });
     const { access_token: token } = await post(`${origin}/token`, grant, FORM);
-    await load('oidc-provider', 'token grant', server.peakRssMb, { url: `${origin}/token`, connections: 16, method: 'POST', headers: FORM, body: grant });
-    await load('oidc-provider', 'token grant', server.peakRssMb, { url: `${origin}/token`, connections: 64, method: 'POST', headers: FORM, body: grant });
+    await load('oidc-provider', 'token grant', server.peakRssMb, {
+      url: `${origin}/token`,
+      connections: 16,
+      method: 'POST',
+      headers: FORM,
+      body: grant,
+    });
+    await load('oidc-provider', 'token grant', server.peakRssMb, {
+      url: `${origin}/token`,
+      connections: 64,
+      method: 'POST',
+      headers: FORM,
+      body: grant,
+    });
     await load('oidc-provider', 'introspection', server.peakRssMb, {
       url: `${origin}/token/introspection`,
       connections: 16,
       method: 'POST',
       headers: FORM,
-      body: form({ token: token as string, client_id: 'bench', client_secret: 'bench-secret-0123456789abcdef0123456789' }),
+      body: form({
+        token: token as string,
+        client_id: 'bench',
+        client_secret: 'bench-secret-0123456789abcdef0123456789',
+      }),
     });
     await server.stop();
   }
@@ -262,7 +390,9 @@ async function main() {
   console.log('| target | scenario | conn | req/s | p50 ms | p99 ms | errors | peak RSS MB |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const row of rows) {
-    console.log(`| ${row.target} | ${row.scenario} | ${row.connections} | ${row.rps} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.rssMb} |`);
+    console.log(
+      `| ${row.target} | ${row.scenario} | ${row.connections} | ${row.rps} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.rssMb} |`,
+    );
   }
 }
 

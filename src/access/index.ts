@@ -9,4 +9,10 @@ export {
 } from './permissions.js';
 export type { Principal } from './principal.js';
 export { SCOPE_REGISTRY } from './scope-registry.js';
-export { createAuthThrottle, ThrottledError, type AuthThrottle, type RateLimit, type ThrottleLimits } from './throttle.js';
+export {
+  createAuthThrottle,
+  ThrottledError,
+  type AuthThrottle,
+  type RateLimit,
+  type ThrottleLimits,
+} from './throttle.js';

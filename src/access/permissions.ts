@@ -50,7 +50,9 @@ export function checkGrantableScopes(
   scopes: readonly string[],
 ): string[] {
   if (scopes.length > MAX_SCOPES_IN_REQUEST) {
-    throw new ValidationError([{ loc: ['scopes'], msg: `List should have at most ${MAX_SCOPES_IN_REQUEST} items`, type: 'too_long' }]);
+    throw new ValidationError([
+      { loc: ['scopes'], msg: `List should have at most ${MAX_SCOPES_IN_REQUEST} items`, type: 'too_long' },
+    ]);
   }
   const unique = [...new Set(scopes)];
   const registry = new Set(settings.registry);

@@ -17,7 +17,11 @@ export interface CreatedClient {
 }
 
 /** Creates a client holding a subset of the registry that the caller may grant, and its one-time secret. */
-export async function createClient(env: ClientsEnv, principal: Principal | null, input: CreateClientInput): Promise<CreatedClient> {
+export async function createClient(
+  env: ClientsEnv,
+  principal: Principal | null,
+  input: CreateClientInput,
+): Promise<CreatedClient> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.createClient);
   const scopes = checkGrantableScopes(env.settings, caller, input.scopes ?? []);
   checkClientLabels(input);

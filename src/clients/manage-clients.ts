@@ -4,7 +4,14 @@ import { checkClientLabels, type ClientLabels } from './client-labels.js';
 import { toClientView, type ClientView } from './client-view.js';
 import type { CreatedClient } from './create-client.js';
 import { checkPage, hasNulCharacter, NotFoundError, toPage, type Page, type PageRequest } from '../core/index.js';
-import { checkGrantableScopes, holdsScopes, REQUIRED_SCOPES, requireModifiable, requireScopes, type Principal } from '../access/index.js';
+import {
+  checkGrantableScopes,
+  holdsScopes,
+  REQUIRED_SCOPES,
+  requireModifiable,
+  requireScopes,
+  type Principal,
+} from '../access/index.js';
 import type { ClientsEnv } from './env.js';
 import { newClientSecret } from './secrets.js';
 
@@ -17,7 +24,11 @@ export const CLIENT_NOT_FOUND = 'No client found with that id';
 const MAX_CLIENT_ID_LENGTH = 64;
 
 /** Clients, newest first. Never includes a secret or its hash. */
-export async function listClients(env: ClientsEnv, principal: Principal | null, request: PageRequest): Promise<Page<ClientView>> {
+export async function listClients(
+  env: ClientsEnv,
+  principal: Principal | null,
+  request: PageRequest,
+): Promise<Page<ClientView>> {
   requireScopes(principal, REQUIRED_SCOPES.readClient);
   const { page, size, offset } = checkPage(request);
   const [items, total] = await env.em.findAndCount(
@@ -34,14 +45,22 @@ export async function listClients(env: ClientsEnv, principal: Principal | null, 
 }
 
 /** One client, or null when there is none with that id (the root client lives in configuration, not here). */
-export async function getClient(env: ClientsEnv, principal: Principal | null, clientId: string): Promise<ClientView | null> {
+export async function getClient(
+  env: ClientsEnv,
+  principal: Principal | null,
+  clientId: string,
+): Promise<ClientView | null> {
   requireScopes(principal, REQUIRED_SCOPES.readClient);
   const client = await findClient(env.em, clientId);
   return client && toClientView(client, true);
 }
 
 /** A client's scopes; `[]` for an unknown id, as Fides answers. */
-export async function getClientScopes(env: ClientsEnv, principal: Principal | null, clientId: string): Promise<readonly string[]> {
+export async function getClientScopes(
+  env: ClientsEnv,
+  principal: Principal | null,
+  clientId: string,
+): Promise<readonly string[]> {
   requireScopes(principal, REQUIRED_SCOPES.readClient);
   return (await findClient(env.em, clientId))?.scopes ?? [];
 }
@@ -64,7 +83,8 @@ export async function updateClient(
   const caller = requireScopes(principal, REQUIRED_SCOPES.updateClient);
   checkClientLabels(input);
   const client = await changeClient(env, caller, clientId, (found) => {
-    if (input.scopes !== undefined && input.scopes !== null) found.scopes = checkGrantableScopes(env.settings, caller, input.scopes);
+    if (input.scopes !== undefined && input.scopes !== null)
+      found.scopes = checkGrantableScopes(env.settings, caller, input.scopes);
     if (input.name !== undefined) found.name = input.name;
     if (input.description !== undefined) found.description = input.description;
   });
@@ -92,14 +112,22 @@ export async function rotateClientSecret(
   const client = await changeClient(env, caller, clientId, async (found) => {
     found.secretHash = await env.secrets.hash(clientSecret);
   });
-  return { clientId: client.id, clientSecret, client: toClientView(client, holdsScopes(caller, REQUIRED_SCOPES.readClient)) };
+  return {
+    clientId: client.id,
+    clientSecret,
+    client: toClientView(client, holdsScopes(caller, REQUIRED_SCOPES.readClient)),
+  };
 }
 
 /**
  * Every token issued to the client up to now stops working, everywhere at once (the containment step after a
  * leak). Returns the moment of the revocation.
  */
-export async function revokeClientTokens(env: ClientsEnv, principal: Principal | null, clientId: string): Promise<Date> {
+export async function revokeClientTokens(
+  env: ClientsEnv,
+  principal: Principal | null,
+  clientId: string,
+): Promise<Date> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.revokeClientTokens);
   const revokedAt = new Date();
   await changeClient(env, caller, clientId, (_found, em) => markTokensRevoked(em, clientId, revokedAt));
@@ -111,7 +139,11 @@ export async function revokeClientTokens(env: ClientsEnv, principal: Principal |
  * no row (the operator CLI calls this directly): the mark is keyed by id alone.
  */
 export async function markTokensRevoked(em: EntityManager, clientId: string, revokedAt: Date): Promise<void> {
-  await em.upsert(ClientRevocationSchema, { clientId, revokedAt }, { onConflictFields: ['clientId'], onConflictAction: 'merge' });
+  await em.upsert(
+    ClientRevocationSchema,
+    { clientId, revokedAt },
+    { onConflictFields: ['clientId'], onConflictAction: 'merge' },
+  );
 }
 
 /** Deletes a client; its tokens stop working at once. Returns whether there was one (an unknown id is no error). */

@@ -91,9 +91,13 @@ export function createArgon2Queue(bounds: Argon2Bounds = DEFAULT_ARGON2_BOUNDS):
     async verify(secretHash, secret, address) {
       const mine = held.get(address) ?? 0;
       if (mine >= bounds.maxPerAddress) {
-        throw new RateLimitedError(1, 'Too many client authentications from this address at once. Try again in a second.');
+        throw new RateLimitedError(
+          1,
+          'Too many client authentications from this address at once. Try again in a second.',
+        );
       }
-      if (waiting >= bounds.maxQueued) throw new ServiceUnavailableError(1, 'The server is busy verifying client secrets. Try again shortly.');
+      if (waiting >= bounds.maxQueued)
+        throw new ServiceUnavailableError(1, 'The server is busy verifying client secrets. Try again shortly.');
       held.set(address, mine + 1);
       try {
         return await enqueue(`@${address}`, () => verify(secretHash, secret));

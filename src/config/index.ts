@@ -2,4 +2,12 @@ export { ConfigError } from './errors.js';
 export { CONFIG_KEYS, envNames, fidesName, type ConfigKey, type KeyName, type TomlValue } from './keys.js';
 export { loadConfig } from './load.js';
 export { renderConfigTable, withConfigTable } from './readme-table.js';
-export type { Config, DatabaseConfig, LoggingConfig, RateLimit, RedisConfig, SecurityConfig, WebserverConfig } from './types.js';
+export type {
+  Config,
+  DatabaseConfig,
+  LoggingConfig,
+  RateLimit,
+  RedisConfig,
+  SecurityConfig,
+  WebserverConfig,
+} from './types.js';

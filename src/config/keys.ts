@@ -141,7 +141,9 @@ export const CONFIG_KEYS = {
     aliases: ['LOG_LEVEL'],
     parse: parse.logLevel,
     default: 'info',
-    doc: parse.LOG_LEVELS.map((level) => `\`${level}\``).join(', ').replace(/, ([^,]*)$/, ' or $1'),
+    doc: parse.LOG_LEVELS.map((level) => `\`${level}\``)
+      .join(', ')
+      .replace(/, ([^,]*)$/, ' or $1'),
   }),
   'redis.url': key({
     parse: parse.redisUrl,

@@ -3,8 +3,23 @@ import { resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { ConfigError } from './errors.js';
 import { ensureGeneratedSecrets } from './generated-secrets.js';
-import { CONFIG_KEYS, envNames, fidesName, sectionOf, type ConfigKey, type KeyName, type KeyValue, type Section } from './keys.js';
-import { checkEncryptionKey, checkEncryptionKeyVariety, checkRootClientSecret, type Entry, type ParseContext } from './parsers.js';
+import {
+  CONFIG_KEYS,
+  envNames,
+  fidesName,
+  sectionOf,
+  type ConfigKey,
+  type KeyName,
+  type KeyValue,
+  type Section,
+} from './keys.js';
+import {
+  checkEncryptionKey,
+  checkEncryptionKeyVariety,
+  checkRootClientSecret,
+  type Entry,
+  type ParseContext,
+} from './parsers.js';
 import type { Config, DatabaseConfig } from './types.js';
 
 export interface LoadConfigOptions {
@@ -111,7 +126,9 @@ function trustedProxies(raw: Raw, values: Values, warn: (m: string) => void): re
   const legacy = raw['security.trust_forwarded_for'];
   if (legacy !== undefined && values['security.trust_forwarded_for']) {
     if (raw['security.trusted_proxies'] === undefined) {
-      warn(`${legacy.source} is deprecated: it now means security.trusted_proxies = 1 (the right-most X-Forwarded-For entry is the client); set trusted_proxies instead`);
+      warn(
+        `${legacy.source} is deprecated: it now means security.trusted_proxies = 1 (the right-most X-Forwarded-For entry is the client); set trusted_proxies instead`,
+      );
       return 1;
     }
     warn(`${legacy.source} is ignored: security.trusted_proxies is set`);

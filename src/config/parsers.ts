@@ -32,7 +32,8 @@ export function positiveMinutes(entry: Entry): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new ConfigError(`${entry.source}: must be a positive number of minutes, got ${JSON.stringify(entry.value)}`);
   }
-  if (Math.round(value * 60) < 1) throw new ConfigError(`${entry.source}: must be at least one second (0.0167 minutes)`);
+  if (Math.round(value * 60) < 1)
+    throw new ConfigError(`${entry.source}: must be at least one second (0.0167 minutes)`);
   return value;
 }
 
@@ -52,19 +53,28 @@ export function rateLimit(entry: Entry): RateLimit | undefined {
   if (text === 'off') return undefined;
   const match = /^(\d{1,7})\s*\/\s*(second|minute|hour|day)$/.exec(text);
   if (!match || Number(match[1]) < 1) {
-    throw new ConfigError(`${entry.source}: must look like "10/minute" (a count per second, minute, hour or day), got ${JSON.stringify(entry.value)}`);
+    throw new ConfigError(
+      `${entry.source}: must look like "10/minute" (a count per second, minute, hour or day), got ${JSON.stringify(entry.value)}`,
+    );
   }
   return { points: Number(match[1]), durationSeconds: UNIT_SECONDS[match[2]!]! };
 }
 
 export function bool(entry: Entry): boolean {
   if (typeof entry.value === 'boolean') return entry.value;
-  if (typeof entry.value === 'string' && /^(true|false)$/i.test(entry.value.trim())) return entry.value.trim().toLowerCase() === 'true';
+  if (typeof entry.value === 'string' && /^(true|false)$/i.test(entry.value.trim()))
+    return entry.value.trim().toLowerCase() === 'true';
   throw new ConfigError(`${entry.source}: must be true or false, got ${JSON.stringify(entry.value)}`);
 }
 
 export function origins(entry: Entry): readonly string[] {
-  const list = typeof entry.value === 'string' ? entry.value.split(',').map((item) => item.trim()).filter(Boolean) : entry.value;
+  const list =
+    typeof entry.value === 'string'
+      ? entry.value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean)
+      : entry.value;
   if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
     throw new ConfigError(`${entry.source}: must be a list of origins such as ["https://admin.example.com"]`);
   }
@@ -75,7 +85,8 @@ export function origins(entry: Entry): readonly string[] {
     } catch {
       url = undefined;
     }
-    if (!url || url.origin !== origin) throw new ConfigError(`${entry.source}: ${JSON.stringify(origin)} is not an origin (scheme://host[:port])`);
+    if (!url || url.origin !== origin)
+      throw new ConfigError(`${entry.source}: ${JSON.stringify(origin)} is not an origin (scheme://host[:port])`);
   }
   return list as string[];
 }
@@ -88,28 +99,52 @@ export function trustedProxies({ value, source }: Entry): readonly string[] | nu
   const text = typeof value === 'string' ? value.trim() : undefined;
   if (typeof value === 'number' || (text !== undefined && /^\d+$/.test(text))) {
     const hops = Number(value);
-    if (!Number.isInteger(hops) || hops < 0 || hops > 32) throw new ConfigError(`${source}: a number of proxy hops must be a whole number from 0 to 32, got ${JSON.stringify(value)}`);
+    if (!Number.isInteger(hops) || hops < 0 || hops > 32)
+      throw new ConfigError(
+        `${source}: a number of proxy hops must be a whole number from 0 to 32, got ${JSON.stringify(value)}`,
+      );
     return hops;
   }
-  const list = text !== undefined ? text.split(',').map((item) => item.trim()).filter(Boolean) : value;
+  const list =
+    text !== undefined
+      ? text
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean)
+      : value;
   if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
-    throw new ConfigError(`${source}: must be a list of proxy addresses or CIDR ranges (or loopback, linklocal, uniquelocal), or a number of hops`);
+    throw new ConfigError(
+      `${source}: must be a list of proxy addresses or CIDR ranges (or loopback, linklocal, uniquelocal), or a number of hops`,
+    );
   }
   for (const item of list as string[]) {
     try {
       proxyAddr.compile(item);
     } catch {
-      throw new ConfigError(`${source}: ${JSON.stringify(item)} is not an IP address, a CIDR range, or one of loopback, linklocal, uniquelocal`);
+      throw new ConfigError(
+        `${source}: ${JSON.stringify(item)} is not an IP address, a CIDR range, or one of loopback, linklocal, uniquelocal`,
+      );
     }
   }
   return list as string[];
 }
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly LoggingConfig['level'][];
+export const LOG_LEVELS = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+] as const satisfies readonly LoggingConfig['level'][];
 
 export function logLevel(entry: Entry): LoggingConfig['level'] {
   const level = LOG_LEVELS.find((name) => name === entry.value);
-  if (!level) throw new ConfigError(`${entry.source}: must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(entry.value)}`);
+  if (!level)
+    throw new ConfigError(
+      `${entry.source}: must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(entry.value)}`,
+    );
   return level;
 }
 
@@ -178,7 +213,9 @@ const ROOT_SECRET_WARN_CHARS = 32;
 export function checkRootClientSecret(secret: string, source: string, warn: (m: string) => void): void {
   const length = [...secret].length;
   if (length < ROOT_SECRET_MIN_CHARS) {
-    throw new ConfigError(`${source}: must be at least ${ROOT_SECRET_MIN_CHARS} characters; use a random secret (openssl rand -base64 32)`);
+    throw new ConfigError(
+      `${source}: must be at least ${ROOT_SECRET_MIN_CHARS} characters; use a random secret (openssl rand -base64 32)`,
+    );
   }
   if (length < ROOT_SECRET_WARN_CHARS) {
     warn(`${source}: shorter than ${ROOT_SECRET_WARN_CHARS} characters; use a random secret (openssl rand -base64 32)`);
@@ -201,6 +238,8 @@ const ENCRYPTION_KEY_MIN_DISTINCT = 10;
 export function checkEncryptionKeyVariety(key: string, source: string, warn: (m: string) => void): void {
   // The count itself stays out of the message: it would tell a reader of the log how small the key's alphabet is.
   if (new Set(key).size < ENCRYPTION_KEY_MIN_DISTINCT) {
-    warn(`${source}: fewer than ${ENCRYPTION_KEY_MIN_DISTINCT} distinct characters, so it is easy to guess; use a random key (openssl rand -base64 24)`);
+    warn(
+      `${source}: fewer than ${ENCRYPTION_KEY_MIN_DISTINCT} distinct characters, so it is easy to guess; use a random key (openssl rand -base64 24)`,
+    );
   }
 }

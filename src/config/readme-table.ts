@@ -13,7 +13,12 @@ export function renderConfigTable(): string {
       const spec: ConfigKey<unknown> = CONFIG_KEYS[name];
       const [section, key] = name.split('.') as [string, string];
       const env = [fidesName(name), ...(spec.aliases ?? [])].map((variable) => `\`${variable}\``).join(', ');
-      const cells = [`\`[${section}] ${key}\``, spec.envForm ? `${env} (${spec.envForm})` : env, shownDefault(spec), spec.doc];
+      const cells = [
+        `\`[${section}] ${key}\``,
+        spec.envForm ? `${env} (${spec.envForm})` : env,
+        shownDefault(spec),
+        spec.doc,
+      ];
       return `| ${cells.map(escapeCell).join(' | ')} |`;
     });
   return ['| key | environment | default | meaning |', '|---|---|---|---|', ...rows].join('\n');

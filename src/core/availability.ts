@@ -1,7 +1,19 @@
 import { ConnectionException } from '@mikro-orm/core';
 import { ServiceUnavailableError } from './errors.js';
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
 
 /** How long a client is told to wait (`Retry-After`, REST and GraphQL) before retrying while the database is away. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -15,7 +27,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (current instanceof ConnectionException) return true;
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-    if (current.name === 'KnexTimeoutError' || /Connection terminated|Timeout acquiring a connection/i.test(current.message)) return true;
+    if (
+      current.name === 'KnexTimeoutError' ||
+      /Connection terminated|Timeout acquiring a connection/i.test(current.message)
+    )
+      return true;
     current = (current as { cause?: unknown; previous?: unknown }).previous ?? (current as { cause?: unknown }).cause;
   }
   return false;

@@ -209,7 +209,10 @@ export class RateLimitedError extends RetryLaterError {
   readonly status = 429;
   readonly code = 'RATE_LIMITED';
   override name = 'RateLimitedError';
-  constructor(retryAfter: number, message = `Too many failed authentication attempts. Try again in ${retryAfter} seconds.`) {
+  constructor(
+    retryAfter: number,
+    message = `Too many failed authentication attempts. Try again in ${retryAfter} seconds.`,
+  ) {
     super(retryAfter, message);
   }
 }

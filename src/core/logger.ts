@@ -21,7 +21,11 @@ export function safeErrorFields(error: unknown): Record<string, unknown> {
   const code = (error as { code?: unknown }).code;
   // knex prefixes a failed raw query's message with the query itself, on errors that carry no other mark.
   const fromDatabase =
-    error instanceof DriverException || 'sql' in error || 'query' in error || 'routine' in error || QUOTES_SQL.test(error.message);
+    error instanceof DriverException ||
+    'sql' in error ||
+    'query' in error ||
+    'routine' in error ||
+    QUOTES_SQL.test(error.message);
   return {
     error: error.name,
     ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),

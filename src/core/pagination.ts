@@ -28,7 +28,11 @@ export function checkPage(request: PageRequest): { page: number; size: number; o
   if (!Number.isInteger(size) || size < 1) {
     issues.push({ loc: ['size'], msg: 'Input should be greater than or equal to 1', type: 'greater_than_equal' });
   } else if (size > MAX_PAGE_SIZE) {
-    issues.push({ loc: ['size'], msg: `Input should be less than or equal to ${MAX_PAGE_SIZE}`, type: 'less_than_equal' });
+    issues.push({
+      loc: ['size'],
+      msg: `Input should be less than or equal to ${MAX_PAGE_SIZE}`,
+      type: 'less_than_equal',
+    });
   }
   if (issues.length > 0) throw new ValidationError(issues);
   return { page, size, offset: (page - 1) * size };

@@ -74,7 +74,9 @@ function pgliteOptions(pglite: () => PGlite | Promise<PGlite>): Options {
 }
 
 /** Opens an embedded instance; for a data folder, after taking its lock (released if opening fails). */
-async function openPglite(database: Exclude<DatabaseConfig, { kind: 'postgresql' }>): Promise<{ pglite: PGlite; release: () => void }> {
+async function openPglite(
+  database: Exclude<DatabaseConfig, { kind: 'postgresql' }>,
+): Promise<{ pglite: PGlite; release: () => void }> {
   if (database.kind === 'pglite-memory') {
     const pglite = new PGlite({ parsers: PGLITE_PARSERS });
     await pglite.waitReady;

@@ -13,7 +13,11 @@ import { countStatements } from './sql-statements.js';
 export class PGliteStatementDriver extends AbstractSqlDriver<PGliteStatementConnection> {
   constructor(config: Configuration) {
     // As PGliteDriver, with our connection.
-    super(config, new PostgreSqlPlatform(), PGliteStatementConnection, ['knex', '@electric-sql/pglite', '@harryplusplus/knex-pglite']);
+    super(config, new PostgreSqlPlatform(), PGliteStatementConnection, [
+      'knex',
+      '@electric-sql/pglite',
+      '@harryplusplus/knex-pglite',
+    ]);
   }
 }
 
@@ -23,7 +27,8 @@ class PGliteStatementDialect extends PGliteKnexDialect {
     const bindings = obj.bindings ?? [];
     // Only raw SQL can hold several statements (knex's builders make one each); `exec` cannot bind parameters, so a
     // script with bindings goes to `query`, where PostgreSQL refuses it loudly instead of running it half-bound.
-    const script = obj.method === 'raw' && bindings.length === 0 && obj.sql.includes(';') && countStatements(obj.sql) > 1;
+    const script =
+      obj.method === 'raw' && bindings.length === 0 && obj.sql.includes(';') && countStatements(obj.sql) > 1;
     obj.response = script ? await connection.exec(obj.sql) : await connection.query(obj.sql, bindings);
     return obj;
   }

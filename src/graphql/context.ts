@@ -13,7 +13,11 @@ export interface GraphQLContext {
  * Builds each request's context. A bearer token that fails verification rejects the whole request with HTTP 401,
  * before any field runs; no token at all is an anonymous caller.
  */
-export function createContextFactory(authEnv: (request: Request) => AuthEnv, log: Logger, requestId: (request: Request) => string) {
+export function createContextFactory(
+  authEnv: (request: Request) => AuthEnv,
+  log: Logger,
+  requestId: (request: Request) => string,
+) {
   return async ({ request }: { request: Request }): Promise<GraphQLContext> => {
     const auth = authEnv(request);
     try {

@@ -47,7 +47,10 @@ export function maskError(error: unknown, message: string): Error {
     const described = original as GraphQLError;
     return described.extensions?.code
       ? described
-      : new GraphQLError(described.message, { nodes: described.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+      : new GraphQLError(described.message, {
+          nodes: described.nodes,
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        });
   }
   if (isDatabaseUnavailable(original)) {
     return withPath(toGraphQLError(databaseUnavailable(), { wholeRequest: true }), error);
@@ -72,7 +75,11 @@ export function createUnexpectedErrorLog(log: Logger, requestId: (request: Reque
             const original = error.originalError ?? error;
             logged.add(original);
             const request = (args.contextValue as { request?: Request }).request;
-            logUnexpected({ requestId: request ? requestId(request) : undefined }, original, 'unexpected error in a GraphQL operation');
+            logUnexpected(
+              { requestId: request ? requestId(request) : undefined },
+              original,
+              'unexpected error in a GraphQL operation',
+            );
           }
         },
       };
@@ -105,7 +112,12 @@ function withPath(masked: GraphQLError, source: unknown): GraphQLError {
 }
 
 /** scope-auth's failure: UNAUTHENTICATED for an anonymous caller, FORBIDDEN with the scopes that were needed. */
-export function unauthorizedError(_parent: unknown, context: GraphQLContext, _info: unknown, result: ForbiddenResult): Error {
+export function unauthorizedError(
+  _parent: unknown,
+  context: GraphQLContext,
+  _info: unknown,
+  result: ForbiddenResult,
+): Error {
   if (!context.principal) return new UnauthenticatedError();
   return new ForbiddenError(requiredScopesOf(result.failure));
 }

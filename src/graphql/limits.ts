@@ -3,7 +3,15 @@ import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
-import { GraphQLError, Lexer, NoSchemaIntrospectionCustomRule, Source, TokenKind, type ASTVisitor, type ValidationContext } from 'graphql';
+import {
+  GraphQLError,
+  Lexer,
+  NoSchemaIntrospectionCustomRule,
+  Source,
+  TokenKind,
+  type ASTVisitor,
+  type ValidationContext,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { hasNulCharacter, isNestedDeeperThan } from '../core/index.js';
 
@@ -67,7 +75,12 @@ function oneIssueTokenPerDocument(context: ValidationContext): ASTVisitor {
       if (node.name.value !== 'issueToken' || context.getParentType()?.name !== 'Mutation') return;
       seen += 1;
       if (seen === 2) {
-        context.reportError(new GraphQLError('At most one issueToken per request.', { nodes: [node], extensions: { code: 'BAD_USER_INPUT' } }));
+        context.reportError(
+          new GraphQLError('At most one issueToken per request.', {
+            nodes: [node],
+            extensions: { code: 'BAD_USER_INPUT' },
+          }),
+        );
       }
     },
   };
@@ -78,7 +91,11 @@ function oneIssueTokenPerDocument(context: ValidationContext): ASTVisitor {
  * issueToken per document, and introspection when enabled. Array batching stays off (yoga's default).
  */
 export function graphqlLimitPlugins(options: { introspection: boolean }): Plugin[] {
-  const rules = [oneIssueTokenPerDocument, noNulInStringLiterals, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  const rules = [
+    oneIssueTokenPerDocument,
+    noNulInStringLiterals,
+    ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
   return [
     maxDepthPlugin({ n: GRAPHQL_LIMITS.depth, ignoreIntrospection: true }),
     costLimitPlugin({ maxCost: GRAPHQL_LIMITS.cost, ignoreIntrospection: true }),
@@ -95,10 +112,17 @@ export function graphqlLimitPlugins(options: { introspection: boolean }): Plugin
       // overflow the stack in recursive code (ours, graphql-js's, PostgreSQL's jsonb), and PostgreSQL text cannot
       // hold U+0000.
       onParams({ params, setResult }) {
-        const refuse = (message: string, code: string) => setResult({ errors: [new GraphQLError(message, { extensions: { code } })] });
-        if (typeof params.query === 'string' && isDocumentNestedDeeperThan(params.query, GRAPHQL_LIMITS.nesting, GRAPHQL_LIMITS.tokens)) {
+        const refuse = (message: string, code: string) =>
+          setResult({ errors: [new GraphQLError(message, { extensions: { code } })] });
+        if (
+          typeof params.query === 'string' &&
+          isDocumentNestedDeeperThan(params.query, GRAPHQL_LIMITS.nesting, GRAPHQL_LIMITS.tokens)
+        ) {
           refuse(`Syntax Error: Nesting limit of ${GRAPHQL_LIMITS.nesting} exceeded.`, 'GRAPHQL_VALIDATION_FAILED');
-        } else if (isNestedDeeperThan(params.variables, GRAPHQL_LIMITS.variablesNesting) || isNestedDeeperThan(params.extensions, GRAPHQL_LIMITS.variablesNesting)) {
+        } else if (
+          isNestedDeeperThan(params.variables, GRAPHQL_LIMITS.variablesNesting) ||
+          isNestedDeeperThan(params.extensions, GRAPHQL_LIMITS.variablesNesting)
+        ) {
           refuse(`Variables nested more than ${GRAPHQL_LIMITS.variablesNesting} levels deep.`, 'BAD_USER_INPUT');
         } else if (hasNulCharacter(params)) {
           refuse(NUL_MESSAGE, 'BAD_USER_INPUT');

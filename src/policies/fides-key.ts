@@ -4,7 +4,8 @@ export const KEY_MAX_LENGTH = 200;
 
 /** The message Fides gives for a bad key, or null when the key is valid. */
 export function fidesKeyProblem(value: string): string | null {
-  if (value.length > KEY_MAX_LENGTH) return `FidesKeys must be at most ${KEY_MAX_LENGTH} characters. Value provided: ${value.slice(0, 40)}…`;
+  if (value.length > KEY_MAX_LENGTH)
+    return `FidesKeys must be at most ${KEY_MAX_LENGTH} characters. Value provided: ${value.slice(0, 40)}…`;
   if (!FIDES_KEY.test(value)) {
     return `FidesKeys must only contain alphanumeric characters, '.', '_', '<', '>' or '-'. Value provided: ${value}`;
   }

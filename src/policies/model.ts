@@ -44,9 +44,15 @@ export const MAX_BULK_ITEMS = 50;
 export const NAME_MAX_LENGTH = 200;
 
 /** Fides' DSR actions, as Fides spells them on the wire; only some are supported (the others fail their item). */
-export const DRP_ACTIONS = ['access', 'deletion', 'sale_opt_out', 'sale_opt_in', 'access_categories', 'access_specific'] as const;
+export const DRP_ACTIONS = [
+  'access',
+  'deletion',
+  'sale_opt_out',
+  'sale_opt_in',
+  'access_categories',
+  'access_specific',
+] as const;
 export const SUPPORTED_DRP_ACTIONS = ['access', 'deletion'] as const;
 /** Rule action types; `update` is refused as "not supported at this time", as Fides does. */
 export const ACTION_TYPES = ['access', 'erasure', 'consent', 'update'] as const;
 export const SUPPORTED_ACTION_TYPES = ['access', 'erasure', 'consent'] as const;
-

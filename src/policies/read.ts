@@ -8,10 +8,18 @@ export const ruleNotFound = (ruleKey: string, policyKey: string) =>
   new NotFoundError(`No Rule found for key ${ruleKey} attached to policy ${policyKey}`);
 
 /** Policies, newest first; with their rules for a caller that also holds `rule:read`. */
-export async function listPolicies(env: RequestEnv, principal: Principal | null, request: PageRequest): Promise<Page<PolicyView>> {
+export async function listPolicies(
+  env: RequestEnv,
+  principal: Principal | null,
+  request: PageRequest,
+): Promise<Page<PolicyView>> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.readPolicy);
   const { page, size, offset } = checkPage(request);
-  const [rows, total] = await env.em.findAndCount(PolicySchema, {}, { orderBy: { createdAt: 'desc', key: 'asc' }, limit: size, offset });
+  const [rows, total] = await env.em.findAndCount(
+    PolicySchema,
+    {},
+    { orderBy: { createdAt: 'desc', key: 'asc' }, limit: size, offset },
+  );
   return toPage(await policyViews(env, caller, rows), total, page, size);
 }
 
@@ -22,16 +30,30 @@ export async function getPolicy(env: RequestEnv, principal: Principal | null, ke
 }
 
 /** A policy's rules, newest first. 404 for an unknown policy. */
-export async function listRules(env: RequestEnv, principal: Principal | null, policyKey: string, request: PageRequest): Promise<Page<RuleView>> {
+export async function listRules(
+  env: RequestEnv,
+  principal: Principal | null,
+  policyKey: string,
+  request: PageRequest,
+): Promise<Page<RuleView>> {
   requireScopes(principal, REQUIRED_SCOPES.readRule);
   const { page, size, offset } = checkPage(request);
   const policy = await env.em.findOne(PolicySchema, { key: policyKey });
   if (!policy) throw policyNotFound(policyKey);
-  const [rows, total] = await env.em.findAndCount(RuleSchema, { policy }, { orderBy: { createdAt: 'desc', key: 'asc' }, limit: size, offset });
+  const [rows, total] = await env.em.findAndCount(
+    RuleSchema,
+    { policy },
+    { orderBy: { createdAt: 'desc', key: 'asc' }, limit: size, offset },
+  );
   return toPage(await ruleViews(env, rows), total, page, size);
 }
 
-export async function getRule(env: RequestEnv, principal: Principal | null, policyKey: string, ruleKey: string): Promise<RuleView> {
+export async function getRule(
+  env: RequestEnv,
+  principal: Principal | null,
+  policyKey: string,
+  ruleKey: string,
+): Promise<RuleView> {
   requireScopes(principal, REQUIRED_SCOPES.readRule);
   const policy = await env.em.findOne(PolicySchema, { key: policyKey });
   if (!policy) throw policyNotFound(policyKey);
@@ -42,9 +64,14 @@ export async function getRule(env: RequestEnv, principal: Principal | null, poli
 
 export async function policyViews(env: RequestEnv, caller: Principal, rows: readonly Policy[]): Promise<PolicyView[]> {
   const withRules = holdsScopes(caller, REQUIRED_SCOPES.readRule);
-  const rules = withRules && rows.length > 0
-    ? await env.em.find(RuleSchema, { policy: { $in: rows.map((row) => row.id) } }, { orderBy: { createdAt: 'asc', key: 'asc' } })
-    : [];
+  const rules =
+    withRules && rows.length > 0
+      ? await env.em.find(
+          RuleSchema,
+          { policy: { $in: rows.map((row) => row.id) } },
+          { orderBy: { createdAt: 'asc', key: 'asc' } },
+        )
+      : [];
   const views = await ruleViews(env, rules);
   return rows.map((row) => ({
     key: row.key,
@@ -57,9 +84,14 @@ export async function policyViews(env: RequestEnv, caller: Principal, rows: read
 }
 
 export async function ruleViews(env: RequestEnv, rules: readonly Rule[]): Promise<RuleView[]> {
-  const targets = rules.length > 0
-    ? await env.em.find(RuleTargetSchema, { rule: { $in: rules.map((rule) => rule.id) } }, { orderBy: { key: 'asc' } })
-    : [];
+  const targets =
+    rules.length > 0
+      ? await env.em.find(
+          RuleTargetSchema,
+          { rule: { $in: rules.map((rule) => rule.id) } },
+          { orderBy: { key: 'asc' } },
+        )
+      : [];
   return rules.map((rule) => ({
     key: rule.key,
     name: rule.name,

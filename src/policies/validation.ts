@@ -8,7 +8,6 @@ export class ItemError extends Error {
   override name = 'ItemError';
 }
 
-
 export interface PolicyInputValue {
   key: string;
   name: string;
@@ -32,7 +31,8 @@ export function validatePolicyInput(value: unknown): PolicyInputValue {
     if (typeof v !== 'string' || !(DRP_ACTIONS as readonly string[]).includes(v)) {
       throw new ItemError(`drp_action: Input should be ${DRP_ACTIONS.map((a) => `'${a}'`).join(', ')}`);
     }
-    if (!(SUPPORTED_DRP_ACTIONS as readonly string[]).includes(v)) throw new ItemError(`${v} action is not supported at this time.`);
+    if (!(SUPPORTED_DRP_ACTIONS as readonly string[]).includes(v))
+      throw new ItemError(`${v} action is not supported at this time.`);
     return v;
   });
   const executionTimeframe = optional(item.executionTimeframe, (v) => {
@@ -62,18 +62,22 @@ export function validateRuleInput(value: unknown): RuleInputValue {
 }
 
 function targetList(value: unknown): NonNullable<RuleInputValue['targets']> {
-  if (!Array.isArray(value) || value.length > 100) throw new ItemError('targets: Input should be a list of at most 100 targets');
+  if (!Array.isArray(value) || value.length > 100)
+    throw new ItemError('targets: Input should be a list of at most 100 targets');
   const targets = value.map((raw) => {
     const target = object(raw, 'target');
     const dataCategory = target.dataCategory;
-    if (typeof dataCategory !== 'string' || dataCategory === '') throw new ItemError('targets: data_category is required');
+    if (typeof dataCategory !== 'string' || dataCategory === '')
+      throw new ItemError('targets: data_category is required');
     const categoryProblem = fidesKeyProblem(dataCategory);
     if (categoryProblem) throw new ItemError(`targets: data_category: ${categoryProblem}`);
     const name = optional(target.name, (v) => {
-      if (typeof v !== 'string' || v.length > NAME_MAX_LENGTH) throw new ItemError(`targets: name: Input should be a string of at most ${NAME_MAX_LENGTH} characters`);
+      if (typeof v !== 'string' || v.length > NAME_MAX_LENGTH)
+        throw new ItemError(`targets: name: Input should be a string of at most ${NAME_MAX_LENGTH} characters`);
       return v;
     });
-    const key = target.key === undefined || target.key === null ? keyFromName(name ?? dataCategory) : fidesKey(target.key);
+    const key =
+      target.key === undefined || target.key === null ? keyFromName(name ?? dataCategory) : fidesKey(target.key);
     return { key, name, dataCategory };
   });
   const keys = new Set(targets.map((target) => target.key));
@@ -84,15 +88,23 @@ function targetList(value: unknown): NonNullable<RuleInputValue['targets']> {
 function masking(value: unknown): MaskingStrategy {
   const strategy = object(value, 'masking_strategy');
   const configuration = strategy.configuration ?? {};
-  if (typeof strategy.strategy !== 'string' || strategy.strategy === '' || typeof configuration !== 'object' || configuration === null || Array.isArray(configuration)) {
-    throw new ItemError("masking_strategy: Input should be {strategy: string, configuration: object}");
+  if (
+    typeof strategy.strategy !== 'string' ||
+    strategy.strategy === '' ||
+    typeof configuration !== 'object' ||
+    configuration === null ||
+    Array.isArray(configuration)
+  ) {
+    throw new ItemError('masking_strategy: Input should be {strategy: string, configuration: object}');
   }
-  if (JSON.stringify(configuration).length > 10_000) throw new ItemError('masking_strategy: configuration is too large');
+  if (JSON.stringify(configuration).length > 10_000)
+    throw new ItemError('masking_strategy: configuration is too large');
   return { strategy: strategy.strategy, configuration: configuration as Record<string, unknown> };
 }
 
 function object(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ItemError(`${what}: Input should be a valid dictionary`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ItemError(`${what}: Input should be a valid dictionary`);
   return value as Record<string, unknown>;
 }
 

@@ -11,7 +11,11 @@ import { ItemError, validatePolicyInput, validateRuleInput } from './validation.
  * Creates or updates policies by key, each in its own transaction: one bad item lands in `failed` and never sinks
  * the others. Concurrent upserts of one key leave one row (INSERT … ON CONFLICT (key)).
  */
-export async function upsertPolicies(env: RequestEnv, principal: Principal | null, items: readonly BulkItem[]): Promise<BulkResult<PolicyView>> {
+export async function upsertPolicies(
+  env: RequestEnv,
+  principal: Principal | null,
+  items: readonly BulkItem[],
+): Promise<BulkResult<PolicyView>> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.upsertPolicy);
   checkBulkSize(items);
   return eachItem(items, async (value) => {
@@ -49,7 +53,10 @@ export async function upsertRules(
       env.em.transactional(async (em) => {
         const policy = await em.findOne(PolicySchema, { key: policyKey }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!policy) throw new ItemError(policyNotFound(policyKey).message);
-        if (input.actionType === 'consent' && (await em.count(RuleSchema, { policy, actionType: 'consent', key: { $ne: input.key } })) > 0) {
+        if (
+          input.actionType === 'consent' &&
+          (await em.count(RuleSchema, { policy, actionType: 'consent', key: { $ne: input.key } })) > 0
+        ) {
           throw new ItemError('Policies can have at most one consent rule.');
         }
         const row = await em.upsert(
@@ -82,7 +89,12 @@ export async function deletePolicy(env: RequestEnv, principal: Principal | null,
   return true;
 }
 
-export async function deleteRule(env: RequestEnv, principal: Principal | null, policyKey: string, ruleKey: string): Promise<true> {
+export async function deleteRule(
+  env: RequestEnv,
+  principal: Principal | null,
+  policyKey: string,
+  ruleKey: string,
+): Promise<true> {
   requireScopes(principal, REQUIRED_SCOPES.deleteRule);
   const policy = await env.em.findOne(PolicySchema, { key: policyKey });
   if (!policy) throw policyNotFound(policyKey);
@@ -90,7 +102,11 @@ export async function deleteRule(env: RequestEnv, principal: Principal | null, p
   return true;
 }
 
-async function replaceTargets(em: EntityManager, ruleId: string, targets: { key: string; name: string | null; dataCategory: string }[]) {
+async function replaceTargets(
+  em: EntityManager,
+  ruleId: string,
+  targets: { key: string; name: string | null; dataCategory: string }[],
+) {
   await em.nativeDelete(RuleTargetSchema, { rule: ruleId });
   for (const target of targets) em.create(RuleTargetSchema, { id: randomUUID(), rule: ruleId, ...target });
   await em.flush();
@@ -99,7 +115,11 @@ async function replaceTargets(em: EntityManager, ruleId: string, targets: { key:
 function checkBulkSize(items: readonly BulkItem[]): void {
   if (items.length > MAX_BULK_ITEMS) {
     throw new ValidationError([
-      { loc: [], msg: `List should have at most ${MAX_BULK_ITEMS} items after validation, not ${items.length}`, type: 'too_long' },
+      {
+        loc: [],
+        msg: `List should have at most ${MAX_BULK_ITEMS} items after validation, not ${items.length}`,
+        type: 'too_long',
+      },
     ]);
   }
 }

@@ -1,5 +1,18 @@
 import { listScopes, REQUIRED_SCOPES } from '../access/index.js';
-import { createClient, deleteClient, getClient, getClientScopes, listClients, CLIENT_NOT_FOUND, revokeClientTokens, rotateClientSecret, setClientScopes, updateClient, type ClientView, type CreateClientInput } from '../clients/index.js';
+import {
+  createClient,
+  deleteClient,
+  getClient,
+  getClientScopes,
+  listClients,
+  CLIENT_NOT_FOUND,
+  revokeClientTokens,
+  rotateClientSecret,
+  setClientScopes,
+  updateClient,
+  type ClientView,
+  type CreateClientInput,
+} from '../clients/index.js';
 import { NotFoundError, ValidationError } from '../core/index.js';
 import { isoUtc, json, NO_STORE, readJson } from './http.js';
 import { jsonObject, locatedIn, optionalString, pageQuery, stringList } from './input.js';
@@ -21,7 +34,12 @@ export const clientRoutes: Route[] = [
         'no scopes. A non-root caller can only grant scopes it holds (403 otherwise); unknown scope names are 422.',
       auth: { bearer: REQUIRED_SCOPES.createClient },
       body: { required: false, content: { 'application/json': ref('ClientCreate') } },
-      responses: { 200: { description: 'The new client’s id and its one-time secret (`Cache-Control: no-store`).', schema: ref('ClientCredentials') } },
+      responses: {
+        200: {
+          description: 'The new client’s id and its one-time secret (`Cache-Control: no-store`).',
+          schema: ref('ClientCredentials'),
+        },
+      },
     },
     handle: async ({ request, auth, principal }) => {
       const caller = await principal();
@@ -73,7 +91,8 @@ export const clientRoutes: Route[] = [
       body: { required: true, content: { 'application/json': ref('ClientUpdate') } },
       responses: {
         200: {
-          description: 'The client as it is now; `name`, `description` and `scopes` are null unless the caller also holds `client:read`.',
+          description:
+            'The client as it is now; `name`, `description` and `scopes` are null unless the caller also holds `client:read`.',
           schema: ref('Client'),
         },
         404: NOT_FOUND_DOC,
@@ -85,7 +104,8 @@ export const clientRoutes: Route[] = [
       const input = {
         name: optionalString(body.name, ['body', 'name']),
         description: optionalString(body.description, ['body', 'description']),
-        scopes: body.scopes === undefined || body.scopes === null ? undefined : stringList(body.scopes, ['body', 'scopes']),
+        scopes:
+          body.scopes === undefined || body.scopes === null ? undefined : stringList(body.scopes, ['body', 'scopes']),
       };
       return json(200, clientBody(await locatedIn('body', updateClient(auth, caller, params.client_id!, input))));
     },
@@ -118,7 +138,10 @@ export const clientRoutes: Route[] = [
         'The old secret stops working at once; tokens already issued stay valid (revoke them with `…/revoke`). A ' +
         'non-root caller can only rotate the secret of a client whose scopes it holds itself (403 otherwise).',
       auth: { bearer: REQUIRED_SCOPES.updateClient },
-      responses: { 200: { description: 'The new one-time secret (`Cache-Control: no-store`).', schema: ref('ClientCredentials') }, 404: NOT_FOUND_DOC },
+      responses: {
+        200: { description: 'The new one-time secret (`Cache-Control: no-store`).', schema: ref('ClientCredentials') },
+        404: NOT_FOUND_DOC,
+      },
     },
     handle: async ({ params, auth, principal }) => {
       const rotated = await rotateClientSecret(auth, await principal(), params.client_id!);
@@ -137,7 +160,10 @@ export const clientRoutes: Route[] = [
         'tokens of a client whose scopes it holds itself (403 otherwise). The root client’s tokens are revoked with ' +
         '`npm run cli -- clients revoke --root`.',
       auth: { bearer: REQUIRED_SCOPES.revokeClientTokens },
-      responses: { 200: { description: 'When the revocation took effect.', schema: ref('ClientRevocation') }, 404: NOT_FOUND_DOC },
+      responses: {
+        200: { description: 'When the revocation took effect.', schema: ref('ClientRevocation') },
+        404: NOT_FOUND_DOC,
+      },
     },
     handle: async ({ params, auth, principal }) => {
       const revokedAt = await revokeClientTokens(auth, await principal(), params.client_id!);
@@ -154,7 +180,8 @@ export const clientRoutes: Route[] = [
       auth: { bearer: REQUIRED_SCOPES.readClient },
       responses: { 200: { description: 'The scopes, in the order granted.', schema: ref('ScopeList') } },
     },
-    handle: async ({ params, auth, principal }) => json(200, await getClientScopes(auth, await principal(), params.client_id!)),
+    handle: async ({ params, auth, principal }) =>
+      json(200, await getClientScopes(auth, await principal(), params.client_id!)),
   },
   {
     method: 'PUT',

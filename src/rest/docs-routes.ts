@@ -47,13 +47,19 @@ const INIT = `window.addEventListener('load', function () {
 /** `/docs` (Swagger UI, with an Authorize button for the bearer token) and `/openapi.json` for `documented`. */
 export function docsRoutes(documented: readonly Route[]): Route[] {
   const document = buildOpenApi(documented, REST_API_VERSION);
-  const text = (body: string, type: string): Route['handle'] => async () =>
-    new YogaResponse(body, { status: 200, headers: { 'Content-Type': type } });
+  const text =
+    (body: string, type: string): Route['handle'] =>
+    async () =>
+      new YogaResponse(body, { status: 200, headers: { 'Content-Type': type } });
   return [
     { method: 'GET', path: '/openapi.json', handle: async () => json(200, document) },
     { method: 'GET', path: '/docs', handle: text(PAGE, 'text/html; charset=utf-8') },
     { method: 'GET', path: '/docs/init.js', handle: text(INIT, 'text/javascript; charset=utf-8') },
     { method: 'GET', path: '/docs/swagger-ui.css', handle: asset('swagger-ui.css', 'text/css; charset=utf-8') },
-    { method: 'GET', path: '/docs/swagger-ui-bundle.js', handle: asset('swagger-ui-bundle.js', 'text/javascript; charset=utf-8') },
+    {
+      method: 'GET',
+      path: '/docs/swagger-ui-bundle.js',
+      handle: asset('swagger-ui-bundle.js', 'text/javascript; charset=utf-8'),
+    },
   ];
 }

@@ -37,7 +37,11 @@ export function errorResponse(error: unknown, context: ErrorContext = {}): Respo
     known = databaseUnavailable();
   } else {
     log?.error({ requestId, ...safeErrorFields(error) }, context.unexpected ?? 'unexpected error in a REST route');
-    return json(500, { detail: 'Internal Server Error', ...(requestId ? { request_id: requestId } : {}) }, context.oauth ? NO_STORE : {});
+    return json(
+      500,
+      { detail: 'Internal Server Error', ...(requestId ? { request_id: requestId } : {}) },
+      context.oauth ? NO_STORE : {},
+    );
   }
   if (known instanceof InvalidTokenError) log?.info({ requestId, reason: known.reason }, 'bearer token rejected');
 
@@ -47,7 +51,11 @@ export function errorResponse(error: unknown, context: ErrorContext = {}): Respo
     body.error_description = known.message;
   }
   if (known.status >= 500 && requestId) body.request_id = requestId;
-  return json(known.status, body, { ...known.headers(), ...basicChallenge(known, context.request), ...(context.oauth ? NO_STORE : {}) });
+  return json(known.status, body, {
+    ...known.headers(),
+    ...basicChallenge(known, context.request),
+    ...(context.oauth ? NO_STORE : {}),
+  });
 }
 
 /** RFC 6749 §5.2: a client that tried HTTP Basic and failed is challenged to use it again. */

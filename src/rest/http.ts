@@ -40,7 +40,9 @@ export async function readJson(request: Request): Promise<unknown> {
     throw new ValidationError([{ loc: ['body'], msg: 'Input must not contain NUL characters', type: 'string_nul' }]);
   }
   if (isNestedDeeperThan(value, MAX_JSON_DEPTH)) {
-    throw new ValidationError([{ loc: ['body'], msg: `JSON nested more than ${MAX_JSON_DEPTH} levels deep`, type: 'json_too_deep' }]);
+    throw new ValidationError([
+      { loc: ['body'], msg: `JSON nested more than ${MAX_JSON_DEPTH} levels deep`, type: 'json_too_deep' },
+    ]);
   }
   return value;
 }

@@ -5,9 +5,12 @@ import { ValidationError } from '../core/index.js';
 type Loc = (string | number)[];
 
 export function stringList(value: unknown, loc: Loc): string[] {
-  if (!Array.isArray(value)) throw new ValidationError([{ loc, msg: 'Input should be a valid list', type: 'list_type' }]);
+  if (!Array.isArray(value))
+    throw new ValidationError([{ loc, msg: 'Input should be a valid list', type: 'list_type' }]);
   const issues = value.flatMap((item, index) =>
-    typeof item === 'string' ? [] : [{ loc: [...loc, index], msg: 'Input should be a valid string', type: 'string_type' }],
+    typeof item === 'string'
+      ? []
+      : [{ loc: [...loc, index], msg: 'Input should be a valid string', type: 'string_type' }],
   );
   if (issues.length > 0) throw new ValidationError(issues);
   return value as string[];
@@ -16,7 +19,8 @@ export function stringList(value: unknown, loc: Loc): string[] {
 /** `undefined` when absent (leave as is), `null` when null (clear), else a string. */
 export function optionalString(value: unknown, loc: Loc): string | null | undefined {
   if (value === undefined || value === null) return value;
-  if (typeof value !== 'string') throw new ValidationError([{ loc, msg: 'Input should be a valid string', type: 'string_type' }]);
+  if (typeof value !== 'string')
+    throw new ValidationError([{ loc, msg: 'Input should be a valid string', type: 'string_type' }]);
   return value;
 }
 
@@ -33,7 +37,11 @@ function queryInt(url: URL, name: string): number | undefined {
   if (raw === null || raw === '') return undefined;
   if (!/^-?\d{1,15}$/.test(raw)) {
     throw new ValidationError([
-      { loc: ['query', name], msg: 'Input should be a valid integer, unable to parse string as an integer', type: 'int_parsing' },
+      {
+        loc: ['query', name],
+        msg: 'Input should be a valid integer, unable to parse string as an integer',
+        type: 'int_parsing',
+      },
     ]);
   }
   return Number(raw);

@@ -20,8 +20,13 @@ export interface OAuthRequest {
 export async function readOAuthRequest(request: Request, names: readonly string[]): Promise<OAuthRequest> {
   const params = await readParams(request, [...names, 'client_id', 'client_secret']);
   const basic = readBasic(request.headers.get('authorization'));
-  if (basic && (params.client_secret !== undefined || (params.client_id !== undefined && params.client_id !== basic.clientId))) {
-    throw new InvalidRequestError('Use one client authentication method: HTTP Basic or client_secret in the body, not both.');
+  if (
+    basic &&
+    (params.client_secret !== undefined || (params.client_id !== undefined && params.client_id !== basic.clientId))
+  ) {
+    throw new InvalidRequestError(
+      'Use one client authentication method: HTTP Basic or client_secret in the body, not both.',
+    );
   }
   return { params, credentials: basic ?? credentialsFrom(params) };
 }
@@ -36,12 +41,15 @@ export function requireCredentials(request: OAuthRequest): ClientCredentials {
  * A token request (RFC 6749 §4.4), checked in this order: malformed (400), no credentials (401, as Fides answers an
  * empty form), then the grant type (400).
  */
-export async function parseTokenRequest(request: Request): Promise<{ credentials: ClientCredentials; scope: string | undefined }> {
+export async function parseTokenRequest(
+  request: Request,
+): Promise<{ credentials: ClientCredentials; scope: string | undefined }> {
   const oauth = await readOAuthRequest(request, ['grant_type', 'scope']);
   const credentials = requireCredentials(oauth);
   const grantType = oauth.params.grant_type;
   if (grantType === undefined) throw new InvalidRequestError('The grant_type parameter is required.');
-  if (grantType !== 'client_credentials') throw new UnsupportedGrantTypeError('Only grant_type=client_credentials is supported.');
+  if (grantType !== 'client_credentials')
+    throw new UnsupportedGrantTypeError('Only grant_type=client_credentials is supported.');
   return { credentials, scope: oauth.params.scope };
 }
 
@@ -92,7 +100,8 @@ function fromJson(text: string, names: readonly string[]): Params {
   // JSON.parse keeps the last of a repeated name: one client_secret could be checked by a proxy and another used here.
   const given = topLevelMemberNames(text);
   for (const name of names) {
-    if (given.indexOf(name) !== given.lastIndexOf(name)) throw new InvalidRequestError(`The ${name} parameter must not be repeated.`);
+    if (given.indexOf(name) !== given.lastIndexOf(name))
+      throw new InvalidRequestError(`The ${name} parameter must not be repeated.`);
   }
   const params: Params = {};
   for (const name of names) {

@@ -11,7 +11,11 @@ export const ref = (name: keyof typeof components) => ({ $ref: `#/components/sch
 /** The `page` and `size` query parameters of every list. */
 export const PAGE_QUERY = [
   { name: 'page', description: 'From 1.', schema: { type: 'integer', minimum: 1, default: 1 } },
-  { name: 'size', description: 'Items per page.', schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE } },
+  {
+    name: 'size',
+    description: 'Items per page.',
+    schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE },
+  },
 ];
 
 function page(item: string): Schema {
@@ -77,7 +81,13 @@ export const components = {
       error: { type: 'string', enum: ['invalid_request', 'invalid_client', 'invalid_scope', 'unsupported_grant_type'] },
       error_description: { type: 'string' },
     },
-    examples: [{ detail: 'Client authentication failed.', error: 'invalid_client', error_description: 'Client authentication failed.' }],
+    examples: [
+      {
+        detail: 'Client authentication failed.',
+        error: 'invalid_client',
+        error_description: 'Client authentication failed.',
+      },
+    ],
   },
   TokenRequest: {
     type: 'object',
@@ -164,7 +174,10 @@ export const components = {
       client_id: { type: 'string' },
       name: { type: ['string', 'null'] },
       description: { type: ['string', 'null'] },
-      scopes: { oneOf: [scopeList, { type: 'null' }], description: 'Null only in an update answer to a caller without `client:read`.' },
+      scopes: {
+        oneOf: [scopeList, { type: 'null' }],
+        description: 'Null only in an update answer to a caller without `client:read`.',
+      },
     },
   },
   ClientRevocation: {
@@ -175,7 +188,8 @@ export const components = {
       revoked_before: {
         type: 'string',
         format: 'date-time',
-        description: 'Tokens issued up to this instant (to the second) are revoked; ISO 8601 in UTC with a `+00:00` offset.',
+        description:
+          'Tokens issued up to this instant (to the second) are revoked; ISO 8601 in UTC with a `+00:00` offset.',
         examples: ['2026-12-01T09:30:00.000+00:00'],
       },
     },
@@ -231,7 +245,11 @@ export const components = {
       name: { type: 'string' },
       drp_action: { type: ['string', 'null'], enum: [...SUPPORTED_DRP_ACTIONS, null] },
       execution_timeframe: { type: ['integer', 'null'], description: 'Days.' },
-      rules: { type: 'array', items: { $ref: '#/components/schemas/Rule' }, description: 'Only for a caller holding rule:read.' },
+      rules: {
+        type: 'array',
+        items: { $ref: '#/components/schemas/Rule' },
+        description: 'Only for a caller holding rule:read.',
+      },
     },
   },
   PolicyInput: {
@@ -240,7 +258,10 @@ export const components = {
     properties: {
       key: { type: 'string', description: 'A FidesKey; generated from the snake-cased name when absent.' },
       name: { type: 'string', maxLength: NAME_MAX_LENGTH },
-      drp_action: { type: ['string', 'null'], description: `${SUPPORTED_DRP_ACTIONS.join(' or ')}; the other Fides actions are not supported.` },
+      drp_action: {
+        type: ['string', 'null'],
+        description: `${SUPPORTED_DRP_ACTIONS.join(' or ')}; the other Fides actions are not supported.`,
+      },
       execution_timeframe: { type: ['integer', 'null'], minimum: 0 },
     },
   },

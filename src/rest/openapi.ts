@@ -32,8 +32,17 @@ export function buildOpenApi(routes: readonly Route[], version: string): Record<
     components: {
       schemas: components,
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from POST /api/v1/oauth/token.' },
-        clientBasic: { type: 'http', scheme: 'basic', description: 'client_id and client_secret, form-encoded (RFC 6749 §2.3.1).' },
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'An access token from POST /api/v1/oauth/token.',
+        },
+        clientBasic: {
+          type: 'http',
+          scheme: 'basic',
+          description: 'client_id and client_secret, form-encoded (RFC 6749 §2.3.1).',
+        },
       },
     },
   };
@@ -52,7 +61,14 @@ function operation(route: Route, doc: RouteDoc): Record<string, unknown> {
     tags: [doc.tag],
     summary: doc.summary,
     ...(doc.description || scopes.length
-      ? { description: [doc.description, scopes.length ? `Requires scope(s): ${scopes.map((s) => `\`${s}\``).join(', ')}.` : ''].filter(Boolean).join('\n\n') }
+      ? {
+          description: [
+            doc.description,
+            scopes.length ? `Requires scope(s): ${scopes.map((s) => `\`${s}\``).join(', ')}.` : '',
+          ]
+            .filter(Boolean)
+            .join('\n\n'),
+        }
       : {}),
     operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     ...(pathParams.length || queryParams.length ? { parameters: [...pathParams, ...queryParams] } : {}),
@@ -85,14 +101,26 @@ function commonErrors(route: Route, doc: RouteDoc): Record<number, { description
   const errors: Record<number, { description: string; schema?: Schema }> = {};
   const { auth, body } = doc;
   if (typeof auth === 'object') {
-    errors[401] = { description: 'No bearer token (`WWW-Authenticate: Bearer`), or a bad, expired or revoked one (`error="invalid_token"`).', schema: ref('Error') };
-    if (auth.bearer.length) errors[403] = { description: 'The token lacks a required scope (`error="insufficient_scope"`).', schema: ref('Error') };
+    errors[401] = {
+      description:
+        'No bearer token (`WWW-Authenticate: Bearer`), or a bad, expired or revoked one (`error="invalid_token"`).',
+      schema: ref('Error'),
+    };
+    if (auth.bearer.length)
+      errors[403] = {
+        description: 'The token lacks a required scope (`error="insufficient_scope"`).',
+        schema: ref('Error'),
+      };
   }
   if (auth === 'client' || route.oauth) {
-    errors[401] = { description: 'Client authentication failed: one answer for every cause.', schema: ref('OAuthError') };
+    errors[401] = {
+      description: 'Client authentication failed: one answer for every cause.',
+      schema: ref('OAuthError'),
+    };
     errors[400] = { description: 'A malformed request (`invalid_request`).', schema: ref('OAuthError') };
   }
-  if (!route.oauth && (body || doc.query)) errors[422] = { description: 'Input of the wrong shape.', schema: ref('ValidationError') };
+  if (!route.oauth && (body || doc.query))
+    errors[422] = { description: 'Input of the wrong shape.', schema: ref('ValidationError') };
   errors[500] = { description: 'Anything unexpected: `{"detail": "Internal Server Error"}`.', schema: ref('Error') };
   return errors;
 }

@@ -51,7 +51,10 @@ export const policyRoutes: Route[] = [
       summary: 'Create or update policies by key',
       description: `A JSON array of at most ${MAX_BULK_ITEMS} policies. Each item succeeds or fails on its own.`,
       auth: { bearer: REQUIRED_SCOPES.upsertPolicy },
-      body: { required: true, content: { 'application/json': { type: 'array', maxItems: MAX_BULK_ITEMS, items: ref('PolicyInput') } } },
+      body: {
+        required: true,
+        content: { 'application/json': { type: 'array', maxItems: MAX_BULK_ITEMS, items: ref('PolicyInput') } },
+      },
       responses: { 200: { description: 'What succeeded and what failed, and why.', schema: ref('PolicyBulkResult') } },
     },
     handle: async ({ request, auth, principal }) => {
@@ -101,7 +104,10 @@ export const policyRoutes: Route[] = [
     },
     handle: async ({ url, params, auth, principal }) => {
       const caller = await principal();
-      return json(200, pageBody(await locatedIn('query', listRules(auth, caller, params.policy_key!, pageQuery(url))), ruleBody));
+      return json(
+        200,
+        pageBody(await locatedIn('query', listRules(auth, caller, params.policy_key!, pageQuery(url))), ruleBody),
+      );
     },
   },
   {
@@ -114,13 +120,22 @@ export const policyRoutes: Route[] = [
         `A JSON array of at most ${MAX_BULK_ITEMS} rules. \`erasure\` needs a \`masking_strategy\`, \`access\` refuses one, \`update\` is not ` +
         'supported, and a policy has at most one `consent` rule. Given `targets` replace the rule’s targets.',
       auth: { bearer: REQUIRED_SCOPES.upsertRule },
-      body: { required: true, content: { 'application/json': { type: 'array', maxItems: MAX_BULK_ITEMS, items: ref('RuleInput') } } },
-      responses: { 200: { description: 'What succeeded and what failed, and why.', schema: ref('RuleBulkResult') }, 404: NOT_FOUND },
+      body: {
+        required: true,
+        content: { 'application/json': { type: 'array', maxItems: MAX_BULK_ITEMS, items: ref('RuleInput') } },
+      },
+      responses: {
+        200: { description: 'What succeeded and what failed, and why.', schema: ref('RuleBulkResult') },
+        404: NOT_FOUND,
+      },
     },
     handle: async ({ request, params, auth, principal }) => {
       const caller = await principal();
       const items = bulkItems(await readJson(request));
-      return json(200, bulkBody(await locatedIn('body', upsertRules(auth, caller, params.policy_key!, items)), ruleBody));
+      return json(
+        200,
+        bulkBody(await locatedIn('body', upsertRules(auth, caller, params.policy_key!, items)), ruleBody),
+      );
     },
   },
   {
@@ -161,7 +176,8 @@ const CAMEL: Record<string, string> = {
 };
 
 function bulkItems(body: unknown): BulkItem[] {
-  if (!Array.isArray(body)) throw new ValidationError([{ loc: ['body'], msg: 'Input should be a valid list', type: 'list_type' }]);
+  if (!Array.isArray(body))
+    throw new ValidationError([{ loc: ['body'], msg: 'Input should be a valid list', type: 'list_type' }]);
   return body.map((data: unknown) => ({ data, value: camel(data) }));
 }
 
@@ -169,7 +185,10 @@ function camel(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(camel);
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([name, inner]) => [CAMEL[name] ?? name, name === 'masking_strategy' ? inner : camel(inner)]),
+    Object.entries(value).map(([name, inner]) => [
+      CAMEL[name] ?? name,
+      name === 'masking_strategy' ? inner : camel(inner),
+    ]),
   );
 }
 

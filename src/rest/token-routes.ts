@@ -18,10 +18,16 @@ export const tokenRoutes: Route[] = [
         '`Cache-Control: no-store`. Missing credentials are 401 (as Fides answers an empty form), then a missing or ' +
         'other `grant_type` is 400.',
       auth: 'none',
-      body: { required: true, content: { 'application/x-www-form-urlencoded': ref('TokenRequest'), 'application/json': ref('TokenRequest') } },
+      body: {
+        required: true,
+        content: { 'application/x-www-form-urlencoded': ref('TokenRequest'), 'application/json': ref('TokenRequest') },
+      },
       responses: {
         200: { description: 'The token.', schema: ref('TokenResponse') },
-        400: { description: '`invalid_request`, `unsupported_grant_type` or `invalid_scope`.', schema: ref('OAuthError') },
+        400: {
+          description: '`invalid_request`, `unsupported_grant_type` or `invalid_scope`.',
+          schema: ref('OAuthError'),
+        },
       },
     },
     handle: async ({ request, auth }) => {
@@ -70,7 +76,8 @@ export const tokenRoutes: Route[] = [
     doc: {
       tag: 'OAuth',
       summary: 'Revoke a token (RFC 7009)',
-      description: 'A client revokes its own tokens (the root client, any). 200 whether or not there was anything to revoke.',
+      description:
+        'A client revokes its own tokens (the root client, any). 200 whether or not there was anything to revoke.',
       auth: 'client',
       body: { required: true, content: { 'application/x-www-form-urlencoded': ref('TokenParameter') } },
       responses: { 200: { description: '`null`.', schema: { type: 'null' } } },

@@ -10,7 +10,12 @@ export const wellKnownRoutes: Route[] = [
       tag: 'Discovery',
       summary: 'The public signing keys (RFC 7517)',
       auth: 'none',
-      responses: { 200: { description: 'Every key that may have signed a valid token, and one about to sign.', schema: ref('Jwks') } },
+      responses: {
+        200: {
+          description: 'Every key that may have signed a valid token, and one about to sign.',
+          schema: ref('Jwks'),
+        },
+      },
     },
     // Public keys only. A rotated-in key is published here well before it signs (see `npm run cli -- keys --help`),
     // so five minutes of caching never hides a key that signs.
@@ -23,7 +28,12 @@ export const wellKnownRoutes: Route[] = [
       tag: 'Discovery',
       summary: 'Authorization server metadata (RFC 8414)',
       auth: 'none',
-      responses: { 200: { description: 'Endpoints, authentication methods and scopes.', schema: ref('AuthorizationServerMetadata') } },
+      responses: {
+        200: {
+          description: 'Endpoints, authentication methods and scopes.',
+          schema: ref('AuthorizationServerMetadata'),
+        },
+      },
     },
     handle: async ({ auth }) => {
       const { issuer } = auth.settings.tokens;

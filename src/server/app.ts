@@ -72,7 +72,13 @@ export function createApp(deps: AppDeps): App {
     useHealth({ orm: deps.orm }),
     ...(deps.requestLimiter ? [useRequestRateLimit({ limiter: deps.requestLimiter, info: info.store })] : []),
     useBodyLimit({ maxBytes: MAX_BODY_BYTES }),
-    useRest({ authEnv, requestId: (request) => info.store.get(request).id, routes: restRoutes, prefix: '/api/', log: deps.log }),
+    useRest({
+      authEnv,
+      requestId: (request) => info.store.get(request).id,
+      routes: restRoutes,
+      prefix: '/api/',
+      log: deps.log,
+    }),
     useNotFound({ graphqlEndpoint: GRAPHQL_ENDPOINT }),
     useNotAcceptable(),
     ...graphqlLimitPlugins({ introspection: deps.security.graphqlIntrospection }),
@@ -98,7 +104,8 @@ export function createApp(deps: AppDeps): App {
     logging: {
       debug: () => {},
       info: () => {},
-      warn: (...args: unknown[]) => deps.log.warn(safeErrorFields(args.find((arg) => arg instanceof Error)), 'yoga warning'),
+      warn: (...args: unknown[]) =>
+        deps.log.warn(safeErrorFields(args.find((arg) => arg instanceof Error)), 'yoga warning'),
       error: errorLog.yogaError,
     },
     plugins,

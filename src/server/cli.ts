@@ -86,7 +86,9 @@ async function run(argv: string[]): Promise<number> {
         activatesAt: new Date(Date.now() + activateIn * 1000),
         tokenLifetimeSeconds: Math.round(config.security.oauthAccessTokenExpireMinutes * 60),
       });
-      process.stdout.write(`new signing key ${result.kid}: published now, signs from ${result.activatesAt.toISOString()}\n`);
+      process.stdout.write(
+        `new signing key ${result.kid}: published now, signs from ${result.activatesAt.toISOString()}\n`,
+      );
       for (const kid of result.removed) process.stdout.write(`removed expired key ${kid}\n`);
     }
     const keys = await listSigningKeys(db.orm.em);
@@ -116,7 +118,9 @@ async function revokeTokens(db: Database, clientId: string, isRoot: boolean): Pr
   }
   const revokedAt = new Date();
   await markTokensRevoked(em, clientId, revokedAt);
-  process.stdout.write(`${isRoot ? 'root client' : `client ${clientId}`}: every token issued up to ${revokedAt.toISOString()} is revoked\n`);
+  process.stdout.write(
+    `${isRoot ? 'root client' : `client ${clientId}`}: every token issued up to ${revokedAt.toISOString()} is revoked\n`,
+  );
   return 0;
 }
 
@@ -130,7 +134,9 @@ run(process.argv.slice(2)).then(
       error instanceof DataFolderLockedError ||
       error instanceof KeyDecryptionError ||
       (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(expected ? `${(error as Error).message}\n` : 'failed: an unexpected error; nothing was changed\n');
+    process.stderr.write(
+      expected ? `${(error as Error).message}\n` : 'failed: an unexpected error; nothing was changed\n',
+    );
     process.exitCode = 1;
   },
 );

@@ -56,7 +56,8 @@ export async function composeSystem(config: Config, options: SystemOptions): Pro
     const settings = await createAuthSettings(config);
     const limits = createLimits(config);
     opened.push(limits);
-    if (!(await limits.ready())) log.warn({}, 'Redis is not reachable yet: the throttles count in this process until it is');
+    if (!(await limits.ready()))
+      log.warn({}, 'Redis is not reachable yet: the throttles count in this process until it is');
     const state = startProcessState(config.database, log, options.processState);
     opened.push(state);
     const app = createApp({ orm: db.orm, keys, settings, log, ...limits, state, security: config.security });

@@ -28,10 +28,15 @@ export function createLimits(config: Pick<Config, 'security' | 'redis'>): Limits
   if (request) {
     const options = { keyPrefix: 'gatehouse:requests', points: request.points, duration: request.durationSeconds };
     const memory = new RateLimiterMemory(options);
-    requestLimiter = redis ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory }) : memory;
+    requestLimiter = redis
+      ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory })
+      : memory;
   }
   return {
-    throttle: createAuthThrottle({ pair: config.security.authRateLimit, address: config.security.authIpRateLimit }, redis),
+    throttle: createAuthThrottle(
+      { pair: config.security.authRateLimit, address: config.security.authIpRateLimit },
+      redis,
+    ),
     requestLimiter,
     ready: async (timeoutMs = 5_000) => {
       if (!redis || redis.status === 'ready') return true;

@@ -70,7 +70,9 @@ async function main(): Promise<void> {
 }
 
 // A promise nobody awaited must not take the server down with it (Node's default): log it and carry on.
-process.on('unhandledRejection', (reason: unknown) => log.error(safeErrorFields(reason), 'unhandled promise rejection'));
+process.on('unhandledRejection', (reason: unknown) =>
+  log.error(safeErrorFields(reason), 'unhandled promise rejection'),
+);
 
 main().catch((error: unknown) => {
   if (EXPECTED.some((kind) => error instanceof kind)) {

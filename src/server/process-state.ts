@@ -23,7 +23,11 @@ export interface ProcessStateOptions extends TokenStateListenerOptions {
  * the listener is down or stalled, token state is read from the database on every request; the log says so once
  * per outage.
  */
-export function startProcessState(database: DatabaseConfig, log: Logger, options: ProcessStateOptions = {}): ProcessState {
+export function startProcessState(
+  database: DatabaseConfig,
+  log: Logger,
+  options: ProcessStateOptions = {},
+): ProcessState {
   const shared = database.kind === 'postgresql';
   const secrets = createClientSecrets();
   const caches = createTokenCaches({ sharedDatabase: shared });
@@ -43,14 +47,18 @@ export function startProcessState(database: DatabaseConfig, log: Logger, options
       live(live) {
         caches.tokenStates.setLive(live);
         if (live && reported) log.info({}, 'token-state notifications are back: caching token state again');
-        if (!live && wasLive) log.warn({}, 'token-state notifications lost: reading token state from the database until they are back');
+        if (!live && wasLive)
+          log.warn({}, 'token-state notifications lost: reading token state from the database until they are back');
         if (live) reported = false;
         wasLive = live;
       },
       error(error) {
         if (reported) return;
         reported = true;
-        log.warn(safeErrorFields(error), 'cannot listen for token-state notifications: reading token state from the database');
+        log.warn(
+          safeErrorFields(error),
+          'cannot listen for token-state notifications: reading token state from the database',
+        );
       },
     },
     options,

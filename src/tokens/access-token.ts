@@ -58,7 +58,11 @@ const KEY_CHOOSING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'] as const;
  * Verifies an access token: algorithm, `typ`, `iss` and `aud` pinned, `exp` required, the key chosen only by
  * `kid` among our own. Every failure is an `InvalidTokenError` whose reason goes to the log only.
  */
-export async function verifyAccessToken(keys: KeyStore, audience: TokenAudience, token: string): Promise<AccessTokenClaims> {
+export async function verifyAccessToken(
+  keys: KeyStore,
+  audience: TokenAudience,
+  token: string,
+): Promise<AccessTokenClaims> {
   let payload: JWTPayload;
   let kid: string;
   try {

@@ -35,9 +35,11 @@ async function verifyAndRemember(env: AuthEnv, token: string): Promise<AccessTok
 export async function principalFor(env: AuthEnv, claims: AccessTokenClaims): Promise<Principal> {
   const isRoot = claims.clientId === env.settings.root.clientId;
   const { tokenStates } = env.caches;
-  const state = tokenStates.peek(claims.clientId, claims.jti) ?? (await tokenStates.read(env, claims.clientId, claims.jti));
+  const state =
+    tokenStates.peek(claims.clientId, claims.jti) ?? (await tokenStates.read(env, claims.clientId, claims.jti));
   if (state.revoked) throw new InvalidTokenError('revoked');
-  if (issuedBeforeRevocation(claims.iat, state.client.tokensRevokedAt)) throw new InvalidTokenError('issued before its client\'s tokens were revoked');
+  if (issuedBeforeRevocation(claims.iat, state.client.tokensRevokedAt))
+    throw new InvalidTokenError("issued before its client's tokens were revoked");
   // The root client lives in configuration and holds the whole registry; any other must still exist.
   if (!isRoot && !state.client.row) throw new InvalidTokenError('client no longer exists');
   const current = isRoot ? env.settings.registry : state.client.row!.scopes;

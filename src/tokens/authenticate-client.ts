@@ -32,10 +32,7 @@ const MAX_STORED_CLIENT_ID_LENGTH = 64;
  * - A secret already verified against the client's current hash skips argon2 (see `VerifiedSecrets`); nothing
  *   else does, and argon2's queue is bounded (see `Argon2Queue`).
  */
-export async function authenticateClient(
-  env: AuthEnv,
-  credentials: ClientCredentials,
-): Promise<AuthenticatedClient> {
+export async function authenticateClient(env: AuthEnv, credentials: ClientCredentials): Promise<AuthenticatedClient> {
   const { clientId } = credentials;
   if (clientId.length > MAX_CLIENT_ID_PARAMETER) {
     throw new InvalidRequestError(`The client_id parameter must be at most ${MAX_CLIENT_ID_PARAMETER} characters.`);
@@ -55,7 +52,8 @@ export async function authenticateClient(
     await attempt.refund();
     return client;
   } catch (error) {
-    if (error instanceof InvalidClientError) env.log.info({ ...who, reason: error.reason }, 'client authentication failed');
+    if (error instanceof InvalidClientError)
+      env.log.info({ ...who, reason: error.reason }, 'client authentication failed');
     // Refused before any verdict (argon2 queue full): nothing was learnt, so nothing is counted.
     else await attempt.refund();
     throw error;

@@ -1,6 +1,11 @@
 export { signAccessToken, verifyAccessToken, type AccessTokenClaims, type TokenAudience } from './access-token.js';
 export { principalFromAuthorization } from './authenticate-bearer.js';
-export { authenticateClient, MAX_CLIENT_ID_PARAMETER, type AuthenticatedClient, type ClientCredentials } from './authenticate-client.js';
+export {
+  authenticateClient,
+  MAX_CLIENT_ID_PARAMETER,
+  type AuthenticatedClient,
+  type ClientCredentials,
+} from './authenticate-client.js';
 export { createTokenCaches, type TokenCaches } from './caches.js';
 export type { AuthEnv } from './env.js';
 export { introspectToken, type Introspection } from './introspect-token.js';

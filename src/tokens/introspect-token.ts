@@ -26,7 +26,11 @@ export type Introspection =
  * anyone else, like any inactive token, gets `{active: false}`, with no reason given, so a client cannot read out
  * what other clients' tokens (the root's, say) may do.
  */
-export async function introspectToken(env: AuthEnv, caller: AuthenticatedClient, token: string): Promise<Introspection> {
+export async function introspectToken(
+  env: AuthEnv,
+  caller: AuthenticatedClient,
+  token: string,
+): Promise<Introspection> {
   try {
     const claims = await verifyToken(env, token);
     if (claims.clientId !== caller.clientId && !canIntrospectOthers(caller)) return { active: false };

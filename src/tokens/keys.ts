@@ -94,7 +94,11 @@ export async function rotateSigningKey(
 }
 
 /** Deletes keys superseded by an active successor more than one token lifetime ago. */
-export async function removeExpiredKeys(em: EntityManager, tokenLifetimeSeconds: number, now = new Date()): Promise<string[]> {
+export async function removeExpiredKeys(
+  em: EntityManager,
+  tokenLifetimeSeconds: number,
+  now = new Date(),
+): Promise<string[]> {
   const rows = await em.find(SigningKeySchema, {}, { orderBy: { activatesAt: 'asc', kid: 'asc' } });
   const active = rows.filter((row) => row.activatesAt <= now);
   const expired = active.filter((_row, index) => {
@@ -167,7 +171,9 @@ async function loadKeys(em: EntityManager, encryptionKey: string): Promise<Loade
       // The public column is not encrypted; the private JWK's own copy of the public key is authenticated. Without
       // this check, whoever can write the table could publish a key of their own under our kid.
       if (publicJwk.kty !== privateJwk.kty || publicJwk.crv !== privateJwk.crv || publicJwk.x !== privateJwk.x) {
-        throw new KeyDecryptionError(`signing key ${row.kid}: the stored public key does not match its private key (was the row altered?)`);
+        throw new KeyDecryptionError(
+          `signing key ${row.kid}: the stored public key does not match its private key (was the row altered?)`,
+        );
       }
       return {
         kid: row.kid,

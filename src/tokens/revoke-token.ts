@@ -8,7 +8,11 @@ import type { AuthEnv } from './env.js';
  * everywhere at once. Returns false, and changes nothing, for a token that is invalid, expired, or another client's:
  * the caller learns nothing about tokens that are not its own.
  */
-export async function revokeToken(env: AuthEnv, caller: { clientId: string; isRoot: boolean }, token: string): Promise<boolean> {
+export async function revokeToken(
+  env: AuthEnv,
+  caller: { clientId: string; isRoot: boolean },
+  token: string,
+): Promise<boolean> {
   let claims;
   try {
     claims = await verifyToken(env, token);

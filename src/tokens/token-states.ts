@@ -55,7 +55,8 @@ export function createTokenStates(options: TokenStatesOptions): TokenStates {
   const clients = new Map<string, Entry<ClientState>>();
   const tokens = new Map<string, Entry<boolean>>();
 
-  const fresh = <T>(entry: Entry<T> | undefined, now: number) => (entry && now - entry.storedAt < ttlMs ? entry : undefined);
+  const fresh = <T>(entry: Entry<T> | undefined, now: number) =>
+    entry && now - entry.storedAt < ttlMs ? entry : undefined;
   const store = <T>(map: Map<string, Entry<T>>, key: string, value: T, now: number) => {
     map.delete(key);
     map.set(key, { value, storedAt: now });

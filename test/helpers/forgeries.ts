@@ -48,7 +48,9 @@ export function forger(keys: () => KeyStore, genuine: GenuineClaims) {
   /** Signs with our real private key (or `key`) under our kid, with whatever header and claims an attacker, or a bug, might produce. */
   const signed = (header: Record<string, unknown> = {}, payload = claims(), key?: CryptoKey): Promise<string> => {
     const current = keys().signingKey();
-    return new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: current.kid, ...header } as never).sign(key ?? current.privateKey);
+    return new SignJWT(payload)
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: current.kid, ...header } as never)
+      .sign(key ?? current.privateKey);
   };
   /** Signs by hand with our real key: for headers jose will not sign (an unknown crit). */
   const handSigned = (header: Record<string, unknown>, payload = claims()): string => {

@@ -11,7 +11,8 @@ import { startTestApp, type TestApp } from './test-app.js';
 export async function startHttpTestApp(env: Record<string, string> = {}): Promise<TestApp & { origin: string }> {
   // The real server wrapper, around a handler set once the app (whose issuer is this address) exists.
   let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => void res.writeHead(503).end();
-  const server: Server = createHttpServer(((req: IncomingMessage, res: ServerResponse) => handler(req, res)) as unknown as App);
+  const server: Server = createHttpServer(((req: IncomingMessage, res: ServerResponse) =>
+    handler(req, res)) as unknown as App);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const app = await startTestApp({ FIDES__SECURITY__OAUTH_ISSUER: origin, ...env });

@@ -61,7 +61,11 @@ export async function graphql(
   query: string,
   variables: Record<string, unknown> = {},
   headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Headers; body: { data?: Record<string, unknown> | null; errors?: GraphQLErrorBody[] } }> {
+): Promise<{
+  status: number;
+  headers: Headers;
+  body: { data?: Record<string, unknown> | null; errors?: GraphQLErrorBody[] };
+}> {
   const response = await app.fetch('/graphql', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers },

@@ -29,7 +29,8 @@ export function holdRequest(
   options: { method?: string; path: string; headers?: OutgoingHttpHeaders; body: string; sendFirst: number },
 ): HeldRequest {
   const body = Buffer.from(options.body);
-  if (options.sendFirst <= 0 || options.sendFirst >= body.length) throw new Error('sendFirst must leave bytes on both sides');
+  if (options.sendFirst <= 0 || options.sendFirst >= body.length)
+    throw new Error('sendFirst must leave bytes on both sides');
   let answered = false;
   const req = request({
     host: '127.0.0.1',
@@ -46,12 +47,16 @@ export function holdRequest(
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+      );
     });
   });
   const accepted = new Promise<void>((resolve, reject) => {
     req.on('error', reject);
-    req.once('continue', () => req.write(body.subarray(0, options.sendFirst), (error) => (error ? reject(error) : resolve())));
+    req.once('continue', () =>
+      req.write(body.subarray(0, options.sendFirst), (error) => (error ? reject(error) : resolve())),
+    );
   });
   // Either may fail before the test awaits it; the failure still reaches the test through the one it awaits.
   answer.catch(() => {});

@@ -39,7 +39,10 @@ export interface TestApp {
  * The production system (src/server/compose.ts) on a fresh, migrated database: in-memory PGlite by default, or a new
  * database on TEST_DATABASE_URL. Configuration goes through the real loader, from an explicit environment.
  */
-export async function startTestApp(env: Record<string, string> = {}, options: { processState?: ProcessStateOptions } = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { processState?: ProcessStateOptions } = {},
+): Promise<TestApp> {
   const database = await freshDatabaseUrl();
   // An empty folder, so no fides.toml lying around the checkout can change what the tests see.
   const cwd = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));

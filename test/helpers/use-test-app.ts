@@ -34,11 +34,17 @@ export function useTestApp(
 }
 
 /** The same, behind a real HTTP server (startHttpTestApp), for clients that must talk HTTP. */
-export function useHttpTestApp(env: Record<string, string> = {}, options: UseTestAppOptions = {}): UsedTestApp<TestApp & { origin: string }> {
+export function useHttpTestApp(
+  env: Record<string, string> = {},
+  options: UseTestAppOptions = {},
+): UsedTestApp<TestApp & { origin: string }> {
   return useStarted(() => startHttpTestApp(env), options);
 }
 
-function useStarted<A extends TestApp>(start: () => Promise<A>, { root: withRoot = true }: UseTestAppOptions): UsedTestApp<A> {
+function useStarted<A extends TestApp>(
+  start: () => Promise<A>,
+  { root: withRoot = true }: UseTestAppOptions,
+): UsedTestApp<A> {
   let app: A | undefined;
   let root: string | undefined;
   beforeAll(async () => {
@@ -52,7 +58,12 @@ function useStarted<A extends TestApp>(start: () => Promise<A>, { root: withRoot
       return app;
     },
     get root() {
-      if (root === undefined) throw new Error(withRoot ? 'the root token is granted in beforeAll: read it inside a test or a hook' : 'no root token: this file set { root: false }');
+      if (root === undefined)
+        throw new Error(
+          withRoot
+            ? 'the root token is granted in beforeAll: read it inside a test or a hook'
+            : 'no root token: this file set { root: false }',
+        );
       return root;
     },
     set root(token) {

@@ -15,7 +15,9 @@ beforeAll(async () => {
 
 const protectedRoutes = apiRoutes.flatMap((route) => {
   const auth = route.doc?.auth;
-  return typeof auth === 'object' ? [{ method: route.method, path: route.path.replace(/\{\w+\}/g, 'some_key'), scopes: auth.bearer }] : [];
+  return typeof auth === 'object'
+    ? [{ method: route.method, path: route.path.replace(/\{\w+\}/g, 'some_key'), scopes: auth.bearer }]
+    : [];
 });
 
 describe('authentication and scopes before the body', () => {
@@ -25,16 +27,24 @@ describe('authentication and scopes before the body', () => {
 
   for (const { method, path, scopes } of protectedRoutes) {
     const send = (headers: Record<string, string>, body: string) =>
-      t.app.fetch(`${path}?page=0`, { method, headers: { 'Content-Type': 'application/json', ...headers }, ...(method === 'GET' || method === 'DELETE' ? {} : { body }) });
+      t.app.fetch(`${path}?page=0`, {
+        method,
+        headers: { 'Content-Type': 'application/json', ...headers },
+        ...(method === 'GET' || method === 'DELETE' ? {} : { body }),
+      });
 
     it(`${method} ${path}: 401, then 403, whatever the body`, async () => {
       for (const body of ['{}', '{"not": "json"', '[{"name": 5}]']) {
         const anonymous = await send({}, body);
         expect(anonymous.status).toBe(401);
-        expect(await anonymous.json()).toEqual({ detail: 'Authentication required: send a bearer access token in the Authorization header.' });
+        expect(await anonymous.json()).toEqual({
+          detail: 'Authentication required: send a bearer access token in the Authorization header.',
+        });
         const unscoped = await send(bearer(nobody), body);
         expect(unscoped.status).toBe(403);
-        expect(await unscoped.json()).toEqual({ detail: `Not Authorized for this action. Required scope(s): [${scopes.join(', ')}]` });
+        expect(await unscoped.json()).toEqual({
+          detail: `Not Authorized for this action. Required scope(s): [${scopes.join(', ')}]`,
+        });
       }
     });
   }

@@ -18,7 +18,11 @@ const t = useTestApp(
 
 const ip = () => `2001:db8:1::${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}`;
 const guess = (address: string) =>
-  postToken(t.app, { grant_type: 'client_credentials', client_id: randomBytes(16).toString('hex'), client_secret: 'guess' }, { 'X-Forwarded-For': address });
+  postToken(
+    t.app,
+    { grant_type: 'client_credentials', client_id: randomBytes(16).toString('hex'), client_secret: 'guess' },
+    { 'X-Forwarded-For': address },
+  );
 
 describe('the argon2 queue', () => {
   it('keeps each address to its share: a burst from one address cannot starve the others', async () => {
@@ -33,15 +37,21 @@ describe('the argon2 queue', () => {
     const statuses = answers.map((response) => response.status);
     expect(new Set(statuses)).toEqual(new Set([401, 429]));
     // Its share was verified; the rest was refused at once, not queued in front of everyone else.
-    expect(statuses.filter((status) => status === 401).length).toBeGreaterThanOrEqual(DEFAULT_ARGON2_BOUNDS.maxPerAddress);
+    expect(statuses.filter((status) => status === 401).length).toBeGreaterThanOrEqual(
+      DEFAULT_ARGON2_BOUNDS.maxPerAddress,
+    );
     const refused = answers[statuses.indexOf(429)]!;
     expect(refused.headers.get('retry-after')).toBe('1');
-    expect(await refused.json()).toEqual({ detail: 'Too many client authentications from this address at once. Try again in a second.' });
+    expect(await refused.json()).toEqual({
+      detail: 'Too many client authentications from this address at once. Try again in a second.',
+    });
   });
 
   it('answers 503 with Retry-After past the queue bound, and leaves already-verified secrets untouched', async () => {
     const warm = await createClientWith(t.app, []);
-    expect((await postToken(t.app, { grant_type: 'client_credentials', ...warm }, { 'X-Forwarded-For': ip() })).status).toBe(200);
+    expect(
+      (await postToken(t.app, { grant_type: 'client_credentials', ...warm }, { 'X-Forwarded-For': ip() })).status,
+    ).toBe(200);
 
     // Spread over many addresses, so only the overall bound applies.
     const burst = Array.from({ length: 3 * DEFAULT_ARGON2_BOUNDS.maxQueued }, () => guess(ip()));
@@ -55,14 +65,19 @@ describe('the argon2 queue', () => {
     expect(busy.headers.get('retry-after')).toBe('1');
     expect(busy.headers.get('cache-control')).toBe('no-store');
     // A 5xx body quotes the request id, as every 5xx does.
-    expect(await busy.json()).toEqual({ detail: 'The server is busy verifying client secrets. Try again shortly.', request_id: busy.headers.get('x-request-id') });
+    expect(await busy.json()).toEqual({
+      detail: 'The server is busy verifying client secrets. Try again shortly.',
+      request_id: busy.headers.get('x-request-id'),
+    });
   });
 
   it('says so on GraphQL too, with the code and the wait', async () => {
     const issue = 'mutation($id: String!) { issueToken(clientId: $id, clientSecret: "guess") { accessToken } }';
     const burster = ip();
     const answers = await Promise.all(
-      Array.from({ length: 2 * DEFAULT_ARGON2_BOUNDS.maxPerAddress }, () => graphql(t.app, issue, { id: randomBytes(16).toString('hex') }, { 'X-Forwarded-For': burster })),
+      Array.from({ length: 2 * DEFAULT_ARGON2_BOUNDS.maxPerAddress }, () =>
+        graphql(t.app, issue, { id: randomBytes(16).toString('hex') }, { 'X-Forwarded-For': burster }),
+      ),
     );
     const refused = answers.find(({ body }) => body.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
     expect(refused?.body.errors?.[0]).toEqual({

@@ -2,7 +2,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createTokenStates } from '../../src/tokens/token-states.js';
 import { rotateSigningKey } from '../../src/tokens/index.js';
 import { createVerifiedSecrets } from '../../src/clients/verified-secrets.js';
-import { bearer, callJson, clientWithToken, createClientWith, graphql, postToken, rootToken, tokenFor } from '../helpers/oauth.js';
+import {
+  bearer,
+  callJson,
+  clientWithToken,
+  createClientWith,
+  graphql,
+  postToken,
+  rootToken,
+  tokenFor,
+} from '../helpers/oauth.js';
 import { ROOT, startTestApp, TEST_DATABASE_URL, type TestApp } from '../helpers/test-app.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 import { eventually } from '../helpers/wait.js';
@@ -34,7 +43,9 @@ const asRoot = (path: string, token: string) =>
 const revoke = (token: string) => asRoot('/api/v1/oauth/revoke', token);
 /** Changes a client's scopes behind the server's back, as an operator's SQL would. */
 const setScopesInSql = (target: TestApp, clientId: string, scopes: string[]) =>
-  target.db.orm.em.getConnection().execute('update client set scopes = ?::text[] where id = ?', [`{${scopes.join(',')}}`, clientId]);
+  target.db.orm.em
+    .getConnection()
+    .execute('update client set scopes = ?::text[] where id = ?', [`{${scopes.join(',')}}`, clientId]);
 
 describe('the verified-secret cache', () => {
   it('still refuses a wrong secret after a right one, and counts it toward the throttle', async () => {
@@ -62,7 +73,10 @@ describe('the verified-secret cache', () => {
   it('forgets a secret once it is rotated, and a client once it is deleted', async () => {
     const client = await createClientWith(t.app, ['scope:read'], t.root);
     expect((await grant(client.client_id, client.client_secret)).status).toBe(200);
-    const rotated = await t.app.fetch(`/api/v1/oauth/client/${client.client_id}/secret`, { method: 'POST', headers: bearer(t.root) });
+    const rotated = await t.app.fetch(`/api/v1/oauth/client/${client.client_id}/secret`, {
+      method: 'POST',
+      headers: bearer(t.root),
+    });
     const { client_secret: newSecret } = (await rotated.json()) as { client_secret: string };
     expect((await grant(client.client_id, client.client_secret)).status).toBe(401);
     expect((await grant(client.client_id, newSecret)).status).toBe(200);
@@ -95,7 +109,9 @@ describe('the verified-token and token-state caches', () => {
   async function usedToken(scopes: string[]) {
     const used = await clientWithToken(t.app, scopes, { creator: t.root });
     expect((await scopesOf(used.token)).body).toEqual({ data: { viewer: { scopes } } });
-    expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(used.token) })).status).toBe(scopes.includes('scope:read') ? 200 : 403);
+    expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(used.token) })).status).toBe(
+      scopes.includes('scope:read') ? 200 : 403,
+    );
     return used;
   }
 
@@ -116,16 +132,25 @@ describe('the verified-token and token-state caches', () => {
 
   it('narrows a token on the very next request, and widens it back only to what it was issued with', async () => {
     const { client_id, token } = await usedToken(['client:read', 'scope:read']);
-    expect((await callJson(t.app, 'PUT', `/api/v1/oauth/client/${client_id}/scope`, t.root, ['client:read'])).status).toBe(200);
+    expect(
+      (await callJson(t.app, 'PUT', `/api/v1/oauth/client/${client_id}/scope`, t.root, ['client:read'])).status,
+    ).toBe(200);
     expect((await scopesOf(token)).body).toEqual({ data: { viewer: { scopes: ['client:read'] } } });
     expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(403);
-    expect((await callJson(t.app, 'PUT', `/api/v1/oauth/client/${client_id}`, t.root, { scopes: ['scope:read', 'client:read', 'client:create'] })).status).toBe(200);
+    expect(
+      (
+        await callJson(t.app, 'PUT', `/api/v1/oauth/client/${client_id}`, t.root, {
+          scopes: ['scope:read', 'client:read', 'client:create'],
+        })
+      ).status,
+    ).toBe(200);
     expect((await scopesOf(token)).body).toEqual({ data: { viewer: { scopes: ['scope:read', 'client:read'] } } });
   });
 
   it('answers introspection from the same state: inactive once revoked', async () => {
     const { token } = await usedToken(['scope:read']);
-    const introspect = async () => (await (await asRoot('/api/v1/oauth/introspect', token)).json()) as { active: boolean };
+    const introspect = async () =>
+      (await (await asRoot('/api/v1/oauth/introspect', token)).json()) as { active: boolean };
     expect((await introspect()).active).toBe(true);
     await revoke(token);
     expect(await introspect()).toEqual({ active: false });
@@ -143,7 +168,10 @@ describe('the verified-token and token-state caches', () => {
   it('refuses a remembered token once the key that signed it is removed', async () => {
     const { token } = await usedToken(['scope:read']);
     const { kid } = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string };
-    await rotateSigningKey(t.app.db.orm.em, t.app.config.security.appEncryptionKey, { activatesAt: new Date(), tokenLifetimeSeconds: 60 });
+    await rotateSigningKey(t.app.db.orm.em, t.app.config.security.appEncryptionKey, {
+      activatesAt: new Date(),
+      tokenLifetimeSeconds: 60,
+    });
     // An operator removing a compromised key by hand.
     await t.app.db.orm.em.getConnection().execute('delete from signing_key where kid = ?', [kid]);
     await t.app.keys.refresh();
@@ -217,7 +245,8 @@ describe.skipIf(!TEST_DATABASE_URL)('across processes sharing PostgreSQL', () =>
   /** Polls every 5 ms until `check` holds; fails after 2 s. */
   const waitFor = (check: () => Promise<boolean>) => eventually(check, 2000, 5);
 
-  const status = async (target: TestApp, token: string) => (await target.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status;
+  const status = async (target: TestApp, token: string) =>
+    (await target.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status;
 
   it('hears revocation, deletion, narrowing and an operator’s SQL within moments', async () => {
     const { token: revoked, ...client } = await clientWithToken(t.app, ['scope:read'], { creator: t.root });
@@ -241,9 +270,13 @@ describe.skipIf(!TEST_DATABASE_URL)('across processes sharing PostgreSQL', () =>
   it('refuses, in the other process, a secret rotated here, and a client deleted by SQL', async () => {
     const client = await createClientWith(t.app, [], t.root);
     const grantThere = async (secret: string) =>
-      (await postToken(other, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: secret })).status;
+      (await postToken(other, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: secret }))
+        .status;
     expect(await grantThere(client.client_secret)).toBe(200);
-    const rotated = await t.app.fetch(`/api/v1/oauth/client/${client.client_id}/secret`, { method: 'POST', headers: bearer(t.root) });
+    const rotated = await t.app.fetch(`/api/v1/oauth/client/${client.client_id}/secret`, {
+      method: 'POST',
+      headers: bearer(t.root),
+    });
     const { client_secret: newSecret } = (await rotated.json()) as { client_secret: string };
     await waitFor(async () => (await grantThere(client.client_secret)) === 401);
     expect(await grantThere(newSecret)).toBe(200);

@@ -1,5 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import { bearer, callJson, clientWithToken, createClientWith, graphql, postToken, rootToken, tokenFor } from '../helpers/oauth.js';
+import {
+  bearer,
+  callJson,
+  clientWithToken,
+  createClientWith,
+  graphql,
+  postToken,
+  rootToken,
+  tokenFor,
+} from '../helpers/oauth.js';
 import { startTestApp } from '../helpers/test-app.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 
@@ -8,7 +17,8 @@ const t = useTestApp();
 
 const NOT_FOUND = { detail: 'No client found with that id' };
 
-const json = (method: string, path: string, token: string | null, body?: unknown) => callJson(t.app, method, path, token, body);
+const json = (method: string, path: string, token: string | null, body?: unknown) =>
+  callJson(t.app, method, path, token, body);
 
 async function expiredToken(scopes: string[]): Promise<string> {
   const { token } = await clientWithToken(t.app, scopes, { creator: t.root });
@@ -64,7 +74,12 @@ describe('list and get clients', () => {
         pages: 2,
       });
       const last = await fresh.fetch('/api/v1/oauth/client?page=2&size=2', { headers: bearer(token) });
-      expect(await last.json()).toMatchObject({ items: [{ client_id: ids[0], name: 'a' }], total: 3, page: 2, pages: 2 });
+      expect(await last.json()).toMatchObject({
+        items: [{ client_id: ids[0], name: 'a' }],
+        total: 3,
+        page: 2,
+        pages: 2,
+      });
       const beyond = await fresh.fetch('/api/v1/oauth/client?page=9', { headers: bearer(token) });
       expect(await beyond.json()).toEqual({ items: [], total: 3, page: 9, size: 50, pages: 1 });
     } finally {
@@ -73,10 +88,28 @@ describe('list and get clients', () => {
   });
 
   it.each([
-    ['size=0', [{ loc: ['query', 'size'], msg: 'Input should be greater than or equal to 1', type: 'greater_than_equal' }]],
-    ['size=101', [{ loc: ['query', 'size'], msg: 'Input should be less than or equal to 100', type: 'less_than_equal' }]],
-    ['page=0', [{ loc: ['query', 'page'], msg: 'Input should be greater than or equal to 1', type: 'greater_than_equal' }]],
-    ['page=x', [{ loc: ['query', 'page'], msg: 'Input should be a valid integer, unable to parse string as an integer', type: 'int_parsing' }]],
+    [
+      'size=0',
+      [{ loc: ['query', 'size'], msg: 'Input should be greater than or equal to 1', type: 'greater_than_equal' }],
+    ],
+    [
+      'size=101',
+      [{ loc: ['query', 'size'], msg: 'Input should be less than or equal to 100', type: 'less_than_equal' }],
+    ],
+    [
+      'page=0',
+      [{ loc: ['query', 'page'], msg: 'Input should be greater than or equal to 1', type: 'greater_than_equal' }],
+    ],
+    [
+      'page=x',
+      [
+        {
+          loc: ['query', 'page'],
+          msg: 'Input should be a valid integer, unable to parse string as an integer',
+          type: 'int_parsing',
+        },
+      ],
+    ],
   ])('rejects %s with 422', async (query, detail) => {
     const response = await t.app.fetch(`/api/v1/oauth/client?${query}`, { headers: bearer(t.root) });
     expect(response.status).toBe(422);
@@ -86,7 +119,12 @@ describe('list and get clients', () => {
   it('gets one client, and 404 for an unknown id', async () => {
     const created = await createClientWith(t.app, ['rule:read'], t.root);
     const response = await t.app.fetch(`/api/v1/oauth/client/${created.client_id}`, { headers: bearer(t.root) });
-    expect(await response.json()).toEqual({ client_id: created.client_id, name: null, description: null, scopes: ['rule:read'] });
+    expect(await response.json()).toEqual({
+      client_id: created.client_id,
+      name: null,
+      description: null,
+      scopes: ['rule:read'],
+    });
     const missing = await t.app.fetch('/api/v1/oauth/client/nope', { headers: bearer(t.root) });
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual(NOT_FOUND);
@@ -96,7 +134,9 @@ describe('list and get clients', () => {
     const { token } = await clientWithToken(t.app, ['client:create'], { creator: t.root });
     const response = await t.app.fetch('/api/v1/oauth/client', { headers: bearer(token) });
     expect(response.status).toBe(403);
-    expect(await response.json()).toEqual({ detail: 'Not Authorized for this action. Required scope(s): [client:read]' });
+    expect(await response.json()).toEqual({
+      detail: 'Not Authorized for this action. Required scope(s): [client:read]',
+    });
   });
 });
 
@@ -105,7 +145,9 @@ describe('client scopes (Fides: get and set client scopes)', () => {
     const created = await createClientWith(t.app, ['policy:read', 'rule:read'], t.root);
     expect((await t.app.fetch(`/api/v1/oauth/client/${created.client_id}/scope`)).status).toBe(401);
     const { token } = await clientWithToken(t.app, ['client:update'], { creator: t.root });
-    expect((await t.app.fetch(`/api/v1/oauth/client/${created.client_id}/scope`, { headers: bearer(token) })).status).toBe(403);
+    expect(
+      (await t.app.fetch(`/api/v1/oauth/client/${created.client_id}/scope`, { headers: bearer(token) })).status,
+    ).toBe(403);
     const unknown = await t.app.fetch('/api/v1/oauth/client/unknown/scope', { headers: bearer(t.root) });
     expect(unknown.status).toBe(200);
     expect(await unknown.json()).toEqual([]);
@@ -137,7 +179,11 @@ describe('client scopes (Fides: get and set client scopes)', () => {
     const after = await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) });
     expect(after.status).toBe(403);
     // Widening again gives back only what the token was issued with.
-    await json('PUT', `/api/v1/oauth/client/${client_id}/scope`, t.root, ['client:read', 'scope:read', 'client:create']);
+    await json('PUT', `/api/v1/oauth/client/${client_id}/scope`, t.root, [
+      'client:read',
+      'scope:read',
+      'client:create',
+    ]);
     expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(200);
     expect((await json('POST', '/api/v1/oauth/client', token, [])).status).toBe(403);
   });
@@ -148,9 +194,19 @@ describe('update client', () => {
     const created = await createClientWith(t.app, ['policy:read'], t.root);
     const path = `/api/v1/oauth/client/${created.client_id}`;
     const named = await json('PUT', path, t.root, { name: 'reports', description: 'nightly' });
-    expect(await named.json()).toEqual({ client_id: created.client_id, name: 'reports', description: 'nightly', scopes: ['policy:read'] });
+    expect(await named.json()).toEqual({
+      client_id: created.client_id,
+      name: 'reports',
+      description: 'nightly',
+      scopes: ['policy:read'],
+    });
     const scoped = await json('PUT', path, t.root, { scopes: ['rule:read'] });
-    expect(await scoped.json()).toEqual({ client_id: created.client_id, name: 'reports', description: 'nightly', scopes: ['rule:read'] });
+    expect(await scoped.json()).toEqual({
+      client_id: created.client_id,
+      name: 'reports',
+      description: 'nightly',
+      scopes: ['rule:read'],
+    });
     const cleared = await json('PUT', path, t.root, { description: null });
     expect(await cleared.json()).toMatchObject({ description: null, name: 'reports' });
     expect((await json('PUT', '/api/v1/oauth/client/unknown', t.root, { name: 'x' })).status).toBe(404);
@@ -163,7 +219,10 @@ describe('update client', () => {
 describe('rotate secret', () => {
   it('stops the old secret, keeps issued tokens valid, and shows the new secret once', async () => {
     const { client_id, client_secret, token } = await clientWithToken(t.app, ['scope:read'], { creator: t.root });
-    const response = await t.app.fetch(`/api/v1/oauth/client/${client_id}/secret`, { method: 'POST', headers: bearer(t.root) });
+    const response = await t.app.fetch(`/api/v1/oauth/client/${client_id}/secret`, {
+      method: 'POST',
+      headers: bearer(t.root),
+    });
     expect(response.status).toBe(200);
     const rotated = (await response.json()) as { client_id: string; client_secret: string };
     expect(Object.keys(rotated).sort()).toEqual(['client_id', 'client_secret']);
@@ -172,9 +231,14 @@ describe('rotate secret', () => {
 
     const old = await postToken(t.app, { grant_type: 'client_credentials', client_id, client_secret });
     expect(old.status).toBe(401);
-    expect((await postToken(t.app, { grant_type: 'client_credentials', client_id, client_secret: rotated.client_secret })).status).toBe(200);
+    expect(
+      (await postToken(t.app, { grant_type: 'client_credentials', client_id, client_secret: rotated.client_secret }))
+        .status,
+    ).toBe(200);
     expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(200);
-    expect((await t.app.fetch('/api/v1/oauth/client/unknown/secret', { method: 'POST', headers: bearer(t.root) })).status).toBe(404);
+    expect(
+      (await t.app.fetch('/api/v1/oauth/client/unknown/secret', { method: 'POST', headers: bearer(t.root) })).status,
+    ).toBe(404);
   });
 });
 
@@ -187,7 +251,10 @@ describe('delete client (Fides: delete client)', () => {
 
   it('a real one → 200 null, its tokens answer 401 at once and its secret stops working', async () => {
     const { client_id, client_secret, token } = await clientWithToken(t.app, ['scope:read'], { creator: t.root });
-    const response = await t.app.fetch(`/api/v1/oauth/client/${client_id}`, { method: 'DELETE', headers: bearer(t.root) });
+    const response = await t.app.fetch(`/api/v1/oauth/client/${client_id}`, {
+      method: 'DELETE',
+      headers: bearer(t.root),
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toBeNull();
     const after = await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) });
@@ -199,7 +266,9 @@ describe('delete client (Fides: delete client)', () => {
 
   it('needs client:delete', async () => {
     const { token } = await clientWithToken(t.app, ['client:update'], { creator: t.root });
-    expect((await t.app.fetch('/api/v1/oauth/client/x', { method: 'DELETE', headers: bearer(token) })).status).toBe(403);
+    expect((await t.app.fetch('/api/v1/oauth/client/x', { method: 'DELETE', headers: bearer(token) })).status).toBe(
+      403,
+    );
   });
 });
 
@@ -208,7 +277,9 @@ describe('privilege escalation (Fides: test_oauth_escalation)', () => {
     const { token } = await clientWithToken(t.app, ['client:create', 'policy:read'], { creator: t.root });
     const blocked = await json('POST', '/api/v1/oauth/client', token, ['policy:read', 'policy:delete']);
     expect(blocked.status).toBe(403);
-    expect(await blocked.json()).toEqual({ detail: 'Cannot assign scopes that you do not have. Missing scopes: [policy:delete]' });
+    expect(await blocked.json()).toEqual({
+      detail: 'Cannot assign scopes that you do not have. Missing scopes: [policy:delete]',
+    });
     expect((await json('POST', '/api/v1/oauth/client', token, ['policy:read'])).status).toBe(200);
     expect((await json('POST', '/api/v1/oauth/client', token, [])).status).toBe(200);
     expect((await json('POST', '/api/v1/oauth/client', t.root, ['policy:delete', 'client:create'])).status).toBe(200);
@@ -220,8 +291,12 @@ describe('privilege escalation (Fides: test_oauth_escalation)', () => {
     const path = `/api/v1/oauth/client/${target.client_id}/scope`;
     const blocked = await json('PUT', path, token, ['rule:read', 'client:delete']);
     expect(blocked.status).toBe(403);
-    expect(await blocked.json()).toEqual({ detail: 'Cannot assign scopes that you do not have. Missing scopes: [client:delete]' });
-    const viaUpdate = await json('PUT', `/api/v1/oauth/client/${target.client_id}`, token, { scopes: ['client:delete'] });
+    expect(await blocked.json()).toEqual({
+      detail: 'Cannot assign scopes that you do not have. Missing scopes: [client:delete]',
+    });
+    const viaUpdate = await json('PUT', `/api/v1/oauth/client/${target.client_id}`, token, {
+      scopes: ['client:delete'],
+    });
     expect(viaUpdate.status).toBe(403);
     expect((await json('PUT', path, token, ['rule:read'])).status).toBe(200);
     expect((await json('PUT', path, token, [])).status).toBe(200);
@@ -231,10 +306,20 @@ describe('privilege escalation (Fides: test_oauth_escalation)', () => {
 
 describe('the same operations in GraphQL', () => {
   it('manages a client end to end', async () => {
-    const create = await graphql(t.app, 'mutation { createClient(scopes: ["policy:read"], name: "g") { clientId clientSecret } }', {}, bearer(t.root));
+    const create = await graphql(
+      t.app,
+      'mutation { createClient(scopes: ["policy:read"], name: "g") { clientId clientSecret } }',
+      {},
+      bearer(t.root),
+    );
     const { clientId } = create.body.data!.createClient as { clientId: string };
 
-    const read = await graphql(t.app, 'query($id: ID!) { client(clientId: $id) { clientId name scopes } missing: client(clientId: "nope") { clientId } }', { id: clientId }, bearer(t.root));
+    const read = await graphql(
+      t.app,
+      'query($id: ID!) { client(clientId: $id) { clientId name scopes } missing: client(clientId: "nope") { clientId } }',
+      { id: clientId },
+      bearer(t.root),
+    );
     expect(read.body).toEqual({ data: { client: { clientId, name: 'g', scopes: ['policy:read'] }, missing: null } });
 
     const update = await graphql(
@@ -245,28 +330,58 @@ describe('the same operations in GraphQL', () => {
     );
     expect(update.body).toEqual({ data: { updateClient: { name: 'g', description: 'd', scopes: ['rule:read'] } } });
 
-    const set = await graphql(t.app, 'mutation($id: ID!) { setClientScopes(clientId: $id, scopes: ["policy:read", "rule:read"]) { scopes } }', { id: clientId }, bearer(t.root));
+    const set = await graphql(
+      t.app,
+      'mutation($id: ID!) { setClientScopes(clientId: $id, scopes: ["policy:read", "rule:read"]) { scopes } }',
+      { id: clientId },
+      bearer(t.root),
+    );
     expect(set.body).toEqual({ data: { setClientScopes: { scopes: ['policy:read', 'rule:read'] } } });
 
-    const rotate = await graphql(t.app, 'mutation($id: ID!) { rotateClientSecret(clientId: $id) { clientId clientSecret } }', { id: clientId }, bearer(t.root));
+    const rotate = await graphql(
+      t.app,
+      'mutation($id: ID!) { rotateClientSecret(clientId: $id) { clientId clientSecret } }',
+      { id: clientId },
+      bearer(t.root),
+    );
     const rotated = rotate.body.data!.rotateClientSecret as { clientId: string; clientSecret: string };
     expect(rotated.clientId).toBe(clientId);
     await tokenFor(t.app, clientId, rotated.clientSecret);
 
-    const list = await graphql(t.app, '{ clients(size: 1) { items { clientId } total page size pages } }', {}, bearer(t.root));
+    const list = await graphql(
+      t.app,
+      '{ clients(size: 1) { items { clientId } total page size pages } }',
+      {},
+      bearer(t.root),
+    );
     expect(list.body.data!.clients).toMatchObject({ items: [{ clientId }], page: 1, size: 1 });
 
-    const del = await graphql(t.app, 'mutation($id: ID!) { deleteClient(clientId: $id) again: deleteClient(clientId: $id) }', { id: clientId }, bearer(t.root));
+    const del = await graphql(
+      t.app,
+      'mutation($id: ID!) { deleteClient(clientId: $id) again: deleteClient(clientId: $id) }',
+      { id: clientId },
+      bearer(t.root),
+    );
     expect(del.body).toEqual({ data: { deleteClient: true, again: false } });
   });
 
   it('answers NOT_FOUND, FORBIDDEN and BAD_USER_INPUT like REST', async () => {
-    const missing = await graphql(t.app, 'mutation { setClientScopes(clientId: "nope", scopes: []) { clientId } }', {}, bearer(t.root));
-    expect(missing.body.errors?.[0]).toMatchObject({ message: 'No client found with that id', extensions: { code: 'NOT_FOUND' } });
+    const missing = await graphql(
+      t.app,
+      'mutation { setClientScopes(clientId: "nope", scopes: []) { clientId } }',
+      {},
+      bearer(t.root),
+    );
+    expect(missing.body.errors?.[0]).toMatchObject({
+      message: 'No client found with that id',
+      extensions: { code: 'NOT_FOUND' },
+    });
 
     const { token } = await clientWithToken(t.app, ['client:read'], { creator: t.root });
     const forbidden = await graphql(t.app, 'mutation { deleteClient(clientId: "x") }', {}, bearer(token));
-    expect(forbidden.body.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', requiredScopes: ['client:delete'] } });
+    expect(forbidden.body.errors?.[0]).toMatchObject({
+      extensions: { code: 'FORBIDDEN', requiredScopes: ['client:delete'] },
+    });
 
     const size = await graphql(t.app, '{ clients(size: 500) { total } }', {}, bearer(t.root));
     expect(size.body).toEqual({

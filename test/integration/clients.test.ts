@@ -32,7 +32,11 @@ describe('POST /api/v1/oauth/client', () => {
     const grant = await t.app.fetch('/api/v1/oauth/token', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: body.client_id!, client_secret: body.client_secret! }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: body.client_id!,
+        client_secret: body.client_secret!,
+      }),
     });
     expect(((await grant.json()) as { scope: string }).scope).toBe('policy:read rule:read');
   });
@@ -42,7 +46,11 @@ describe('POST /api/v1/oauth/client', () => {
     const response = await t.app.fetch('/api/v1/oauth/token', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: created.client_id, client_secret: created.client_secret }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: created.client_id,
+        client_secret: created.client_secret,
+      }),
     });
     expect(((await response.json()) as { scope: string }).scope).toBe('rule:read client:read policy:read');
   });
@@ -54,14 +62,21 @@ describe('POST /api/v1/oauth/client', () => {
     const token = await t.app.fetch('/api/v1/oauth/token', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client_id!, client_secret: client_secret! }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: client_id!,
+        client_secret: client_secret!,
+      }),
     });
     expect(((await token.json()) as { scope: string }).scope).toBe('');
   });
 
   it('stores only an argon2id hash of the secret', async () => {
     const created = await createClientWith(t.app, ['policy:read']);
-    const rows = await t.app.db.orm.em.fork().getConnection().execute('select secret_hash from client where id = ?', [created.client_id]);
+    const rows = await t.app.db.orm.em
+      .fork()
+      .getConnection()
+      .execute('select secret_hash from client where id = ?', [created.client_id]);
     expect(rows[0].secret_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(rows[0].secret_hash).not.toContain(created.client_secret);
   });
@@ -98,7 +113,9 @@ describe('POST /api/v1/oauth/client', () => {
     const response = await postClient('["policy:read"]', bearer(token));
     expect(response.status).toBe(403);
     expect(response.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope", scope="client:create"');
-    expect(await response.json()).toEqual({ detail: 'Not Authorized for this action. Required scope(s): [client:create]' });
+    expect(await response.json()).toEqual({
+      detail: 'Not Authorized for this action. Required scope(s): [client:create]',
+    });
   });
 
   it('refuses scope names outside the registry with 422', async () => {
@@ -128,9 +145,21 @@ describe('POST /api/v1/oauth/client', () => {
   it.each([
     ['malformed JSON', '{"scopes": [', [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }]],
     ['a number', '42', [{ loc: ['body'], msg: 'Input should be a valid list or object', type: 'model_type' }]],
-    ['a list with a non-string', '["policy:read", 7]', [{ loc: ['body', 1], msg: 'Input should be a valid string', type: 'string_type' }]],
-    ['scopes that is not a list', '{"scopes": "policy:read"}', [{ loc: ['body', 'scopes'], msg: 'Input should be a valid list', type: 'list_type' }]],
-    ['a name that is not a string', '{"name": 5}', [{ loc: ['body', 'name'], msg: 'Input should be a valid string', type: 'string_type' }]],
+    [
+      'a list with a non-string',
+      '["policy:read", 7]',
+      [{ loc: ['body', 1], msg: 'Input should be a valid string', type: 'string_type' }],
+    ],
+    [
+      'scopes that is not a list',
+      '{"scopes": "policy:read"}',
+      [{ loc: ['body', 'scopes'], msg: 'Input should be a valid list', type: 'list_type' }],
+    ],
+    [
+      'a name that is not a string',
+      '{"name": 5}',
+      [{ loc: ['body', 'name'], msg: 'Input should be a valid string', type: 'string_type' }],
+    ],
     [
       'a name that is too long',
       JSON.stringify({ name: 'x'.repeat(201) }),
@@ -155,7 +184,9 @@ describe('GET /api/v1/oauth/scope', () => {
     const { token } = await clientWithToken(t.app, ['policy:read']);
     const response = await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) });
     expect(response.status).toBe(403);
-    expect(await response.json()).toEqual({ detail: 'Not Authorized for this action. Required scope(s): [scope:read]' });
+    expect(await response.json()).toEqual({
+      detail: 'Not Authorized for this action. Required scope(s): [scope:read]',
+    });
   });
 });
 

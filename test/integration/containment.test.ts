@@ -15,7 +15,8 @@ import { eventually } from '../helpers/wait.js';
 const t = useTestApp();
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$/;
-const status = async (target: TestApp, token: string) => (await target.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status;
+const status = async (target: TestApp, token: string) =>
+  (await target.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status;
 const introspect = (target: TestApp, token: string) =>
   target.fetch('/api/v1/oauth/introspect', {
     method: 'POST',
@@ -69,23 +70,35 @@ describe('revoking every token of a client', () => {
     );
     expect(httpStatus).toBe(200);
     expect(body.errors).toBeUndefined();
-    expect(Date.parse((body.data as { revokeClientTokens: string }).revokeClientTokens)).toBeLessThanOrEqual(Date.now());
+    expect(Date.parse((body.data as { revokeClientTokens: string }).revokeClientTokens)).toBeLessThanOrEqual(
+      Date.now(),
+    );
     expect(await status(t.app, token)).toBe(401);
   });
 
   it('answers 404 / NOT_FOUND for an unknown client, and needs client:update', async () => {
-    const response = await callJson(t.app, 'POST', '/api/v1/oauth/client/0123456789abcdef0123456789abcdef/revoke', t.root);
+    const response = await callJson(
+      t.app,
+      'POST',
+      '/api/v1/oauth/client/0123456789abcdef0123456789abcdef/revoke',
+      t.root,
+    );
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ detail: 'No client found with that id' });
     const { body } = await graphql(t.app, 'mutation { revokeClientTokens(clientId: "nobody") }', {}, bearer(t.root));
-    expect(body.errors?.[0]).toMatchObject({ message: 'No client found with that id', extensions: { code: 'NOT_FOUND' } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'No client found with that id',
+      extensions: { code: 'NOT_FOUND' },
+    });
 
     const reader = await createClientWith(t.app, ['client:read'], t.root);
     const target = await createClientWith(t.app, [], t.root);
     const readerToken = await tokenFor(t.app, reader.client_id, reader.client_secret);
     const refused = await callJson(t.app, 'POST', `/api/v1/oauth/client/${target.client_id}/revoke`, readerToken);
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toEqual({ detail: 'Not Authorized for this action. Required scope(s): [client:update]' });
+    expect(await refused.json()).toEqual({
+      detail: 'Not Authorized for this action. Required scope(s): [client:update]',
+    });
     expect(refused.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope", scope="client:update"');
   });
 
@@ -95,7 +108,9 @@ describe('revoking every token of a client', () => {
     expect(rotated.status).toBe(200);
     expect(rotated.headers.get('cache-control')).toBe('no-store');
     const { client_secret: newSecret } = (await rotated.json()) as { client_secret: string };
-    expect((await callJson(t.app, 'POST', `/api/v1/oauth/client/${self.client_id}/revoke`, leakedToken)).status).toBe(200);
+    expect((await callJson(t.app, 'POST', `/api/v1/oauth/client/${self.client_id}/revoke`, leakedToken)).status).toBe(
+      200,
+    );
     expect(await status(t.app, leakedToken)).toBe(401);
     const fresh = await tokenFor(t.app, self.client_id, newSecret);
     expect((await callJson(t.app, 'POST', `/api/v1/oauth/client/${self.client_id}/revoke`, fresh)).status).toBe(200);
@@ -104,10 +119,14 @@ describe('revoking every token of a client', () => {
 
 describe('revoking the root client’s tokens (the operator CLI)', () => {
   const cli = (cwd: string, env: Record<string, string>, ...args: string[]) =>
-    promisify(execFile)(fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url)), [fileURLToPath(new URL('../../src/server/cli.ts', import.meta.url)), ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
+    promisify(execFile)(
+      fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url)),
+      [fileURLToPath(new URL('../../src/server/cli.ts', import.meta.url)), ...args],
+      {
+        cwd,
+        env: { PATH: process.env.PATH ?? '', ...env },
+      },
+    );
 
   it('ends every root token issued so far, and the root secret gets new ones', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'gatehouse-root-revoke-'));
@@ -128,7 +147,10 @@ describe('revoking the root client’s tokens (the operator CLI)', () => {
       }
       const { stdout } = await cli(folder, env, 'clients', 'revoke', '--root');
       expect(stdout).toMatch(/^root client: every token issued up to \S+ is revoked\n$/);
-      await expect(cli(folder, env, 'clients', 'revoke', 'no-such-client')).rejects.toMatchObject({ code: 1, stderr: 'no client with id no-such-client\n' });
+      await expect(cli(folder, env, 'clients', 'revoke', 'no-such-client')).rejects.toMatchObject({
+        code: 1,
+        stderr: 'no client with id no-such-client\n',
+      });
       await expect(cli(folder, env, 'clients', 'revoke')).rejects.toMatchObject({ code: 2 });
       if (databaseUrl) {
         await server.close();
@@ -153,7 +175,9 @@ describe.skipIf(!TEST_DATABASE_URL)('across processes sharing PostgreSQL', () =>
       const { token, ...leaked } = await clientWithToken(t.app, ['scope:read'], { creator: t.root });
       await eventually(async () => (await status(other, token)) === 200, 5000);
       expect(await status(other, token)).toBe(200);
-      expect((await callJson(t.app, 'POST', `/api/v1/oauth/client/${leaked.client_id}/revoke`, t.root)).status).toBe(200);
+      expect((await callJson(t.app, 'POST', `/api/v1/oauth/client/${leaked.client_id}/revoke`, t.root)).status).toBe(
+        200,
+      );
       await eventually(async () => (await status(other, token)) === 401, 2000);
     } finally {
       await other.close();
@@ -187,10 +211,17 @@ describe.skipIf(!TEST_DATABASE_URL)('across processes sharing PostgreSQL', () =>
       // The notification cannot arrive; the missing heartbeat gives the stall away and the cache is bypassed.
       const took = await eventually(async () => (await status(other, token)) === 401, 3000);
       expect(took).toBeLessThan(2000);
-      expect(other.log.lines.some((line) => line.level === 'warn' && line.message.startsWith('token-state notifications lost'))).toBe(true);
+      expect(
+        other.log.lines.some(
+          (line) => line.level === 'warn' && line.message.startsWith('token-state notifications lost'),
+        ),
+      ).toBe(true);
 
       proxy.resume();
-      await eventually(() => other.log.lines.some((line) => line.message.startsWith('token-state notifications are back')), 10_000);
+      await eventually(
+        () => other.log.lines.some((line) => line.message.startsWith('token-state notifications are back')),
+        10_000,
+      );
       expect(await status(other, token)).toBe(401);
     } finally {
       await other.close();

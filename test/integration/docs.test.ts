@@ -15,12 +15,14 @@ describe('/openapi.json', () => {
     const served = await response.json();
     expect(served).toEqual(JSON.parse(readFileSync(new URL('../../schema/openapi.json', import.meta.url), 'utf8')));
     const validator = new Validator();
-    expect(await validator.validate(served as Parameters<Validator["validate"]>[0])).toEqual({ valid: true });
+    expect(await validator.validate(served as Parameters<Validator['validate']>[0])).toEqual({ valid: true });
     expect(validator.version).toBe('3.1');
   });
 
   it('describes every REST route, its scopes and its error responses', async () => {
-    const doc = (await (await t.app.fetch('/openapi.json')).json()) as { paths: Record<string, Record<string, Operation>> };
+    const doc = (await (await t.app.fetch('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+    };
     const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => [`${method.toUpperCase()} ${path}`, op] as const),
     );

@@ -11,7 +11,11 @@ afterEach(() => {
 
 describe('token expiry', () => {
   it('takes its lifetime from OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES, fractions allowed', async () => {
-    const response = await postToken(t.app, { grant_type: 'client_credentials', client_id: ROOT.clientId, client_secret: ROOT.clientSecret });
+    const response = await postToken(t.app, {
+      grant_type: 'client_credentials',
+      client_id: ROOT.clientId,
+      client_secret: ROOT.clientSecret,
+    });
     const body = (await response.json()) as { expires_in: number; expires_at: number };
     expect(body.expires_in).toBe(3);
     expect(body.expires_at - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(3);
@@ -54,7 +58,11 @@ describe('token lifetime configuration', () => {
       FIDES__SECURITY__OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '2.5',
     });
     try {
-      const response = await postToken(other, { grant_type: 'client_credentials', client_id: ROOT.clientId, client_secret: ROOT.clientSecret });
+      const response = await postToken(other, {
+        grant_type: 'client_credentials',
+        client_id: ROOT.clientId,
+        client_secret: ROOT.clientSecret,
+      });
       expect(((await response.json()) as { expires_in: number }).expires_in).toBe(150);
     } finally {
       await other.close();

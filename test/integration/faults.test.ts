@@ -6,7 +6,9 @@ import { eventually } from '../helpers/wait.js';
 
 // PostgreSQL stopped under load and started again, on a private cluster. Once per CI run (the PGlite pass).
 // A machine that cannot run the cluster skips the test, and the report says why: a silent skip reads as a pass.
-const skipped = TEST_DATABASE_URL ? 'runs in the embedded-database pass only (TEST_DATABASE_URL is set)' : privatePostgresUnavailable();
+const skipped = TEST_DATABASE_URL
+  ? 'runs in the embedded-database pass only (TEST_DATABASE_URL is set)'
+  : privatePostgresUnavailable();
 if (skipped) console.warn(`faults.test.ts skipped: ${skipped}`);
 
 describe('PostgreSQL going away and coming back', () => {
@@ -40,7 +42,11 @@ describe('PostgreSQL going away and coming back', () => {
       Array.from({ length: 30 }, (_, i) =>
         i % 2 === 0
           ? app.fetch(`/api/v1/oauth/client/${client.client_id}`, { headers: bearer(root) })
-          : postToken(app, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }),
+          : postToken(app, {
+              grant_type: 'client_credentials',
+              client_id: client.client_id,
+              client_secret: client.client_secret,
+            }),
       ),
     );
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -59,7 +65,9 @@ describe('PostgreSQL going away and coming back', () => {
     expect(gql.status).toBe(503);
     // As on REST: the client is told when to retry (and the http extension that carried it stays off the wire).
     expect(gql.headers.get('retry-after')).toBe('5');
-    expect(gql.body).toEqual({ errors: [{ message: 'Service Unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    expect(gql.body).toEqual({
+      errors: [{ message: 'Service Unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } }],
+    });
     const ready = await app.fetch('/health/ready');
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ detail: 'Service Unavailable', database: 'unreachable' });
@@ -74,13 +82,24 @@ describe('PostgreSQL going away and coming back', () => {
     expect(read.status).toBe(200);
     expect(((await read.json()) as { scopes: string[] }).scopes).toEqual(['scope:read']);
     expect((await app.fetch('/api/v1/dsr/policy/survives', { headers: bearer(root) })).status).toBe(200);
-    expect((await postToken(app, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret })).status).toBe(200);
+    expect(
+      (
+        await postToken(app, {
+          grant_type: 'client_credentials',
+          client_id: client.client_id,
+          client_secret: client.client_secret,
+        })
+      ).status,
+    ).toBe(200);
 
     // Listening again: a change made behind this process's back (an operator's SQL) reaches its cached state.
     await eventually(() => logged('token-state notifications are back'), 10_000);
     const token = await tokenFor(app, client.client_id, client.client_secret);
     expect((await app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(200);
     await app.db.orm.em.getConnection().execute(`update client set scopes = '{}' where id = ?`, [client.client_id]);
-    await eventually(async () => (await app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status === 403, 10_000);
+    await eventually(
+      async () => (await app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status === 403,
+      10_000,
+    );
   }, 60_000);
 });

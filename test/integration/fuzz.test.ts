@@ -38,41 +38,85 @@ const ROUTES: [string, string][] = [
   ['GET', '/health/ready'],
 ];
 
-const hostileId = fc.oneof(
-  fc.string({ maxLength: 40 }),
-  fc.constantFrom("1' OR '1'='1", '1; DROP TABLE client; --', '../../etc/passwd', '..%2F..%2Fetc%2Fpasswd', '%00', '%E0%A4%A', '%ff%fe', 'a'.repeat(5000), '9'.repeat(400), '-1', '1e309', '__proto__', 'constructor', ''),
-).map((id) => encodeURIComponent(id).replace(/%25/g, '%'));
+const hostileId = fc
+  .oneof(
+    fc.string({ maxLength: 40 }),
+    fc.constantFrom(
+      "1' OR '1'='1",
+      '1; DROP TABLE client; --',
+      '../../etc/passwd',
+      '..%2F..%2Fetc%2Fpasswd',
+      '%00',
+      '%E0%A4%A',
+      '%ff%fe',
+      'a'.repeat(5000),
+      '9'.repeat(400),
+      '-1',
+      '1e309',
+      '__proto__',
+      'constructor',
+      '',
+    ),
+  )
+  .map((id) => encodeURIComponent(id).replace(/%25/g, '%'));
 
 const hostileBody = fc.oneof(
   fc.uint8Array({ maxLength: 512 }).map((bytes) => Buffer.from(bytes)),
   fc.json().map((text) => Buffer.from(text)),
-  fc.constantFrom(
-    '{"query": 1}',
-    '{"query": "{ viewer { clientId } }", "variables": "nope"}',
-    '{"query": "mutation { createClient(scopes: [1]) { clientId } }"}',
-    '[{"name": null, "action_type": {"x": 1}, "targets": [{"data_category": []}]}]',
-    '{"scopes": [null], "name": {"$gt": ""}}',
-    '{"a":' + '1'.repeat(400) + '}',
-    '\u0000\u0000',
-    '\uFFFF\uD800',
-    'grant_type=client_credentials&client_id=%ZZ&client_secret=x',
-    'token=' + 'x'.repeat(3000),
-    'null',
-    '9'.repeat(500),
-    '[' + '1,'.repeat(5000) + '1]',
-  ).map((text) => Buffer.from(text)),
+  fc
+    .constantFrom(
+      '{"query": 1}',
+      '{"query": "{ viewer { clientId } }", "variables": "nope"}',
+      '{"query": "mutation { createClient(scopes: [1]) { clientId } }"}',
+      '[{"name": null, "action_type": {"x": 1}, "targets": [{"data_category": []}]}]',
+      '{"scopes": [null], "name": {"$gt": ""}}',
+      '{"a":' + '1'.repeat(400) + '}',
+      '\u0000\u0000',
+      '\uFFFF\uD800',
+      'grant_type=client_credentials&client_id=%ZZ&client_secret=x',
+      'token=' + 'x'.repeat(3000),
+      'null',
+      '9'.repeat(500),
+      '[' + '1,'.repeat(5000) + '1]',
+    )
+    .map((text) => Buffer.from(text)),
   fc.constant(Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1])),
 );
 
 const route = fc.oneof(
   { weight: 9, arbitrary: fc.constantFrom(...ROUTES) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND'), fc.constantFrom(...ROUTES.map(([, path]) => path))) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(
+      fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND'),
+      fc.constantFrom(...ROUTES.map(([, path]) => path)),
+    ),
+  },
 );
 
 const request = fc.record({
-  route: fc.tuple(route, hostileId, hostileId).map(([[method, path], a, b]) => ({ method, path: path.replace('{id}', a).replace('{id}', b) })),
-  query: fc.constantFrom('', '?page=0', '?size=-1', '?page=99999999999999999999', '?size=1e3', '?page=%00', '?query={__typename}'),
-  contentType: fc.constantFrom(undefined, 'application/json', 'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x', 'application/graphql', 'application/json; charset=latin1', '*/*'),
+  route: fc
+    .tuple(route, hostileId, hostileId)
+    .map(([[method, path], a, b]) => ({ method, path: path.replace('{id}', a).replace('{id}', b) })),
+  query: fc.constantFrom(
+    '',
+    '?page=0',
+    '?size=-1',
+    '?page=99999999999999999999',
+    '?size=1e3',
+    '?page=%00',
+    '?query={__typename}',
+  ),
+  contentType: fc.constantFrom(
+    undefined,
+    'application/json',
+    'application/x-www-form-urlencoded',
+    'text/plain',
+    'multipart/form-data; boundary=x',
+    'application/graphql',
+    'application/json; charset=latin1',
+    '*/*',
+  ),
   auth: fc.constantFrom(undefined, 'valid', 'Bearer garbage', 'Basic !!!', 'Basic Og==', 'Bearer ', 'Negotiate abc'),
   body: fc.option(hostileBody, { nil: undefined }),
 });
@@ -108,9 +152,15 @@ describe('fuzzing every route with malformed requests', () => {
     // Most requests must reach parsing and validation, not stop at routing.
     expect((statuses.get(405) ?? 0) + (statuses.get(404) ?? 0)).toBeLessThan(1000);
 
-    const after = await postToken(t.app, { grant_type: 'client_credentials', client_id: ROOT.clientId, client_secret: ROOT.clientSecret });
+    const after = await postToken(t.app, {
+      grant_type: 'client_credentials',
+      client_id: ROOT.clientId,
+      client_secret: ROOT.clientSecret,
+    });
     expect(after.status).toBe(200);
     const fresh = ((await after.json()) as { access_token: string }).access_token;
-    expect((await t.app.fetch('/api/v1/oauth/scope', { headers: { Authorization: `Bearer ${fresh}` } })).status).toBe(200);
+    expect((await t.app.fetch('/api/v1/oauth/scope', { headers: { Authorization: `Bearer ${fresh}` } })).status).toBe(
+      200,
+    );
   }, 240_000);
 });

@@ -26,13 +26,19 @@ describe('the test setup', () => {
 
 describe('issueToken', () => {
   it('issues a token for valid credentials', async () => {
-    const { status, body } = await graphql(t.app, ISSUE, { id: ROOT.clientId, secret: ROOT.clientSecret, scope: 'scope:read client:read' });
+    const { status, body } = await graphql(t.app, ISSUE, {
+      id: ROOT.clientId,
+      secret: ROOT.clientSecret,
+      scope: 'scope:read client:read',
+    });
     expect(status).toBe(200);
     const token = body.data!.issueToken as Record<string, unknown>;
     expect(token).toMatchObject({ tokenType: 'Bearer', expiresIn: 691200, scope: 'client:read scope:read' });
     expect(new Date(token.expiresAt as string).getTime()).toBeGreaterThan(Date.now() + 691000 * 1000);
     const viewer = await graphql(t.app, '{ viewer { clientId scopes } }', {}, bearer(token.accessToken as string));
-    expect(viewer.body).toEqual({ data: { viewer: { clientId: ROOT.clientId, scopes: ['client:read', 'scope:read'] } } });
+    expect(viewer.body).toEqual({
+      data: { viewer: { clientId: ROOT.clientId, scopes: ['client:read', 'scope:read'] } },
+    });
   });
 
   it('answers bad credentials with INVALID_CLIENT, the same for an unknown client and a wrong secret', async () => {
@@ -56,7 +62,11 @@ describe('issueToken', () => {
 
   it('refuses a scope the client lacks with BAD_USER_INPUT', async () => {
     const reader = await createClientWith(t.app, ['policy:read']);
-    const { body } = await graphql(t.app, ISSUE, { id: reader.client_id, secret: reader.client_secret, scope: 'client:create' });
+    const { body } = await graphql(t.app, ISSUE, {
+      id: reader.client_id,
+      secret: reader.client_secret,
+      scope: 'client:create',
+    });
     expect(body.errors?.[0]).toMatchObject({
       message: 'The client is not allowed the requested scope(s): [client:create]',
       extensions: { code: 'BAD_USER_INPUT' },
@@ -66,10 +76,24 @@ describe('issueToken', () => {
 
 describe('createClient', () => {
   it('creates a client with the root token', async () => {
-    const { status, body } = await graphql(t.app, CREATE, { scopes: ['policy:read', 'rule:read'], name: 'reporting' }, bearer(t.root));
+    const { status, body } = await graphql(
+      t.app,
+      CREATE,
+      { scopes: ['policy:read', 'rule:read'], name: 'reporting' },
+      bearer(t.root),
+    );
     expect(status).toBe(200);
-    const created = body.data!.createClient as { clientId: string; clientSecret: string; client: Record<string, unknown> };
-    expect(created.client).toMatchObject({ clientId: created.clientId, name: 'reporting', description: null, scopes: ['policy:read', 'rule:read'] });
+    const created = body.data!.createClient as {
+      clientId: string;
+      clientSecret: string;
+      client: Record<string, unknown>;
+    };
+    expect(created.client).toMatchObject({
+      clientId: created.clientId,
+      name: 'reporting',
+      description: null,
+      scopes: ['policy:read', 'rule:read'],
+    });
     const token = await tokenFor(t.app, created.clientId, created.clientSecret);
     const viewer = await graphql(t.app, '{ viewer { clientId scopes } }', {}, bearer(token));
     expect(viewer.body.data).toEqual({ viewer: { clientId: created.clientId, scopes: ['policy:read', 'rule:read'] } });
@@ -104,7 +128,9 @@ describe('createClient', () => {
   it('refuses unknown scopes (BAD_USER_INPUT) and escalation (FORBIDDEN)', async () => {
     const unknown = await graphql(t.app, CREATE, { scopes: ['nope:nope'] }, bearer(t.root));
     expect(unknown.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT' });
-    expect(unknown.body.errors?.[0]?.message).toBe(`Invalid Scope. Scopes must be one of [${SCOPE_REGISTRY.join(', ')}].`);
+    expect(unknown.body.errors?.[0]?.message).toBe(
+      `Invalid Scope. Scopes must be one of [${SCOPE_REGISTRY.join(', ')}].`,
+    );
 
     const { token } = await clientWithToken(t.app, ['client:create']);
     const escalate = await graphql(t.app, CREATE, { scopes: ['client:delete'] }, bearer(token));

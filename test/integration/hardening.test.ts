@@ -15,7 +15,9 @@ describe('GraphQL limits', () => {
       body: JSON.stringify([{ query: '{ viewer { clientId } }' }, { query: '{ viewer { clientId } }' }]),
     });
     expect(response.status).toBe(400);
-    expect((await response.json()) as unknown).toMatchObject({ errors: [{ message: expect.stringContaining('Batching is not supported') }] });
+    expect((await response.json()) as unknown).toMatchObject({
+      errors: [{ message: expect.stringContaining('Batching is not supported') }],
+    });
   });
 
   it('allows one issueToken per document, whatever the aliases', async () => {
@@ -23,7 +25,12 @@ describe('GraphQL limits', () => {
       t.app,
       `mutation { a: issueToken(clientId: "${ROOT.clientId}", clientSecret: "x") { scope } b: issueToken(clientId: "${ROOT.clientId}", clientSecret: "y") { scope } }`,
     );
-    expect(body.errors).toEqual([expect.objectContaining({ message: 'At most one issueToken per request.', extensions: { code: 'BAD_USER_INPUT' } })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        message: 'At most one issueToken per request.',
+        extensions: { code: 'BAD_USER_INPUT' },
+      }),
+    ]);
     expect(body.data).toBeUndefined();
   });
 
@@ -38,7 +45,9 @@ describe('GraphQL limits', () => {
     });
 
     const aliases = `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: viewer { clientId }`).join(' ')} }`;
-    expect((await graphql(t.app, aliases)).body.errors?.[0]?.message).toBe('Syntax Error: Aliases limit of 15 exceeded, found 16.');
+    expect((await graphql(t.app, aliases)).body.errors?.[0]?.message).toBe(
+      'Syntax Error: Aliases limit of 15 exceeded, found 16.',
+    );
 
     const long = `{ ${Array.from({ length: 2100 }, () => '__typename').join(' ')} }`;
     expect((await graphql(t.app, long)).body.errors?.[0]?.message).toBe('Syntax Error: Token limit of 2000 exceeded.');
@@ -50,7 +59,9 @@ describe('GraphQL limits', () => {
   });
 
   it('serves introspection by default, and not when switched off', async () => {
-    expect((await graphql(t.app, '{ __schema { queryType { name } } }')).body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+    expect((await graphql(t.app, '{ __schema { queryType { name } } }')).body).toEqual({
+      data: { __schema: { queryType: { name: 'Query' } } },
+    });
     const closed = await startTestApp({ FIDES__SECURITY__GRAPHQL_INTROSPECTION: 'false' });
     try {
       const { body } = await graphql(closed, '{ __schema { queryType { name } } }');
@@ -66,7 +77,11 @@ describe('bad input', () => {
   it('refuses a body over 1 MB with 413 JSON, on REST and GraphQL, declared or not', async () => {
     const big = 'x'.repeat(1024 * 1024 + 1);
     for (const path of ['/api/v1/oauth/client', '/graphql', '/api/v1/oauth/token']) {
-      const declared = await t.app.fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': String(big.length) }, body: big });
+      const declared = await t.app.fetch(path, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': String(big.length) },
+        body: big,
+      });
       expect(declared.status, path).toBe(413);
       expect(await declared.json()).toEqual({ detail: 'Request body too large: at most 1048576 bytes.' });
       const streamed = await t.app.fetch(path, {
@@ -88,41 +103,72 @@ describe('bad input', () => {
     const nested = `${'['.repeat(40)}${']'.repeat(40)}`;
     const deep = await t.app.fetch('/api/v1/oauth/client', { method: 'POST', headers: bearer(t.root), body: nested });
     expect(deep.status).toBe(422);
-    expect(await deep.json()).toEqual({ detail: [{ loc: ['body'], msg: 'JSON nested more than 32 levels deep', type: 'json_too_deep' }] });
-    const long = await t.app.fetch('/api/v1/oauth/client', { method: 'POST', headers: bearer(t.root), body: JSON.stringify(Array(1001).fill('policy:read')) });
+    expect(await deep.json()).toEqual({
+      detail: [{ loc: ['body'], msg: 'JSON nested more than 32 levels deep', type: 'json_too_deep' }],
+    });
+    const long = await t.app.fetch('/api/v1/oauth/client', {
+      method: 'POST',
+      headers: bearer(t.root),
+      body: JSON.stringify(Array(1001).fill('policy:read')),
+    });
     expect(long.status).toBe(422);
-    expect(await long.json()).toEqual({ detail: [{ loc: ['body', 'scopes'], msg: 'List should have at most 1000 items', type: 'too_long' }] });
+    expect(await long.json()).toEqual({
+      detail: [{ loc: ['body', 'scopes'], msg: 'List should have at most 1000 items', type: 'too_long' }],
+    });
   });
 
   it('refuses NUL characters, which PostgreSQL text cannot hold, where they arrive', async () => {
     const path = await t.app.fetch('/api/v1/dsr/policy/%00', { headers: bearer(t.root) });
     expect(path.status).toBe(404);
-    const body = await t.app.fetch('/api/v1/oauth/client', { method: 'POST', headers: bearer(t.root), body: '{"name": "a\\u0000b"}' });
-    expect(await body.json()).toEqual({ detail: [{ loc: ['body'], msg: 'Input must not contain NUL characters', type: 'string_nul' }] });
+    const body = await t.app.fetch('/api/v1/oauth/client', {
+      method: 'POST',
+      headers: bearer(t.root),
+      body: '{"name": "a\\u0000b"}',
+    });
+    expect(await body.json()).toEqual({
+      detail: [{ loc: ['body'], msg: 'Input must not contain NUL characters', type: 'string_nul' }],
+    });
     const form = await t.app.fetch('/api/v1/oauth/token', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=client_credentials&client_id=a%00b&client_secret=x',
     });
     expect(form.status).toBe(400);
-    const gql = await graphql(t.app, 'query($k: String!) { policy(key: $k) { key } }', { k: 'a\u0000b' }, bearer(t.root));
-    expect(gql.body.errors?.[0]).toMatchObject({ message: 'Input must not contain NUL characters.', extensions: { code: 'BAD_USER_INPUT' } });
+    const gql = await graphql(
+      t.app,
+      'query($k: String!) { policy(key: $k) { key } }',
+      { k: 'a\u0000b' },
+      bearer(t.root),
+    );
+    expect(gql.body.errors?.[0]).toMatchObject({
+      message: 'Input must not contain NUL characters.',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 
   it('answers headers over 16 KiB with 431 JSON from the real HTTP server', async () => {
     const server = await startHttpTestApp();
     try {
       const { port } = new URL(server.origin);
-      const answer = await new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port, path: '/health', headers: { 'X-Big': 'a'.repeat(20_000) } }, (res) => {
-          let body = '';
-          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-          res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'], body }));
-        });
-        req.on('error', reject);
-        req.end();
+      const answer = await new Promise<{ status: number; type: string | undefined; body: string }>(
+        (resolve, reject) => {
+          const req = httpRequest(
+            { host: '127.0.0.1', port, path: '/health', headers: { 'X-Big': 'a'.repeat(20_000) } },
+            (res) => {
+              let body = '';
+              res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+              res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'], body }));
+            },
+          );
+          req.on('error', reject);
+          req.end();
+        },
+      );
+      expect(answer).toEqual({
+        status: 431,
+        type: 'application/json',
+        body: '{"detail":"Request Header Fields Too Large"}',
       });
-      expect(answer).toEqual({ status: 431, type: 'application/json', body: '{"detail":"Request Header Fields Too Large"}' });
     } finally {
       await server.close();
     }
@@ -153,11 +199,18 @@ describe('web hygiene', () => {
     try {
       const preflight = await open.fetch('/graphql', {
         method: 'OPTIONS',
-        headers: { Origin: 'https://admin.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' },
+        headers: {
+          Origin: 'https://admin.example',
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'authorization',
+        },
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-origin')).toBe('https://admin.example');
-      const other = await open.fetch('/graphql', { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } });
+      const other = await open.fetch('/graphql', {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
+      });
       expect(other.headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
     } finally {
       await open.close();
@@ -176,15 +229,21 @@ describe('web hygiene', () => {
   });
 
   it('limits requests per address when request_rate_limit is set', async () => {
-    const limited = await startTestApp({ FIDES__SECURITY__REQUEST_RATE_LIMIT: '3/minute', FIDES__SECURITY__TRUSTED_PROXIES: '1' });
+    const limited = await startTestApp({
+      FIDES__SECURITY__REQUEST_RATE_LIMIT: '3/minute',
+      FIDES__SECURITY__TRUSTED_PROXIES: '1',
+    });
     try {
       const from = { 'X-Forwarded-For': '203.0.113.7' };
-      for (let i = 0; i < 3; i++) expect((await limited.fetch('/.well-known/jwks.json', { headers: from })).status).toBe(200);
+      for (let i = 0; i < 3; i++)
+        expect((await limited.fetch('/.well-known/jwks.json', { headers: from })).status).toBe(200);
       const refused = await limited.fetch('/.well-known/jwks.json', { headers: from });
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(await refused.json()).toEqual({ detail: 'Too many requests.' });
-      expect((await limited.fetch('/.well-known/jwks.json', { headers: { 'X-Forwarded-For': '203.0.113.8' } })).status).toBe(200);
+      expect(
+        (await limited.fetch('/.well-known/jwks.json', { headers: { 'X-Forwarded-For': '203.0.113.8' } })).status,
+      ).toBe(200);
       expect((await limited.fetch('/health', { headers: from })).status).toBe(200);
     } finally {
       await limited.close();

@@ -7,7 +7,13 @@ import { useTestApp } from '../helpers/use-test-app.js';
 // Forged and broken tokens against the running app: each must be a 401 invalid_token on REST and on GraphQL.
 const t = useTestApp({}, { root: false });
 
-const forge = forger(() => t.app.keys, { issuer: ISSUER, audience: ISSUER, clientId: ROOT.clientId, scope: 'scope:read', lifetimeSeconds: 600 });
+const forge = forger(() => t.app.keys, {
+  issuer: ISSUER,
+  audience: ISSUER,
+  clientId: ROOT.clientId,
+  scope: 'scope:read',
+  lifetimeSeconds: 600,
+});
 
 const attacks: [string, () => Promise<string> | string][] = [
   ['alg: none', forge.algNone],
@@ -28,7 +34,9 @@ const attacks: [string, () => Promise<string> | string][] = [
 
 describe('forged and broken tokens', () => {
   it('the genuine article works, so the 401s below are about the attack', async () => {
-    const response = await t.app.fetch('/api/v1/oauth/scope', { headers: { Authorization: `Bearer ${await forge.signed()}` } });
+    const response = await t.app.fetch('/api/v1/oauth/scope', {
+      headers: { Authorization: `Bearer ${await forge.signed()}` },
+    });
     expect(response.status).toBe(200);
   });
 

@@ -1,7 +1,13 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KeyDecryptionError, openKeyStore, prepareSigningKeys, rotateSigningKey, verifyAccessToken } from '../../src/tokens/index.js';
+import {
+  KeyDecryptionError,
+  openKeyStore,
+  prepareSigningKeys,
+  rotateSigningKey,
+  verifyAccessToken,
+} from '../../src/tokens/index.js';
 import { decryptPrivateKey } from '../../src/tokens/key-encryption.js';
 import { migrate } from '../../src/db/orm.js';
 import { bearer, rootToken } from '../helpers/oauth.js';
@@ -17,11 +23,17 @@ beforeAll(() => {
 
 const sql = (query: string, params: unknown[] = []) => t.app.db.orm.em.fork().getConnection().execute(query, params);
 const sealedOf = async (kid: string) =>
-  ((await sql('select private_jwk_encrypted from signing_key where kid = ?', [kid])) as { private_jwk_encrypted: string }[])[0]!
-    .private_jwk_encrypted;
-const storeSealed = (kid: string, sealed: string) => sql('update signing_key set private_jwk_encrypted = ? where kid = ?', [sealed, kid]);
-const kids = async () => ((await sql('select kid from signing_key order by activates_at, kid')) as { kid: string }[]).map((row) => row.kid);
-const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
+  (
+    (await sql('select private_jwk_encrypted from signing_key where kid = ?', [kid])) as {
+      private_jwk_encrypted: string;
+    }[]
+  )[0]!.private_jwk_encrypted;
+const storeSealed = (kid: string, sealed: string) =>
+  sql('update signing_key set private_jwk_encrypted = ? where kid = ?', [sealed, kid]);
+const kids = async () =>
+  ((await sql('select kid from signing_key order by activates_at, kid')) as { kid: string }[]).map((row) => row.kid);
+const kidOf = (token: string) =>
+  (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
 /** What the server runs at start (main.ts, cli.ts, db:migrate): migrations, then the signing-key step, under the lock. */
 const startStep = () => migrate(t.app.db, () => prepareSigningKeys(t.app.db.orm.em, KEY));
 
@@ -90,7 +102,10 @@ describe('signing keys stored by an older version', () => {
 
 describe('a signing-key row altered in the database', () => {
   it('makes the key store refuse to open when one row’s ciphertext is copied onto another kid', async () => {
-    const { kid: second } = await rotateSigningKey(t.app.db.orm.em, KEY, { activatesAt: new Date(), tokenLifetimeSeconds: 3600 });
+    const { kid: second } = await rotateSigningKey(t.app.db.orm.em, KEY, {
+      activatesAt: new Date(),
+      tokenLifetimeSeconds: 3600,
+    });
     await t.app.keys.refresh();
     const [first] = await kids();
     const original = await sealedOf(second);
@@ -118,7 +133,9 @@ describe('a signing-key row altered in the database', () => {
     try {
       await startStep();
       await expect(openKeyStore(t.app.db.orm.em, KEY)).rejects.toThrow(
-        new KeyDecryptionError(`signing key ${second}: the stored public key does not match its private key (was the row altered?)`),
+        new KeyDecryptionError(
+          `signing key ${second}: the stored public key does not match its private key (was the row altered?)`,
+        ),
       );
     } finally {
       await storeSealed(second!, originals[1]);
@@ -127,14 +144,18 @@ describe('a signing-key row altered in the database', () => {
 
   it('makes the key store refuse to open when a public key is replaced, so nobody can publish a key of their own under our kid', async () => {
     const [first] = await kids();
-    const [row] = (await sql('select public_jwk from signing_key where kid = ?', [first])) as { public_jwk: Record<string, unknown> }[];
+    const [row] = (await sql('select public_jwk from signing_key where kid = ?', [first])) as {
+      public_jwk: Record<string, unknown>;
+    }[];
     const original = JSON.stringify(row!.public_jwk);
     const { publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
     const forged = { ...row!.public_jwk, ...(await exportJWK(publicKey)) };
     await sql('update signing_key set public_jwk = ? where kid = ?', [JSON.stringify(forged), first]);
     try {
       await expect(openKeyStore(t.app.db.orm.em, KEY)).rejects.toThrow(
-        new KeyDecryptionError(`signing key ${first}: the stored public key does not match its private key (was the row altered?)`),
+        new KeyDecryptionError(
+          `signing key ${first}: the stored public key does not match its private key (was the row altered?)`,
+        ),
       );
     } finally {
       await sql('update signing_key set public_jwk = ? where kid = ?', [original, first]);

@@ -16,9 +16,12 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
+const kidOf = (token: string) =>
+  (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
 const jwksKids = async () =>
-  ((await (await t.app.fetch('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
+  ((await (await t.app.fetch('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] }).keys.map(
+    (key) => key.kid,
+  );
 
 describe('signing-key rotation', () => {
   it('publishes the new key before it signs, switches at activation, and keeps old tokens valid', async () => {
@@ -54,10 +57,17 @@ describe('signing-key rotation', () => {
     vi.useFakeTimers({ toFake: ['performance'] });
     await t.app.keys.refresh();
     // The "other process": its own key store on the same database, after rotating with --now.
-    await rotateSigningKey(t.app.db.orm.em, t.app.config.security.appEncryptionKey, { activatesAt: new Date(), tokenLifetimeSeconds: LIFETIME });
+    await rotateSigningKey(t.app.db.orm.em, t.app.config.security.appEncryptionKey, {
+      activatesAt: new Date(),
+      tokenLifetimeSeconds: LIFETIME,
+    });
     const other = await openKeyStore(t.app.db.orm.em, t.app.config.security.appEncryptionKey);
     const audience = { issuer: t.app.config.security.oauthIssuer, audience: t.app.config.security.oauthAudience };
-    const { token } = await signAccessToken(other, audience, { clientId: ROOT.clientId, scopes: ['scope:read'], lifetimeSeconds: 60 });
+    const { token } = await signAccessToken(other, audience, {
+      clientId: ROOT.clientId,
+      scopes: ['scope:read'],
+      lifetimeSeconds: 60,
+    });
 
     // Within the throttle an unknown kid does not reach the database; once it has passed, the app reloads and accepts.
     expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(401);
@@ -87,7 +97,9 @@ describe.skipIf(TEST_DATABASE_URL)('npm run cli -- keys', () => {
     const result = cli('keys', 'rotate', '--activate-in', '120');
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^new signing key [0-9a-f-]{36}: published now, signs from \S+Z\n[0-9a-f-]{36} {2}\S+ {2}signing\n[0-9a-f-]{36} {2}\S+ {2}pending\n$/);
+    expect(result.stdout).toMatch(
+      /^new signing key [0-9a-f-]{36}: published now, signs from \S+Z\n[0-9a-f-]{36} {2}\S+ {2}signing\n[0-9a-f-]{36} {2}\S+ {2}pending\n$/,
+    );
   });
 
   it('refuses an unknown command and a bad delay with exit code 2', () => {

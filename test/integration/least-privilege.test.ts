@@ -1,5 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bearer, callJson, clientWithToken, createClientWith, graphql, postToken, rootToken, tokenFor } from '../helpers/oauth.js';
+import {
+  bearer,
+  callJson,
+  clientWithToken,
+  createClientWith,
+  graphql,
+  postToken,
+  rootToken,
+  tokenFor,
+} from '../helpers/oauth.js';
 import { ROOT } from '../helpers/test-app.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 
@@ -29,7 +38,11 @@ beforeAll(async () => {
   await make('client:update only', ['client:update']);
   await make('update, delete, read and policy:read', ['client:update', 'client:delete', 'client:read', 'policy:read']);
   // A client that holds much, with a token narrowed to client:update: the token must not climb back.
-  await make('a token narrowed to client:update', ['client:update', 'client:delete', 'client:read', 'policy:read', 'rule:read'], 'client:update');
+  await make(
+    'a token narrowed to client:update',
+    ['client:update', 'client:delete', 'client:read', 'policy:read', 'rule:read'],
+    'client:update',
+  );
 });
 
 interface Operation {
@@ -93,7 +106,10 @@ function expectedFor(caller: Caller, operation: Operation, target: readonly stri
   }
   const missing = target.filter((scope) => !caller.effective.includes(scope));
   if (missing.length > 0) {
-    return { allowed: false, message: `Cannot modify a client that holds scopes you do not have. Missing scopes: [${missing.join(', ')}]` };
+    return {
+      allowed: false,
+      message: `Cannot modify a client that holds scopes you do not have. Missing scopes: [${missing.join(', ')}]`,
+    };
   }
   return { allowed: true };
 }
@@ -121,17 +137,27 @@ describe('least privilege on every write to a client', () => {
             expect(await response.json(), label).toEqual({ detail: expected.message });
             // Nothing changed: the target keeps its scopes and its secret still works.
             expect(await scopesNow(restTarget.client_id), label).toEqual(targetScopes);
-            expect((await postToken(t.app, { grant_type: 'client_credentials', ...restTarget })).status, label).toBe(200);
+            expect((await postToken(t.app, { grant_type: 'client_credentials', ...restTarget })).status, label).toBe(
+              200,
+            );
           }
 
           const graphTarget = await createClientWith(t.app, targetScopes, t.root);
-          const { status, body } = await graphql(t.app, operation.mutation, { id: graphTarget.client_id }, bearer(caller.token));
+          const { status, body } = await graphql(
+            t.app,
+            operation.mutation,
+            { id: graphTarget.client_id },
+            bearer(caller.token),
+          );
           expect(status, label).toBe(200);
           if (expected.allowed) {
             expect(body.errors, label).toBeUndefined();
           } else {
             expect(body.data, label).toBeNull();
-            expect(body.errors?.[0], label).toMatchObject({ message: expected.message, extensions: { code: 'FORBIDDEN' } });
+            expect(body.errors?.[0], label).toMatchObject({
+              message: expected.message,
+              extensions: { code: 'FORBIDDEN' },
+            });
             expect(await scopesNow(graphTarget.client_id), label).toEqual(targetScopes);
           }
           checked += 1;
@@ -154,7 +180,10 @@ describe('least privilege on every write to a client', () => {
   });
 
   it('stops a narrowed token from rotating its own client back to everything', async () => {
-    const { token: narrowed, ...own } = await clientWithToken(t.app, ['client:update', 'client:read', 'policy:read'], { creator: t.root, scope: 'client:update' });
+    const { token: narrowed, ...own } = await clientWithToken(t.app, ['client:update', 'client:read', 'policy:read'], {
+      creator: t.root,
+      scope: 'client:update',
+    });
     const response = await callJson(t.app, 'POST', `/api/v1/oauth/client/${own.client_id}/secret`, narrowed);
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({
@@ -176,7 +205,10 @@ describe('what an update answers', () => {
   it('shows the client only to a caller that may read clients (REST: null details)', async () => {
     const [updater, reader] = callers;
     const target = await createClientWith(t.app, [], t.root);
-    await callJson(t.app, 'PUT', `/api/v1/oauth/client/${target.client_id}`, t.root, { name: 'kept secret', description: 'by whom' });
+    await callJson(t.app, 'PUT', `/api/v1/oauth/client/${target.client_id}`, t.root, {
+      name: 'kept secret',
+      description: 'by whom',
+    });
 
     const blind = await callJson(t.app, 'PUT', `/api/v1/oauth/client/${target.client_id}`, updater!.token, {});
     expect(blind.status).toBe(200);
@@ -184,7 +216,12 @@ describe('what an update answers', () => {
 
     const seen = await callJson(t.app, 'PUT', `/api/v1/oauth/client/${target.client_id}`, reader!.token, {});
     expect(seen.status).toBe(200);
-    expect(await seen.json()).toEqual({ client_id: target.client_id, name: 'kept secret', description: 'by whom', scopes: [] });
+    expect(await seen.json()).toEqual({
+      client_id: target.client_id,
+      name: 'kept secret',
+      description: 'by whom',
+      scopes: [],
+    });
   });
 
   it('answers GraphQL details FORBIDDEN to a caller without client:read, and the id to anyone', async () => {
@@ -197,7 +234,12 @@ describe('what an update answers', () => {
       [['updateClient', 'name'], { code: 'FORBIDDEN', requiredScopes: ['client:read'] }],
       [['updateClient', 'scopes'], { code: 'FORBIDDEN', requiredScopes: ['client:read'] }],
     ]);
-    const idOnly = await graphql(t.app, 'mutation($id: ID!) { updateClient(clientId: $id, description: "y") { clientId } }', { id: target.client_id }, bearer(updater!.token));
+    const idOnly = await graphql(
+      t.app,
+      'mutation($id: ID!) { updateClient(clientId: $id, description: "y") { clientId } }',
+      { id: target.client_id },
+      bearer(updater!.token),
+    );
     expect(idOnly.body).toEqual({ data: { updateClient: { clientId: target.client_id } } });
     const seen = await graphql(t.app, update, { id: target.client_id }, bearer(reader!.token));
     expect(seen.body).toEqual({ data: { updateClient: { clientId: target.client_id, name: null, scopes: [] } } });

@@ -7,7 +7,9 @@ import { useTestApp } from '../helpers/use-test-app.js';
 const t = useTestApp();
 
 function basic(id: string, secret: string) {
-  return { Authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}` };
+  return {
+    Authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+  };
 }
 
 function form(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
@@ -71,23 +73,39 @@ describe('RFC 7662 introspection', () => {
       token_type: 'Bearer',
     });
     // A client may introspect its own tokens, by form too.
-    const byForm = await form('/api/v1/oauth/introspect', { token, client_id: reader.client_id, client_secret: reader.client_secret });
+    const byForm = await form('/api/v1/oauth/introspect', {
+      token,
+      client_id: reader.client_id,
+      client_secret: reader.client_secret,
+    });
     expect(((await byForm.json()) as { active: boolean }).active).toBe(true);
   });
 
   it('tells another client’s token only to a caller holding client:read (SPEC §9)', async () => {
     const nobody = await createClientWith(t.app, [], t.root);
     const resourceServer = await createClientWith(t.app, ['client:read'], t.root);
-    const rootClaims = await form('/api/v1/oauth/introspect', { token: t.root, client_id: nobody.client_id, client_secret: nobody.client_secret });
+    const rootClaims = await form('/api/v1/oauth/introspect', {
+      token: t.root,
+      client_id: nobody.client_id,
+      client_secret: nobody.client_secret,
+    });
     expect(rootClaims.status).toBe(200);
     expect(await rootClaims.json()).toEqual({ active: false });
-    const seen = await form('/api/v1/oauth/introspect', { token: t.root }, basic(resourceServer.client_id, resourceServer.client_secret));
+    const seen = await form(
+      '/api/v1/oauth/introspect',
+      { token: t.root },
+      basic(resourceServer.client_id, resourceServer.client_secret),
+    );
     expect(await seen.json()).toMatchObject({ active: true, client_id: ROOT.clientId });
   });
 
   it('reports the effective scopes after narrowing, and inactive after deletion', async () => {
     const { token, ...reader } = await clientWithToken(t.app, ['policy:read', 'rule:read'], { creator: t.root });
-    await t.app.fetch(`/api/v1/oauth/client/${reader.client_id}/scope`, { method: 'PUT', headers: bearer(t.root), body: '["rule:read"]' });
+    await t.app.fetch(`/api/v1/oauth/client/${reader.client_id}/scope`, {
+      method: 'PUT',
+      headers: bearer(t.root),
+      body: '["rule:read"]',
+    });
     const narrowed = await form('/api/v1/oauth/introspect', { token }, basic(ROOT.clientId, ROOT.clientSecret));
     expect(((await narrowed.json()) as { scope: string }).scope).toBe('rule:read');
     await t.app.fetch(`/api/v1/oauth/client/${reader.client_id}`, { method: 'DELETE', headers: bearer(t.root) });
@@ -105,7 +123,11 @@ describe('RFC 7662 introspection', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       vi.setSystemTime(Date.now() + 11520 * 60_000 + 1000);
-      const response = await form('/api/v1/oauth/introspect', { token: t.root }, basic(ROOT.clientId, ROOT.clientSecret));
+      const response = await form(
+        '/api/v1/oauth/introspect',
+        { token: t.root },
+        basic(ROOT.clientId, ROOT.clientSecret),
+      );
       expect(await response.json()).toEqual({ active: false });
     } finally {
       vi.useRealTimers();
@@ -159,7 +181,11 @@ describe('RFC 7009 revocation', () => {
     const response = await form('/api/v1/oauth/revoke', { token }, basic(intruder.client_id, intruder.client_secret));
     expect(response.status).toBe(200);
     expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(200);
-    const garbage = await form('/api/v1/oauth/revoke', { token: 'garbage' }, basic(intruder.client_id, intruder.client_secret));
+    const garbage = await form(
+      '/api/v1/oauth/revoke',
+      { token: 'garbage' },
+      basic(intruder.client_id, intruder.client_secret),
+    );
     expect(garbage.status).toBe(200);
   });
 
@@ -174,7 +200,9 @@ describe('RFC 7009 revocation', () => {
     await form('/api/v1/oauth/revoke', { token }, basic(client.client_id, client.client_secret));
     const { jti } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { jti: string };
     const connection = t.app.db.orm.em.fork().getConnection();
-    expect(await connection.execute('select client_id from revoked_token where jti = ?', [jti])).toEqual([{ client_id: client.client_id }]);
+    expect(await connection.execute('select client_id from revoked_token where jti = ?', [jti])).toEqual([
+      { client_id: client.client_id },
+    ]);
 
     // A later revocation, once this token would have expired, purges the row.
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -194,10 +222,20 @@ describe('RFC 7009 revocation', () => {
     const anonymous = await graphql(t.app, 'mutation($t: String!) { revokeToken(token: $t) }', { t: target });
     expect(anonymous.body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED' });
 
-    const { body } = await graphql(t.app, 'mutation($t: String!) { revokeToken(token: $t) }', { t: target }, bearer(caller));
+    const { body } = await graphql(
+      t.app,
+      'mutation($t: String!) { revokeToken(token: $t) }',
+      { t: target },
+      bearer(caller),
+    );
     expect(body).toEqual({ data: { revokeToken: true } });
     expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(target) })).status).toBe(401);
-    const notMine = await graphql(t.app, 'mutation($t: String!) { revokeToken(token: $t) }', { t: t.root }, bearer(caller));
+    const notMine = await graphql(
+      t.app,
+      'mutation($t: String!) { revokeToken(token: $t) }',
+      { t: t.root },
+      bearer(caller),
+    );
     expect(notMine.body).toEqual({ data: { revokeToken: false } });
     expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(t.root) })).status).toBe(200);
   });

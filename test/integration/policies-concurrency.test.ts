@@ -13,7 +13,9 @@ type Query = (text: string, params?: unknown[]) => Promise<unknown[]>;
  * from the child side, so a row whose parent is missing is counted rather than joined away.
  */
 async function orphans(query: Query): Promise<{ rules: number; targets: number }> {
-  const [rules] = (await query('select count(*)::int as n from rule r left join policy p on p.id = r.policy_id where p.id is null')) as {
+  const [rules] = (await query(
+    'select count(*)::int as n from rule r left join policy p on p.id = r.policy_id where p.id is null',
+  )) as {
     n: number;
   }[];
   const [targets] = (await query(
@@ -27,7 +29,11 @@ describe.skipIf(!TEST_DATABASE_URL)('policies under concurrency (PostgreSQL)', (
   const t = useTestApp();
 
   const patch = (path: string, body: unknown) =>
-    t.app.fetch(path, { method: 'PATCH', headers: { ...bearer(t.root), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    t.app.fetch(path, {
+      method: 'PATCH',
+      headers: { ...bearer(t.root), 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const sql = (query: string, params: unknown[] = []) => t.app.db.orm.em.fork().getConnection().execute(query, params);
 
   it('two concurrent upserts of one key leave one row', async () => {
@@ -46,9 +52,17 @@ describe.skipIf(!TEST_DATABASE_URL)('policies under concurrency (PostgreSQL)', (
   });
 
   it('a delete racing a rule upsert leaves no orphan rules or targets', async () => {
-    const rules = Array.from({ length: MAX_BULK_ITEMS }, (_, i) => ({ name: `Rule ${i}`, action_type: 'access', targets: [{ data_category: 'user' }] }));
+    const rules = Array.from({ length: MAX_BULK_ITEMS }, (_, i) => ({
+      name: `Rule ${i}`,
+      action_type: 'access',
+      targets: [{ data_category: 'user' }],
+    }));
     const rulesOf = async (key: string) =>
-      ((await sql('select count(*)::int as n from rule r join policy p on p.id = r.policy_id where p.key = ?', [key])) as { n: number }[])[0]!.n;
+      (
+        (await sql('select count(*)::int as n from rule r join policy p on p.id = r.policy_id where p.key = ?', [
+          key,
+        ])) as { n: number }[]
+      )[0]!.n;
     let interleaved = 0;
     for (let round = 0; round < 10; round++) {
       const key = `doomed_${round}`;
@@ -65,7 +79,9 @@ describe.skipIf(!TEST_DATABASE_URL)('policies under concurrency (PostgreSQL)', (
       const written = body.succeeded.length;
       expect(written).toBeGreaterThan(0);
       // Rules go in one by one: every one after the delete is refused, none is written under the deleted policy.
-      expect(body.failed).toEqual(rules.slice(written).map((data) => ({ message: `No Policy found for key ${key}.`, data })));
+      expect(body.failed).toEqual(
+        rules.slice(written).map((data) => ({ message: `No Policy found for key ${key}.`, data })),
+      );
       if (body.failed.length > 0) interleaved++;
       expect(await orphans(sql)).toEqual({ rules: 0, targets: 0 });
       expect(await sql('select count(*)::int as n from policy where key = ?', [key])).toEqual([{ n: 0 }]);
@@ -79,7 +95,13 @@ describe.skipIf(!TEST_DATABASE_URL)('policies under concurrency (PostgreSQL)', (
   it('the orphan check sees rules and targets whose policy was deleted without the cascade', async () => {
     const key = 'orphan_probe';
     expect((await patch('/api/v1/dsr/policy', [{ key, name: 'Orphan probe' }])).status).toBe(200);
-    const rules = [{ name: 'Only rule', action_type: 'access', targets: [{ data_category: 'user' }, { data_category: 'user.contact' }] }];
+    const rules = [
+      {
+        name: 'Only rule',
+        action_type: 'access',
+        targets: [{ data_category: 'user' }, { data_category: 'user.contact' }],
+      },
+    ];
     expect((await patch(`/api/v1/dsr/policy/${key}/rule`, rules)).status).toBe(200);
     expect(await orphans(sql)).toEqual({ rules: 0, targets: 0 });
 
@@ -97,7 +119,10 @@ describe.skipIf(!TEST_DATABASE_URL)('policies under concurrency (PostgreSQL)', (
       // A target whose rule is gone, while the rule's policy is not, is an orphan too.
       await client.query('begin');
       await client.query('set local session_replication_role = replica');
-      expect((await client.query('delete from rule r using policy p where p.id = r.policy_id and p.key = $1', [key])).rowCount).toBe(1);
+      expect(
+        (await client.query('delete from rule r using policy p where p.id = r.policy_id and p.key = $1', [key]))
+          .rowCount,
+      ).toBe(1);
       expect(await orphans(query)).toEqual({ rules: 0, targets: 2 });
       await client.query('rollback');
     } finally {

@@ -65,7 +65,11 @@ describe('jose createRemoteJWKSet, as a resource server verifies offline', () =>
       typ: 'at+jwt',
     });
     expect(protectedHeader.alg).toBe('EdDSA');
-    expect(payload).toMatchObject({ sub: reader.client_id, client_id: reader.client_id, scope: 'client:read scope:read policy:read' });
+    expect(payload).toMatchObject({
+      sub: reader.client_id,
+      client_id: reader.client_id,
+      scope: 'client:read scope:read policy:read',
+    });
     await expect(jwtVerify(access_token, jwks, { issuer: t.app.origin, audience: 'someone-else' })).rejects.toThrow();
   });
 });
@@ -74,10 +78,20 @@ describe('urql', () => {
   it('drives the GraphQL API', async () => {
     const anonymous = new Client({ url: `${t.app.origin}/graphql`, exchanges: [cacheExchange, fetchExchange] });
     const issued = await anonymous
-      .mutation(gql`mutation ($id: String!, $secret: String!) { issueToken(clientId: $id, clientSecret: $secret) { accessToken scope } }`, {
-        id: reader.client_id,
-        secret: reader.client_secret,
-      })
+      .mutation(
+        gql`
+          mutation ($id: String!, $secret: String!) {
+            issueToken(clientId: $id, clientSecret: $secret) {
+              accessToken
+              scope
+            }
+          }
+        `,
+        {
+          id: reader.client_id,
+          secret: reader.client_secret,
+        },
+      )
       .toPromise();
     expect(issued.error).toBeUndefined();
     const { accessToken } = issued.data.issueToken as { accessToken: string };
@@ -87,11 +101,44 @@ describe('urql', () => {
       exchanges: [cacheExchange, fetchExchange],
       fetchOptions: { headers: { Authorization: `Bearer ${accessToken}` } },
     });
-    const viewer = await client.query(gql`{ viewer { clientId scopes } clients(size: 5) { total } }`, {}).toPromise();
+    const viewer = await client
+      .query(
+        gql`
+          {
+            viewer {
+              clientId
+              scopes
+            }
+            clients(size: 5) {
+              total
+            }
+          }
+        `,
+        {},
+      )
+      .toPromise();
     expect(viewer.error).toBeUndefined();
-    expect(viewer.data.viewer).toEqual({ __typename: 'Viewer', clientId: reader.client_id, scopes: ['client:read', 'scope:read', 'policy:read'] });
+    expect(viewer.data.viewer).toEqual({
+      __typename: 'Viewer',
+      clientId: reader.client_id,
+      scopes: ['client:read', 'scope:read', 'policy:read'],
+    });
 
-    const forbidden = await client.mutation(gql`mutation { createClient(scopes: []) { clientId } }`, {}).toPromise();
-    expect(forbidden.error?.graphQLErrors[0]?.extensions).toEqual({ code: 'FORBIDDEN', requiredScopes: ['client:create'] });
+    const forbidden = await client
+      .mutation(
+        gql`
+          mutation {
+            createClient(scopes: []) {
+              clientId
+            }
+          }
+        `,
+        {},
+      )
+      .toPromise();
+    expect(forbidden.error?.graphQLErrors[0]?.extensions).toEqual({
+      code: 'FORBIDDEN',
+      requiredScopes: ['client:create'],
+    });
   });
 });

@@ -58,7 +58,9 @@ describe.skipIf(TEST_DATABASE_URL)('a fresh start with no configuration', () => 
     const second = start();
     expect(await second.exited).toBe(1);
     expect(second.output()).toMatch(
-      new RegExp(`cannot start: the embedded database in ${join(cwd, '.fides/data')} is in use by process \\d+; stop that process`),
+      new RegExp(
+        `cannot start: the embedded database in ${join(cwd, '.fides/data')} is in use by process \\d+; stop that process`,
+      ),
     );
     // The first one is unharmed.
     expect((await grant(port, secrets.oauth_root_client_id!, secrets.oauth_root_client_secret!)).status).toBe(200);
@@ -111,7 +113,9 @@ describe.skipIf(TEST_DATABASE_URL)('a fresh start with no configuration', () => 
   it('keeps issued tokens valid across a restart', async () => {
     const again = start();
     const newPort = await again.listening;
-    const response = await fetch(`http://127.0.0.1:${newPort}/api/v1/oauth/scope`, { headers: { Authorization: `Bearer ${token}` } });
+    const response = await fetch(`http://127.0.0.1:${newPort}/api/v1/oauth/scope`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     // Same data folder, so the same signing key, issuer and root client: the old token still works.
     expect(response.status).toBe(200);
     again.child.kill('SIGTERM');

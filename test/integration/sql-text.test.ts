@@ -44,26 +44,52 @@ describe.each(TEXTS)('text %j', (text) => {
 
   it('is an unknown client id on every client route', async () => {
     expect(await answer(await call('GET', `/api/v1/oauth/client/${id}`))).toEqual({ status: 404, body: NO_CLIENT });
-    expect(await answer(await call('PUT', `/api/v1/oauth/client/${id}`, { name: 'n' }))).toEqual({ status: 404, body: NO_CLIENT });
-    expect(await answer(await call('POST', `/api/v1/oauth/client/${id}/secret`))).toEqual({ status: 404, body: NO_CLIENT });
+    expect(await answer(await call('PUT', `/api/v1/oauth/client/${id}`, { name: 'n' }))).toEqual({
+      status: 404,
+      body: NO_CLIENT,
+    });
+    expect(await answer(await call('POST', `/api/v1/oauth/client/${id}/secret`))).toEqual({
+      status: 404,
+      body: NO_CLIENT,
+    });
     expect(await answer(await call('GET', `/api/v1/oauth/client/${id}/scope`))).toEqual({ status: 200, body: [] });
-    expect(await answer(await call('PUT', `/api/v1/oauth/client/${id}/scope`, []))).toEqual({ status: 404, body: NO_CLIENT });
+    expect(await answer(await call('PUT', `/api/v1/oauth/client/${id}/scope`, []))).toEqual({
+      status: 404,
+      body: NO_CLIENT,
+    });
     expect(await answer(await call('DELETE', `/api/v1/oauth/client/${id}`))).toEqual({ status: 200, body: null });
-    const read = await graphql(t.app, 'query($id: ID!) { client(clientId: $id) { clientId } }', { id: text }, bearer(t.root));
+    const read = await graphql(
+      t.app,
+      'query($id: ID!) { client(clientId: $id) { clientId } }',
+      { id: text },
+      bearer(t.root),
+    );
     expect(read).toMatchObject({ status: 200, body: { data: { client: null } } });
     expect(read.body.errors).toBeUndefined();
   });
 
   it('is an unknown client at the token endpoint', async () => {
-    const response = await postToken(t.app, { grant_type: 'client_credentials', client_id: text, client_secret: 'not-the-secret' });
+    const response = await postToken(t.app, {
+      grant_type: 'client_credentials',
+      client_id: text,
+      client_secret: 'not-the-secret',
+    });
     expect(await answer(response)).toEqual({
       status: 401,
-      body: { detail: 'Client authentication failed.', error: 'invalid_client', error_description: 'Client authentication failed.' },
+      body: {
+        detail: 'Client authentication failed.',
+        error: 'invalid_client',
+        error_description: 'Client authentication failed.',
+      },
     });
   });
 
   it('is kept exactly as a client name and description', async () => {
-    const created = await call('POST', '/api/v1/oauth/client', { scopes: ['policy:read'], name: text, description: `${text}${text}` });
+    const created = await call('POST', '/api/v1/oauth/client', {
+      scopes: ['policy:read'],
+      name: text,
+      description: `${text}${text}`,
+    });
     expect(created.status).toBe(200);
     const { client_id } = (await created.json()) as { client_id: string };
     expect(await answer(await call('GET', `/api/v1/oauth/client/${client_id}`))).toEqual({
@@ -71,11 +97,24 @@ describe.each(TEXTS)('text %j', (text) => {
       body: { client_id, name: text, description: `${text}${text}`, scopes: ['policy:read'] },
     });
     const renamed = { client_id, name: `<${text}>`, description: text, scopes: ['rule:read'] };
-    const update = await call('PUT', `/api/v1/oauth/client/${client_id}`, { name: renamed.name, description: text, scopes: ['rule:read'] });
+    const update = await call('PUT', `/api/v1/oauth/client/${client_id}`, {
+      name: renamed.name,
+      description: text,
+      scopes: ['rule:read'],
+    });
     expect(await answer(update)).toEqual({ status: 200, body: renamed });
-    expect(await answer(await call('GET', `/api/v1/oauth/client/${client_id}`))).toEqual({ status: 200, body: renamed });
-    expect(await answer(await call('DELETE', `/api/v1/oauth/client/${client_id}`))).toEqual({ status: 200, body: null });
-    expect(await answer(await call('GET', `/api/v1/oauth/client/${client_id}`))).toEqual({ status: 404, body: NO_CLIENT });
+    expect(await answer(await call('GET', `/api/v1/oauth/client/${client_id}`))).toEqual({
+      status: 200,
+      body: renamed,
+    });
+    expect(await answer(await call('DELETE', `/api/v1/oauth/client/${client_id}`))).toEqual({
+      status: 200,
+      body: null,
+    });
+    expect(await answer(await call('GET', `/api/v1/oauth/client/${client_id}`))).toEqual({
+      status: 404,
+      body: NO_CLIENT,
+    });
   });
 
   it('is an unknown policy or rule key on every policy route', async () => {
@@ -84,7 +123,10 @@ describe.each(TEXTS)('text %j', (text) => {
     expect(await answer(await call('DELETE', `/api/v1/dsr/policy/${id}`))).toEqual(noPolicy);
     expect(await answer(await call('GET', `/api/v1/dsr/policy/${id}/rule`))).toEqual(noPolicy);
     expect(await answer(await call('PATCH', `/api/v1/dsr/policy/${id}/rule`, []))).toEqual(noPolicy);
-    const noRule = { status: 404, body: { detail: `No Rule found for key ${text} attached to policy default_access_policy` } };
+    const noRule = {
+      status: 404,
+      body: { detail: `No Rule found for key ${text} attached to policy default_access_policy` },
+    };
     expect(await answer(await call('GET', `/api/v1/dsr/policy/default_access_policy/rule/${id}`))).toEqual(noRule);
     expect(await answer(await call('DELETE', `/api/v1/dsr/policy/default_access_policy/rule/${id}`))).toEqual(noRule);
   });
@@ -98,9 +140,16 @@ describe.each(TEXTS)('text %j', (text) => {
       body: { succeeded: [], failed: [{ message: `key: ${problem}`, data: policy }] },
     });
     const rule = { key: text, name: 'Refused', action_type: 'access' };
-    const target = { key: 'ok', name: 'Refused', action_type: 'access', targets: [{ key: text, data_category: 'user' }] };
+    const target = {
+      key: 'ok',
+      name: 'Refused',
+      action_type: 'access',
+      targets: [{ key: text, data_category: 'user' }],
+    };
     const category = { key: 'ok', name: 'Refused', action_type: 'access', targets: [{ data_category: text }] };
-    expect(await answer(await call('PATCH', '/api/v1/dsr/policy/default_access_policy/rule', [rule, target, category]))).toEqual({
+    expect(
+      await answer(await call('PATCH', '/api/v1/dsr/policy/default_access_policy/rule', [rule, target, category])),
+    ).toEqual({
       status: 200,
       body: {
         succeeded: [],
@@ -118,7 +167,12 @@ describe.each(TEXTS)('text %j', (text) => {
     const key = `sql_text_${TEXTS.indexOf(text)}`;
     const first = await call('PATCH', '/api/v1/dsr/policy', [{ key, name: `Policy ${key}` }]);
     expect(first.status).toBe(200);
-    const plain = { key: 'erase', name: 'Erase', action_type: 'erasure', masking_strategy: { strategy: 'null_rewrite' } };
+    const plain = {
+      key: 'erase',
+      name: 'Erase',
+      action_type: 'erasure',
+      masking_strategy: { strategy: 'null_rewrite' },
+    };
     expect((await call('PATCH', `/api/v1/dsr/policy/${key}/rule`, [plain])).status).toBe(200);
 
     const rule = {
@@ -138,10 +192,18 @@ describe.each(TEXTS)('text %j', (text) => {
       body: { succeeded: [policy], failed: [] },
     });
     expect(await answer(await call('GET', `/api/v1/dsr/policy/${key}`))).toEqual({ status: 200, body: policy });
-    expect(await answer(await call('GET', `/api/v1/dsr/policy/${key}/rule/erase`))).toEqual({ status: 200, body: rule });
+    expect(await answer(await call('GET', `/api/v1/dsr/policy/${key}/rule/erase`))).toEqual({
+      status: 200,
+      body: rule,
+    });
     expect(await answer(await call('PATCH', '/api/v1/dsr/policy', [{ key: `${key}_twin`, name: text }]))).toEqual({
       status: 200,
-      body: { succeeded: [], failed: [{ message: `A policy with the name ${text} already exists.`, data: { key: `${key}_twin`, name: text } }] },
+      body: {
+        succeeded: [],
+        failed: [
+          { message: `A policy with the name ${text} already exists.`, data: { key: `${key}_twin`, name: text } },
+        ],
+      },
     });
     expect(await answer(await call('DELETE', `/api/v1/dsr/policy/${key}`))).toEqual({ status: 204, body: '' });
     expect(await answer(await call('GET', `/api/v1/dsr/policy/${key}`))).toEqual({
@@ -153,7 +215,13 @@ describe.each(TEXTS)('text %j', (text) => {
 
 describe('a FidesKey that SQL reads as a comment', () => {
   it.each(['--', '--<>--', 'a--b'])('%j is kept exactly as a policy, rule and target key', async (key) => {
-    const rule = { key, name: `Rule ${key}`, action_type: 'access', masking_strategy: null, targets: [{ key, name: null, data_category: 'user' }] };
+    const rule = {
+      key,
+      name: `Rule ${key}`,
+      action_type: 'access',
+      masking_strategy: null,
+      targets: [{ key, name: null, data_category: 'user' }],
+    };
     const policy = { key, name: `Policy ${key}`, drp_action: null, execution_timeframe: null };
     expect(await answer(await call('PATCH', '/api/v1/dsr/policy', [{ key, name: policy.name }]))).toEqual({
       status: 200,
@@ -164,10 +232,22 @@ describe('a FidesKey that SQL reads as a comment', () => {
       status: 200,
       body: { succeeded: [rule], failed: [] },
     });
-    expect(await answer(await call('GET', `/api/v1/dsr/policy/${key}`))).toEqual({ status: 200, body: { ...policy, rules: [rule] } });
-    expect(await answer(await call('GET', `/api/v1/dsr/policy/${key}/rule/${key}`))).toEqual({ status: 200, body: rule });
-    expect(await answer(await call('DELETE', `/api/v1/dsr/policy/${key}/rule/${key}`))).toEqual({ status: 204, body: '' });
+    expect(await answer(await call('GET', `/api/v1/dsr/policy/${key}`))).toEqual({
+      status: 200,
+      body: { ...policy, rules: [rule] },
+    });
+    expect(await answer(await call('GET', `/api/v1/dsr/policy/${key}/rule/${key}`))).toEqual({
+      status: 200,
+      body: rule,
+    });
+    expect(await answer(await call('DELETE', `/api/v1/dsr/policy/${key}/rule/${key}`))).toEqual({
+      status: 204,
+      body: '',
+    });
     expect(await answer(await call('DELETE', `/api/v1/dsr/policy/${key}`))).toEqual({ status: 204, body: '' });
-    expect(await answer(await call('GET', `/api/v1/dsr/policy/${key}`))).toEqual({ status: 404, body: { detail: `No Policy found for key ${key}.` } });
+    expect(await answer(await call('GET', `/api/v1/dsr/policy/${key}`))).toEqual({
+      status: 404,
+      body: { detail: `No Policy found for key ${key}.` },
+    });
   });
 });

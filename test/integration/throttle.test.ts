@@ -37,14 +37,17 @@ afterEach(() => {
 
 const grantOn = (target: TestApp, clientId: string, secret: string, address: string) =>
   postToken(target, { grant_type: 'client_credentials', client_id: clientId, client_secret: secret }, from(address));
-const grant = (client: { client_id: string }, secret: string, address: string) => grantOn(t.app, client.client_id, secret, address);
+const grant = (client: { client_id: string }, secret: string, address: string) =>
+  grantOn(t.app, client.client_id, secret, address);
 
 async function expectThrottled(response: Response) {
   expect(response.status).toBe(429);
   const retryAfter = Number(response.headers.get('retry-after'));
   expect(retryAfter).toBeGreaterThan(0);
   expect(retryAfter).toBeLessThanOrEqual(60);
-  expect(await response.json()).toEqual({ detail: `Too many failed authentication attempts. Try again in ${retryAfter} seconds.` });
+  expect(await response.json()).toEqual({
+    detail: `Too many failed authentication attempts. Try again in ${retryAfter} seconds.`,
+  });
 }
 
 describe('the failed-authentication throttle, per (client id, address) pair', () => {
@@ -92,15 +95,34 @@ describe('the failed-authentication throttle, per (client id, address) pair', ()
     const client = await createClientWith(t.app, []);
     const address = ip();
     const issue = `mutation($id: String!, $s: String!) { issueToken(clientId: $id, clientSecret: $s) { accessToken } }`;
-    expect((await graphql(t.app, issue, { id: client.client_id, s: 'guess' }, from(address))).body.errors?.[0]?.extensions?.code).toBe('INVALID_CLIENT');
-    const basic = { Authorization: `Basic ${Buffer.from(`${client.client_id}:guess`).toString('base64')}`, ...from(address) };
+    expect(
+      (await graphql(t.app, issue, { id: client.client_id, s: 'guess' }, from(address))).body.errors?.[0]?.extensions
+        ?.code,
+    ).toBe('INVALID_CLIENT');
+    const basic = {
+      Authorization: `Basic ${Buffer.from(`${client.client_id}:guess`).toString('base64')}`,
+      ...from(address),
+    };
     const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
-    expect((await t.app.fetch('/api/v1/oauth/introspect', { method: 'POST', headers: { ...basic, ...form }, body: 'token=x' })).status).toBe(401);
-    expect((await t.app.fetch('/api/v1/oauth/revoke', { method: 'POST', headers: { ...basic, ...form }, body: 'token=x' })).status).toBe(401);
+    expect(
+      (
+        await t.app.fetch('/api/v1/oauth/introspect', {
+          method: 'POST',
+          headers: { ...basic, ...form },
+          body: 'token=x',
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (await t.app.fetch('/api/v1/oauth/revoke', { method: 'POST', headers: { ...basic, ...form }, body: 'token=x' }))
+        .status,
+    ).toBe(401);
     const { body } = await graphql(t.app, issue, { id: client.client_id, s: client.client_secret }, from(address));
     expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } });
     // The same client from elsewhere is untouched.
-    expect((await graphql(t.app, issue, { id: client.client_id, s: client.client_secret }, from(ip()))).body.errors).toBeUndefined();
+    expect(
+      (await graphql(t.app, issue, { id: client.client_id, s: client.client_secret }, from(ip()))).body.errors,
+    ).toBeUndefined();
   });
 
   it('counts before verifying: concurrent guesses get at most the allowance of verdicts', async () => {
@@ -118,7 +140,8 @@ describe('the failed-authentication throttle, per (client id, address) pair', ()
 describe('the failed-authentication throttle, per address', () => {
   it('refuses an address that sprays many client ids, whatever client it names next', async () => {
     const scanner = ip();
-    for (let i = 0; i < 5; i++) expect((await grant({ client_id: randomBytes(16).toString('hex') }, 'x', scanner)).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await grant({ client_id: randomBytes(16).toString('hex') }, 'x', scanner)).status).toBe(401);
     await expectThrottled(await grant(neighbour, neighbour.client_secret, scanner));
     expect((await grant(neighbour, neighbour.client_secret, ip())).status).toBe(200);
   });
@@ -146,15 +169,27 @@ describe('what is counted and logged', () => {
     const client = await createClientWith(t.app, []);
     const address = ip();
     for (let i = 0; i < 5; i++) await grant(client, 'guess', address);
-    const about = t.app.log.lines.filter((line) => (line.fields as { clientId?: string }).clientId === client.client_id);
+    const about = t.app.log.lines.filter(
+      (line) => (line.fields as { clientId?: string }).clientId === client.client_id,
+    );
     expect(about.map(({ level, message }) => [level, message])).toEqual([
       ['info', 'client authentication failed'],
       ['info', 'client authentication failed'],
       ['info', 'client authentication failed'],
       ['warn', 'client authentication locked out: too many failures'],
     ]);
-    expect(about[0]!.fields).toEqual({ requestId: expect.any(String), clientId: client.client_id, ip: address, reason: 'wrong secret' });
-    expect(about[3]!.fields).toEqual({ requestId: expect.any(String), clientId: client.client_id, ip: address, limit: 'pair' });
+    expect(about[0]!.fields).toEqual({
+      requestId: expect.any(String),
+      clientId: client.client_id,
+      ip: address,
+      reason: 'wrong secret',
+    });
+    expect(about[3]!.fields).toEqual({
+      requestId: expect.any(String),
+      clientId: client.client_id,
+      ip: address,
+      limit: 'pair',
+    });
     // Nothing in any line is the secret that was tried.
     expect(JSON.stringify(t.app.log.lines)).not.toContain('guess');
   });
@@ -173,7 +208,11 @@ describe('the client address behind proxies', () => {
     const attacker = ip();
     for (let i = 0; i < 3; i++) {
       // Each attempt claims another origin in front; the trusted proxy appended the real one last.
-      await postToken(t.app, { grant_type: 'client_credentials', client_id: victim.client_id, client_secret: 'guess' }, from(`${ip()}, ${attacker}`));
+      await postToken(
+        t.app,
+        { grant_type: 'client_credentials', client_id: victim.client_id, client_secret: 'guess' },
+        from(`${ip()}, ${attacker}`),
+      );
     }
     expect((await grant(victim, victim.client_secret, attacker)).status).toBe(429);
   });
@@ -225,7 +264,9 @@ describe('the throttle shared through Redis', () => {
     try {
       const id = `redis-${randomBytes(6).toString('hex')}`;
       const address = ip();
-      const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => grantOn(i % 2 ? one : two, id, 'guess', address)));
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => grantOn(i % 2 ? one : two, id, 'guess', address)),
+      );
       expect(answers.filter((response) => response.status === 401)).toHaveLength(3);
       expect(answers.filter((response) => response.status === 429)).toHaveLength(27);
     } finally {

@@ -44,19 +44,31 @@ describe('POST /api/v1/oauth/token', () => {
     const response = await t.app.fetch('/api/v1/oauth/token', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }),
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: client.client_id,
+        client_secret: client.client_secret,
+      }),
     });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { scope: string }).scope).toBe('policy:read rule:read');
   });
 
   it('accepts HTTP Basic with form-encoded credentials', async () => {
-    const response = await postToken(t.app, { grant_type: 'client_credentials' }, { Authorization: basic(client.client_id, client.client_secret) });
+    const response = await postToken(
+      t.app,
+      { grant_type: 'client_credentials' },
+      { Authorization: basic(client.client_id, client.client_secret) },
+    );
     expect(response.status).toBe(200);
   });
 
   it('gives the root client every scope in the registry, in order', async () => {
-    const response = await postToken(t.app, { grant_type: 'client_credentials', client_id: ROOT.clientId, client_secret: ROOT.clientSecret });
+    const response = await postToken(t.app, {
+      grant_type: 'client_credentials',
+      client_id: ROOT.clientId,
+      client_secret: ROOT.clientSecret,
+    });
     const { scope } = (await response.json()) as { scope: string };
     const scopes = scope.split(' ');
     expect(scopes).toHaveLength(130);
@@ -65,9 +77,21 @@ describe('POST /api/v1/oauth/token', () => {
   });
 
   it('answers an unknown client and a wrong secret identically', async () => {
-    const unknown = await postToken(t.app, { grant_type: 'client_credentials', client_id: 'nobody', client_secret: client.client_secret });
-    const wrong = await postToken(t.app, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: 'wrong' });
-    const wrongRoot = await postToken(t.app, { grant_type: 'client_credentials', client_id: ROOT.clientId, client_secret: 'wrong' });
+    const unknown = await postToken(t.app, {
+      grant_type: 'client_credentials',
+      client_id: 'nobody',
+      client_secret: client.client_secret,
+    });
+    const wrong = await postToken(t.app, {
+      grant_type: 'client_credentials',
+      client_id: client.client_id,
+      client_secret: 'wrong',
+    });
+    const wrongRoot = await postToken(t.app, {
+      grant_type: 'client_credentials',
+      client_id: ROOT.clientId,
+      client_secret: 'wrong',
+    });
     for (const response of [unknown, wrong, wrongRoot]) {
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBeNull();
@@ -78,8 +102,11 @@ describe('POST /api/v1/oauth/token', () => {
     const reasons = t.app.log.lines
       .filter((line) => line.message === 'client authentication failed')
       .map((line) => (line.fields as { reason: string }).reason);
-    expect(reasons).toEqual(expect.arrayContaining(['unknown client id', 'wrong secret', 'wrong secret for the root client']));
-    for (const line of t.app.log.lines) expect((line.fields as { requestId?: string }).requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(reasons).toEqual(
+      expect.arrayContaining(['unknown client id', 'wrong secret', 'wrong secret for the root client']),
+    );
+    for (const line of t.app.log.lines)
+      expect((line.fields as { requestId?: string }).requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(JSON.stringify(t.app.log.lines)).not.toContain(client.client_secret);
   });
 
@@ -90,7 +117,11 @@ describe('POST /api/v1/oauth/token', () => {
   });
 
   it('challenges with Basic when Basic credentials fail', async () => {
-    const response = await postToken(t.app, { grant_type: 'client_credentials' }, { Authorization: basic(client.client_id, 'nope') });
+    const response = await postToken(
+      t.app,
+      { grant_type: 'client_credentials' },
+      { Authorization: basic(client.client_id, 'nope') },
+    );
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe('Basic realm="gatehouse"');
     expect(await response.json()).toEqual(AUTH_FAILED);
@@ -104,7 +135,11 @@ describe('POST /api/v1/oauth/token', () => {
       error: 'invalid_request',
       error_description: 'The grant_type parameter is required.',
     });
-    const other = await postToken(t.app, { grant_type: 'password', client_id: client.client_id, client_secret: client.client_secret });
+    const other = await postToken(t.app, {
+      grant_type: 'password',
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+    });
     expect(other.status).toBe(400);
     expect(await other.json()).toEqual({
       detail: 'Only grant_type=client_credentials is supported.',
@@ -161,17 +196,39 @@ describe('POST /api/v1/oauth/token', () => {
   it('rejects a repeated parameter in a JSON body as it does in a form, even when JSON.parse would keep the right value last', async () => {
     const { client_id: id, client_secret: secret } = client;
     const cases: [string, string][] = [
-      ['client_secret', `{"grant_type":"client_credentials","client_id":"${id}","client_secret":"wrong","client_secret":"${secret}"}`],
+      [
+        'client_secret',
+        `{"grant_type":"client_credentials","client_id":"${id}","client_secret":"wrong","client_secret":"${secret}"}`,
+      ],
       // The same name escaped is the same name.
-      ['client_secret', `{"grant_type":"client_credentials","client_id":"${id}","client\\u005fsecret":"wrong","client_secret":"${secret}"}`],
-      ['client_id', `{"grant_type":"client_credentials","client_id":"${id}","client_id":"${id}","client_secret":"${secret}"}`],
-      ['grant_type', `{"grant_type":"password","grant_type":"client_credentials","client_id":"${id}","client_secret":"${secret}"}`],
-      ['scope', `{"grant_type":"client_credentials","scope":"client:create","scope":"rule:read","client_id":"${id}","client_secret":"${secret}"}`],
-      ['scope', `{"grant_type":"client_credentials","scope":null,"scope":"rule:read","client_id":"${id}","client_secret":"${secret}"}`],
+      [
+        'client_secret',
+        `{"grant_type":"client_credentials","client_id":"${id}","client\\u005fsecret":"wrong","client_secret":"${secret}"}`,
+      ],
+      [
+        'client_id',
+        `{"grant_type":"client_credentials","client_id":"${id}","client_id":"${id}","client_secret":"${secret}"}`,
+      ],
+      [
+        'grant_type',
+        `{"grant_type":"password","grant_type":"client_credentials","client_id":"${id}","client_secret":"${secret}"}`,
+      ],
+      [
+        'scope',
+        `{"grant_type":"client_credentials","scope":"client:create","scope":"rule:read","client_id":"${id}","client_secret":"${secret}"}`,
+      ],
+      [
+        'scope',
+        `{"grant_type":"client_credentials","scope":null,"scope":"rule:read","client_id":"${id}","client_secret":"${secret}"}`,
+      ],
     ];
     for (const [name, body] of cases) {
       expect(() => JSON.parse(body) as unknown).not.toThrow();
-      const response = await t.app.fetch('/api/v1/oauth/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      const response = await t.app.fetch('/api/v1/oauth/token', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+      });
       expect(response.status).toBe(400);
       expect(response.headers.get('cache-control')).toBe('no-store');
       expect(response.headers.get('pragma')).toBe('no-cache');
@@ -214,14 +271,24 @@ describe('POST /api/v1/oauth/token', () => {
       });
     }
     // The root token was not revoked by either request.
-    expect((await t.app.fetch('/api/v1/oauth/scope', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect((await t.app.fetch('/api/v1/oauth/scope', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(
+      200,
+    );
   });
 
   it('rejects a body that is neither a form nor JSON, and malformed JSON, with invalid_request', async () => {
-    const text = await t.app.fetch('/api/v1/oauth/token', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hi' });
+    const text = await t.app.fetch('/api/v1/oauth/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'hi',
+    });
     expect(text.status).toBe(400);
     expect(((await text.json()) as { error: string }).error).toBe('invalid_request');
-    const broken = await t.app.fetch('/api/v1/oauth/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{' });
+    const broken = await t.app.fetch('/api/v1/oauth/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{',
+    });
     expect(broken.status).toBe(400);
     expect(await broken.json()).toEqual({
       detail: 'The request body is not valid JSON.',
@@ -247,7 +314,10 @@ describe('POST /api/v1/oauth/token', () => {
 describe('HTTP Basic with characters that need form-encoding', () => {
   it('form-decodes the id and secret (RFC 6749 §2.3.1)', async () => {
     const secret = 'a:b+c%d é/"x" & more=1';
-    const special = await startTestApp({ FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID: 'root id', FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: secret });
+    const special = await startTestApp({
+      FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID: 'root id',
+      FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: secret,
+    });
     try {
       const encoded = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
       const header = `Basic ${Buffer.from(`${encoded('root id')}:${encoded(secret)}`).toString('base64')}`;

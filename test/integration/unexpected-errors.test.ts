@@ -13,7 +13,9 @@ beforeAll(async () => {
 
 describe('an unexpected failure', () => {
   it('is a bare 500 on REST', async () => {
-    const response = await t.app.fetch('/api/v1/dsr/policy', { headers: { ...bearer(t.root), 'X-Request-Id': 'support-ticket-42' } });
+    const response = await t.app.fetch('/api/v1/dsr/policy', {
+      headers: { ...bearer(t.root), 'X-Request-Id': 'support-ticket-42' },
+    });
     expect(response.status).toBe(500);
     // The id a user can quote: theirs when they sent one, else a fresh one, in the body, the header and the log.
     expect(response.headers.get('x-request-id')).toBe('support-ticket-42');

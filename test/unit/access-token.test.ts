@@ -1,7 +1,13 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InvalidTokenError } from '../../src/core/index.js';
-import { createSigningKey, openKeyStore, signAccessToken, verifyAccessToken, type KeyStore } from '../../src/tokens/index.js';
+import {
+  createSigningKey,
+  openKeyStore,
+  signAccessToken,
+  verifyAccessToken,
+  type KeyStore,
+} from '../../src/tokens/index.js';
 import { createOrm, migrate, type Database } from '../../src/db/orm.js';
 import { forger } from '../helpers/forgeries.js';
 
@@ -19,7 +25,13 @@ beforeAll(async () => {
 });
 afterAll(() => db?.close());
 
-const forge = forger(() => keys, { issuer: AUDIENCE.issuer, audience: AUDIENCE.audience, clientId: 'client-1', scope: 'policy:read', lifetimeSeconds: 60 });
+const forge = forger(() => keys, {
+  issuer: AUDIENCE.issuer,
+  audience: AUDIENCE.audience,
+  clientId: 'client-1',
+  scope: 'policy:read',
+  lifetimeSeconds: 60,
+});
 
 async function rejection(token: string): Promise<string> {
   const error = await verifyAccessToken(keys, AUDIENCE, token).catch((e: unknown) => e);
@@ -29,8 +41,15 @@ async function rejection(token: string): Promise<string> {
 
 describe('signAccessToken', () => {
   it('produces an RFC 9068 token with every required claim', async () => {
-    const { token, claims: signed } = await signAccessToken(keys, AUDIENCE, { clientId: 'c1', scopes: ['a:b', 'c:d'], lifetimeSeconds: 90 });
-    const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part!, 'base64url').toString()));
+    const { token, claims: signed } = await signAccessToken(keys, AUDIENCE, {
+      clientId: 'c1',
+      scopes: ['a:b', 'c:d'],
+      lifetimeSeconds: 90,
+    });
+    const [header, payload] = token
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part!, 'base64url').toString()));
     expect(header).toEqual({ alg: 'EdDSA', typ: 'at+jwt', kid: keys.signingKey().kid });
     expect(payload).toEqual({
       iss: AUDIENCE.issuer,
@@ -67,7 +86,8 @@ describe('verifyAccessToken rejects', () => {
 
   it.each(['jwk', 'jku', 'x5u', 'x5c'])('an embedded %s header', async (name) => {
     const attacker = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-    const value = name === 'jwk' ? await exportJWK(attacker.publicKey) : name === 'x5c' ? ['MIIB'] : 'https://evil.example/keys';
+    const value =
+      name === 'jwk' ? await exportJWK(attacker.publicKey) : name === 'x5c' ? ['MIIB'] : 'https://evil.example/keys';
     expect(await rejection(await forge.signed({ [name]: value }))).toBe(`header carries "${name}"`);
   });
 

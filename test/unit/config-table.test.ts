@@ -3,7 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify as stringifyToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_KEYS, envNames, fidesName, loadConfig, renderConfigTable, withConfigTable, type Config, type KeyName, type TomlValue } from '../../src/config/index.js';
+import {
+  CONFIG_KEYS,
+  envNames,
+  fidesName,
+  loadConfig,
+  renderConfigTable,
+  withConfigTable,
+  type Config,
+  type KeyName,
+  type TomlValue,
+} from '../../src/config/index.js';
 
 const SECURE: Record<string, string> = {
   FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID: 'root',
@@ -85,7 +95,9 @@ describe('the README configuration section', () => {
 
   it('refuses a README without exactly one pair of markers', () => {
     expect(() => withConfigTable('# no markers\n')).toThrow(/config:begin/);
-    expect(() => withConfigTable('<!-- config:begin -->\n<!-- config:end -->\n<!-- config:end -->\n')).toThrow(/config:begin/);
+    expect(() => withConfigTable('<!-- config:begin -->\n<!-- config:end -->\n<!-- config:end -->\n')).toThrow(
+      /config:begin/,
+    );
   });
 });
 
@@ -117,17 +129,23 @@ describe('every key in the table', () => {
     }
   });
 
-  it.each(NAMES.filter((name) => CONFIG_KEYS[name].aliases?.length))('%s: the FIDES__ name wins over an alias', (name) => {
-    const cwd = folder();
-    const fides = loadConfig({ env: { ...SECURE, [fidesName(name)]: envOf(SAMPLES[name]) }, cwd });
-    // The alias holds the default, which differs from the sample.
-    const other = CONFIG_KEYS[name].default;
-    expect(other).toBeDefined();
-    for (const alias of CONFIG_KEYS[name].aliases ?? []) {
-      const both = loadConfig({ env: { ...SECURE, [alias]: envOf(other!), [fidesName(name)]: envOf(SAMPLES[name]) }, cwd });
-      expect(settings(both), alias).toEqual(settings(fides));
-    }
-  });
+  it.each(NAMES.filter((name) => CONFIG_KEYS[name].aliases?.length))(
+    '%s: the FIDES__ name wins over an alias',
+    (name) => {
+      const cwd = folder();
+      const fides = loadConfig({ env: { ...SECURE, [fidesName(name)]: envOf(SAMPLES[name]) }, cwd });
+      // The alias holds the default, which differs from the sample.
+      const other = CONFIG_KEYS[name].default;
+      expect(other).toBeDefined();
+      for (const alias of CONFIG_KEYS[name].aliases ?? []) {
+        const both = loadConfig({
+          env: { ...SECURE, [alias]: envOf(other!), [fidesName(name)]: envOf(SAMPLES[name]) },
+          cwd,
+        });
+        expect(settings(both), alias).toEqual(settings(fides));
+      }
+    },
+  );
 });
 
 describe('unknown keys', () => {
@@ -145,7 +163,17 @@ describe('unknown keys', () => {
     const env = Object.fromEntries(NAMES.map((name) => [fidesName(name), envOf(SAMPLES[name])]));
 
     const warnings: string[] = [];
-    loadConfig({ env: { ...env, FIDES__SECURITY__OAUTH_ISSUERR: 'x', FIDES__SECURITY__CONSTRUCTOR: 'x', FIDES__CELLAR__WINE: '1', PORTT: '1' }, cwd, warn: (m) => warnings.push(m) });
+    loadConfig({
+      env: {
+        ...env,
+        FIDES__SECURITY__OAUTH_ISSUERR: 'x',
+        FIDES__SECURITY__CONSTRUCTOR: 'x',
+        FIDES__CELLAR__WINE: '1',
+        PORTT: '1',
+      },
+      cwd,
+      warn: (m) => warnings.push(m),
+    });
     const path = join(cwd, 'fides.toml');
     expect(warnings.filter((warning) => warning.includes('unknown')).sort()).toEqual(
       [

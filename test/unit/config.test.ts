@@ -23,7 +23,11 @@ describe('defaults', () => {
     const cwd = folder();
     const config = load(SECURE, cwd);
     expect(config.webserver).toEqual({ host: '0.0.0.0', port: 8080 });
-    expect(config.database).toEqual({ kind: 'pglite-dir', url: 'pglite://./.fides/data', dir: join(cwd, '.fides/data') });
+    expect(config.database).toEqual({
+      kind: 'pglite-dir',
+      url: 'pglite://./.fides/data',
+      dir: join(cwd, '.fides/data'),
+    });
     expect(config.security.oauthAccessTokenExpireMinutes).toBe(11520);
     expect(config.security.oauthIssuer).toBe('http://localhost:8080');
     expect(config.security.oauthAudience).toBe('http://localhost:8080');
@@ -39,7 +43,10 @@ describe('sources', () => {
     writeFileSync(join(cwd, '.fides/fides.toml'), '[webserver]\nport = 9000\n');
     expect(load(SECURE, cwd).webserver.port).toBe(9000);
 
-    writeFileSync(join(cwd, 'fides.toml'), '[webserver]\nport = 9100\nhost = "127.0.0.1"\n[security]\noauth_access_token_expire_minutes = 30\n');
+    writeFileSync(
+      join(cwd, 'fides.toml'),
+      '[webserver]\nport = 9100\nhost = "127.0.0.1"\n[security]\noauth_access_token_expire_minutes = 30\n',
+    );
     const fromFile = load(SECURE, cwd);
     expect(fromFile.configPath).toBe(join(cwd, 'fides.toml'));
     expect(fromFile.webserver).toEqual({ host: '127.0.0.1', port: 9100 });
@@ -53,8 +60,13 @@ describe('sources', () => {
   it('reads the file named by FIDES__CONFIG_PATH, and refuses a missing one', () => {
     const cwd = folder();
     writeFileSync(join(cwd, 'custom.toml'), '[database]\nurl = "pglite://memory"\n');
-    expect(load({ ...SECURE, FIDES__CONFIG_PATH: 'custom.toml' }, cwd).database).toEqual({ kind: 'pglite-memory', url: 'pglite://memory' });
-    expect(() => load({ ...SECURE, FIDES__CONFIG_PATH: 'missing.toml' }, cwd)).toThrow(`FIDES__CONFIG_PATH: no file at ${join(cwd, 'missing.toml')}`);
+    expect(load({ ...SECURE, FIDES__CONFIG_PATH: 'custom.toml' }, cwd).database).toEqual({
+      kind: 'pglite-memory',
+      url: 'pglite://memory',
+    });
+    expect(() => load({ ...SECURE, FIDES__CONFIG_PATH: 'missing.toml' }, cwd)).toThrow(
+      `FIDES__CONFIG_PATH: no file at ${join(cwd, 'missing.toml')}`,
+    );
   });
 
   it('takes DATABASE_URL and a postgresql:// URL', () => {
@@ -63,8 +75,14 @@ describe('sources', () => {
   });
 
   it('derives the audience from a configured issuer, and takes an explicit one', () => {
-    expect(load({ ...SECURE, FIDES__SECURITY__OAUTH_ISSUER: 'https://auth.example' }).security.oauthAudience).toBe('https://auth.example');
-    const both = load({ ...SECURE, FIDES__SECURITY__OAUTH_ISSUER: 'https://auth.example', FIDES__SECURITY__OAUTH_AUDIENCE: 'fides' });
+    expect(load({ ...SECURE, FIDES__SECURITY__OAUTH_ISSUER: 'https://auth.example' }).security.oauthAudience).toBe(
+      'https://auth.example',
+    );
+    const both = load({
+      ...SECURE,
+      FIDES__SECURITY__OAUTH_ISSUER: 'https://auth.example',
+      FIDES__SECURITY__OAUTH_AUDIENCE: 'fides',
+    });
     expect(both.security.oauthAudience).toBe('fides');
   });
 
@@ -85,21 +103,63 @@ describe('bad values stop the start, naming the key', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT: must be a port number from 0 to 65535, got "eighty"'],
     [{ FIDES__WEBSERVER__PORT: '70000' }, 'FIDES__WEBSERVER__PORT: must be a port number from 0 to 65535, got "70000"'],
-    [{ OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '0' }, 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: must be a positive number of minutes, got "0"'],
-    [{ OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: 'soon' }, 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: must be a positive number of minutes, got "soon"'],
-    [{ OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '0.001' }, 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: must be at least one second (0.0167 minutes)'],
-    [{ FIDES__SECURITY__APP_ENCRYPTION_KEY: 'short' }, 'security.app_encryption_key: must be exactly 32 ASCII characters, got 5'],
+    [
+      { OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '0' },
+      'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: must be a positive number of minutes, got "0"',
+    ],
+    [
+      { OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: 'soon' },
+      'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: must be a positive number of minutes, got "soon"',
+    ],
+    [
+      { OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '0.001' },
+      'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: must be at least one second (0.0167 minutes)',
+    ],
+    [
+      { FIDES__SECURITY__APP_ENCRYPTION_KEY: 'short' },
+      'security.app_encryption_key: must be exactly 32 ASCII characters, got 5',
+    ],
     [{ FIDES__SECURITY__OAUTH_ISSUER: 'not a url' }, 'security.oauth_issuer: not a URL: "not a url"'],
-    [{ FIDES__SECURITY__OAUTH_ISSUER: 'https://a.example/?x=1' }, 'security.oauth_issuer: must be an http(s) URL without query or fragment (RFC 8414)'],
-    [{ DATABASE_URL: 'mysql://root:hunter2@db/x' }, 'database.url: must be postgresql://…, pglite://memory or pglite://<path>'],
-    [{ FIDES__SECURITY__AUTH_RATE_LIMIT: 'lots' }, 'FIDES__SECURITY__AUTH_RATE_LIMIT: must look like "10/minute" (a count per second, minute, hour or day), got "lots"'],
-    [{ FIDES__SECURITY__REQUEST_RATE_LIMIT: '0/minute' }, 'FIDES__SECURITY__REQUEST_RATE_LIMIT: must look like "10/minute" (a count per second, minute, hour or day), got "0/minute"'],
-    [{ FIDES__SECURITY__TRUST_FORWARDED_FOR: 'yes' }, 'FIDES__SECURITY__TRUST_FORWARDED_FOR: must be true or false, got "yes"'],
-    [{ FIDES__SECURITY__AUTH_IP_RATE_LIMIT: '100' }, 'FIDES__SECURITY__AUTH_IP_RATE_LIMIT: must look like "10/minute" (a count per second, minute, hour or day), got "100"'],
-    [{ FIDES__SECURITY__TRUSTED_PROXIES: '10.0.0.0/8, proxy.internal' }, 'FIDES__SECURITY__TRUSTED_PROXIES: "proxy.internal" is not an IP address, a CIDR range, or one of loopback, linklocal, uniquelocal'],
-    [{ FIDES__SECURITY__TRUSTED_PROXIES: '10.0.0.0/33' }, 'FIDES__SECURITY__TRUSTED_PROXIES: "10.0.0.0/33" is not an IP address, a CIDR range, or one of loopback, linklocal, uniquelocal'],
-    [{ FIDES__SECURITY__TRUSTED_PROXIES: '99' }, 'FIDES__SECURITY__TRUSTED_PROXIES: a number of proxy hops must be a whole number from 0 to 32, got "99"'],
-    [{ FIDES__SECURITY__CORS_ORIGINS: 'https://a.example/path' }, 'FIDES__SECURITY__CORS_ORIGINS: "https://a.example/path" is not an origin (scheme://host[:port])'],
+    [
+      { FIDES__SECURITY__OAUTH_ISSUER: 'https://a.example/?x=1' },
+      'security.oauth_issuer: must be an http(s) URL without query or fragment (RFC 8414)',
+    ],
+    [
+      { DATABASE_URL: 'mysql://root:hunter2@db/x' },
+      'database.url: must be postgresql://…, pglite://memory or pglite://<path>',
+    ],
+    [
+      { FIDES__SECURITY__AUTH_RATE_LIMIT: 'lots' },
+      'FIDES__SECURITY__AUTH_RATE_LIMIT: must look like "10/minute" (a count per second, minute, hour or day), got "lots"',
+    ],
+    [
+      { FIDES__SECURITY__REQUEST_RATE_LIMIT: '0/minute' },
+      'FIDES__SECURITY__REQUEST_RATE_LIMIT: must look like "10/minute" (a count per second, minute, hour or day), got "0/minute"',
+    ],
+    [
+      { FIDES__SECURITY__TRUST_FORWARDED_FOR: 'yes' },
+      'FIDES__SECURITY__TRUST_FORWARDED_FOR: must be true or false, got "yes"',
+    ],
+    [
+      { FIDES__SECURITY__AUTH_IP_RATE_LIMIT: '100' },
+      'FIDES__SECURITY__AUTH_IP_RATE_LIMIT: must look like "10/minute" (a count per second, minute, hour or day), got "100"',
+    ],
+    [
+      { FIDES__SECURITY__TRUSTED_PROXIES: '10.0.0.0/8, proxy.internal' },
+      'FIDES__SECURITY__TRUSTED_PROXIES: "proxy.internal" is not an IP address, a CIDR range, or one of loopback, linklocal, uniquelocal',
+    ],
+    [
+      { FIDES__SECURITY__TRUSTED_PROXIES: '10.0.0.0/33' },
+      'FIDES__SECURITY__TRUSTED_PROXIES: "10.0.0.0/33" is not an IP address, a CIDR range, or one of loopback, linklocal, uniquelocal',
+    ],
+    [
+      { FIDES__SECURITY__TRUSTED_PROXIES: '99' },
+      'FIDES__SECURITY__TRUSTED_PROXIES: a number of proxy hops must be a whole number from 0 to 32, got "99"',
+    ],
+    [
+      { FIDES__SECURITY__CORS_ORIGINS: 'https://a.example/path' },
+      'FIDES__SECURITY__CORS_ORIGINS: "https://a.example/path" is not an origin (scheme://host[:port])',
+    ],
     [{ FIDES__REDIS__URL: 'http://cache:6379' }, 'redis.url: must be redis://… or rediss://…'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
   ])('%o', (env, message) => {
@@ -107,7 +167,9 @@ describe('bad values stop the start, naming the key', () => {
   });
 
   it('never echoes a database URL, which may carry a password', () => {
-    expect(() => load({ ...SECURE, DATABASE_URL: 'mysql://root:hunter2@db/x' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+    expect(() => load({ ...SECURE, DATABASE_URL: 'mysql://root:hunter2@db/x' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
   });
 
   it('names the file and the problem for TOML that does not parse', () => {
@@ -119,9 +181,9 @@ describe('bad values stop the start, naming the key', () => {
   it('checks types in the file', () => {
     const cwd = folder();
     writeFileSync(join(cwd, 'fides.toml'), '[security]\noauth_root_client_id = 5\n');
-    expect(() => load({ FIDES__SECURITY__APP_ENCRYPTION_KEY: SECURE.FIDES__SECURITY__APP_ENCRYPTION_KEY }, cwd)).toThrow(
-      new ConfigError('security.oauth_root_client_id: must be a string'),
-    );
+    expect(() =>
+      load({ FIDES__SECURITY__APP_ENCRYPTION_KEY: SECURE.FIDES__SECURITY__APP_ENCRYPTION_KEY }, cwd),
+    ).toThrow(new ConfigError('security.oauth_root_client_id: must be a string'));
   });
 });
 
@@ -139,7 +201,10 @@ describe('limits and web settings', () => {
 
   it('reads them from the file and the environment', () => {
     const cwd = folder();
-    writeFileSync(join(cwd, 'fides.toml'), '[security]\nauth_rate_limit = "5/hour"\ncors_origins = ["https://admin.example"]\ngraphql_introspection = false\n[redis]\nurl = "redis://127.0.0.1:6379"\n');
+    writeFileSync(
+      join(cwd, 'fides.toml'),
+      '[security]\nauth_rate_limit = "5/hour"\ncors_origins = ["https://admin.example"]\ngraphql_introspection = false\n[redis]\nurl = "redis://127.0.0.1:6379"\n',
+    );
     const config = load({ ...SECURE, FIDES__SECURITY__REQUEST_RATE_LIMIT: '100/second' }, cwd);
     expect(config.security.authRateLimit).toEqual({ points: 5, durationSeconds: 3600 });
     expect(config.security.requestRateLimit).toEqual({ points: 100, durationSeconds: 1 });
@@ -156,19 +221,27 @@ describe('trusted proxies', () => {
     expect(load(SECURE, cwd).security.trustedProxies).toEqual(['loopback', '10.0.0.0/8', '2001:db8::1']);
     writeFileSync(join(cwd, 'fides.toml'), '[security]\ntrusted_proxies = 2\n');
     expect(load(SECURE, cwd).security.trustedProxies).toBe(2);
-    expect(load({ ...SECURE, FIDES__SECURITY__TRUSTED_PROXIES: 'uniquelocal, 192.0.2.10' }).security.trustedProxies).toEqual(['uniquelocal', '192.0.2.10']);
+    expect(
+      load({ ...SECURE, FIDES__SECURITY__TRUSTED_PROXIES: 'uniquelocal, 192.0.2.10' }).security.trustedProxies,
+    ).toEqual(['uniquelocal', '192.0.2.10']);
     expect(load({ ...SECURE, FIDES__SECURITY__TRUSTED_PROXIES: '1' }).security.trustedProxies).toBe(1);
   });
 
   it('reads the older trust_forwarded_for = true as one trusted hop, and says so', () => {
     const warnings: string[] = [];
-    expect(load({ ...SECURE, FIDES__SECURITY__TRUST_FORWARDED_FOR: 'true' }, folder(), warnings).security.trustedProxies).toBe(1);
+    expect(
+      load({ ...SECURE, FIDES__SECURITY__TRUST_FORWARDED_FOR: 'true' }, folder(), warnings).security.trustedProxies,
+    ).toBe(1);
     expect(warnings).toEqual([
       'FIDES__SECURITY__TRUST_FORWARDED_FOR is deprecated: it now means security.trusted_proxies = 1 (the right-most X-Forwarded-For entry is the client); set trusted_proxies instead',
     ]);
     expect(load({ ...SECURE, FIDES__SECURITY__TRUST_FORWARDED_FOR: 'false' }).security.trustedProxies).toEqual([]);
     const both: string[] = [];
-    const config = load({ ...SECURE, FIDES__SECURITY__TRUST_FORWARDED_FOR: 'true', FIDES__SECURITY__TRUSTED_PROXIES: 'loopback' }, folder(), both);
+    const config = load(
+      { ...SECURE, FIDES__SECURITY__TRUST_FORWARDED_FOR: 'true', FIDES__SECURITY__TRUSTED_PROXIES: 'loopback' },
+      folder(),
+      both,
+    );
     expect(config.security.trustedProxies).toEqual(['loopback']);
     expect(both).toEqual(['FIDES__SECURITY__TRUST_FORWARDED_FOR is ignored: security.trusted_proxies is set']);
   });
@@ -179,7 +252,10 @@ describe('generated secrets', () => {
     const cwd = folder();
     const a = load({}, cwd);
     const path = join(cwd, '.fides/data/secrets.toml');
-    expect(a.security.generated).toEqual({ path, keys: ['oauth_root_client_id', 'oauth_root_client_secret', 'app_encryption_key'] });
+    expect(a.security.generated).toEqual({
+      path,
+      keys: ['oauth_root_client_id', 'oauth_root_client_secret', 'app_encryption_key'],
+    });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(a.security.oauthRootClientSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(a.security.appEncryptionKey).toHaveLength(32);
@@ -193,7 +269,10 @@ describe('generated secrets', () => {
 
   it('lets explicit values win and reports only the generated keys', () => {
     const cwd = folder();
-    const config = load({ FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: SECURE.FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET }, cwd);
+    const config = load(
+      { FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: SECURE.FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET },
+      cwd,
+    );
     expect(config.security.oauthRootClientSecret).toBe(SECURE.FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET);
     expect(config.security.generated?.keys).toEqual(['oauth_root_client_id', 'app_encryption_key']);
   });
@@ -205,7 +284,11 @@ describe('generated secrets', () => {
   });
 
   it('generates nothing when any value is refused, wherever its key sits in the table', () => {
-    const refused: Record<string, string>[] = [{ LOG_LEVEL: 'loud' }, { FIDES__REDIS__URL: 'http://cache:6379' }, { FIDES__SECURITY__CORS_ORIGINS: 'https://a.example/path' }];
+    const refused: Record<string, string>[] = [
+      { LOG_LEVEL: 'loud' },
+      { FIDES__REDIS__URL: 'http://cache:6379' },
+      { FIDES__SECURITY__CORS_ORIGINS: 'https://a.example/path' },
+    ];
     for (const env of refused) {
       const cwd = folder();
       expect(() => load(env, cwd)).toThrow(ConfigError);
@@ -215,7 +298,9 @@ describe('generated secrets', () => {
 
   it('keeps the file beside the process for in-memory and PostgreSQL databases', () => {
     const cwd = folder();
-    expect(load({ DATABASE_URL: 'pglite://memory' }, cwd).security.generated?.path).toBe(join(cwd, '.fides/secrets.toml'));
+    expect(load({ DATABASE_URL: 'pglite://memory' }, cwd).security.generated?.path).toBe(
+      join(cwd, '.fides/secrets.toml'),
+    );
   });
 });
 
@@ -230,13 +315,17 @@ describe('weak secrets', () => {
         new ConfigError(`FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: must be at least 16 characters; ${ADVICE}`),
       );
     }
-    expect(() => withSecret('hunter2-hunter2')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+    expect(() => withSecret('hunter2-hunter2')).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
   });
 
   it('names the TOML key when the secret comes from the file, and leaves no generated file behind', () => {
     const cwd = folder();
     writeFileSync(join(cwd, 'fides.toml'), '[security]\noauth_root_client_secret = "a"\n');
-    expect(() => load({}, cwd)).toThrow(new ConfigError(`security.oauth_root_client_secret: must be at least 16 characters; ${ADVICE}`));
+    expect(() => load({}, cwd)).toThrow(
+      new ConfigError(`security.oauth_root_client_secret: must be at least 16 characters; ${ADVICE}`),
+    );
     expect(() => statSync(join(cwd, '.fides'))).toThrow();
   });
 
@@ -263,7 +352,8 @@ describe('weak secrets', () => {
       load({ ...SECURE, FIDES__SECURITY__APP_ENCRYPTION_KEY: key }, folder(), warnings);
       return warnings;
     };
-    const warning = 'FIDES__SECURITY__APP_ENCRYPTION_KEY: fewer than 10 distinct characters, so it is easy to guess; use a random key (openssl rand -base64 24)';
+    const warning =
+      'FIDES__SECURITY__APP_ENCRYPTION_KEY: fewer than 10 distinct characters, so it is easy to guess; use a random key (openssl rand -base64 24)';
     expect(warningFor('a'.repeat(32))).toEqual([warning]);
     expect(warningFor('abcdefghi'.repeat(4).slice(0, 32))).toEqual([warning]);
     expect(warningFor('abcdefghij'.repeat(4).slice(0, 32))).toEqual([]);
@@ -273,10 +363,18 @@ describe('weak secrets', () => {
     const cwd = folder();
     const path = join(cwd, '.fides/data/secrets.toml');
     mkdirSync(join(cwd, '.fides/data'), { recursive: true });
-    writeFileSync(path, `[security]\noauth_root_client_id = "root"\noauth_root_client_secret = "short"\napp_encryption_key = "${'a'.repeat(32)}"\n`);
-    expect(() => load({}, cwd)).toThrow(new ConfigError(`oauth_root_client_secret in ${path}: must be at least 16 characters; ${ADVICE}`));
+    writeFileSync(
+      path,
+      `[security]\noauth_root_client_id = "root"\noauth_root_client_secret = "short"\napp_encryption_key = "${'a'.repeat(32)}"\n`,
+    );
+    expect(() => load({}, cwd)).toThrow(
+      new ConfigError(`oauth_root_client_secret in ${path}: must be at least 16 characters; ${ADVICE}`),
+    );
 
-    writeFileSync(path, `[security]\noauth_root_client_id = "root"\noauth_root_client_secret = "${'s'.repeat(20)}"\napp_encryption_key = "${'a'.repeat(32)}"\n`);
+    writeFileSync(
+      path,
+      `[security]\noauth_root_client_id = "root"\noauth_root_client_secret = "${'s'.repeat(20)}"\napp_encryption_key = "${'a'.repeat(32)}"\n`,
+    );
     const warnings: string[] = [];
     load({}, cwd, warnings);
     expect(warnings).toEqual([

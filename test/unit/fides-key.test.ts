@@ -18,7 +18,9 @@ describe('keyFromName', () => {
 describe('fidesKeyProblem', () => {
   it('accepts the FidesKey alphabet and refuses the rest', () => {
     expect(fidesKeyProblem('a.b_c<d>-1')).toBeNull();
-    expect(fidesKeyProblem('a b')).toBe("FidesKeys must only contain alphanumeric characters, '.', '_', '<', '>' or '-'. Value provided: a b");
+    expect(fidesKeyProblem('a b')).toBe(
+      "FidesKeys must only contain alphanumeric characters, '.', '_', '<', '>' or '-'. Value provided: a b",
+    );
     expect(fidesKeyProblem('x'.repeat(201))).toMatch(/^FidesKeys must be at most 200 characters/);
   });
 });

@@ -37,7 +37,9 @@ describe('topLevelMemberNames', () => {
     // Each name either as JSON.stringify writes it or with every code unit as \uXXXX.
     const name = fc.tuple(fc.string({ unit: 'binary', maxLength: 8 }), fc.boolean()).map(([text, escaped]) => ({
       text,
-      json: escaped ? `"${[...Array(text.length).keys()].map((i) => `\\u${text.charCodeAt(i).toString(16).padStart(4, '0')}`).join('')}"` : JSON.stringify(text),
+      json: escaped
+        ? `"${[...Array(text.length).keys()].map((i) => `\\u${text.charCodeAt(i).toString(16).padStart(4, '0')}`).join('')}"`
+        : JSON.stringify(text),
     }));
     const member = fc.record({ name, value: fc.jsonValue({ maxDepth: 3 }), before: space, after: space });
     fc.assert(

@@ -55,7 +55,9 @@ describe('the v2 format', () => {
 
   it('does not open with another encryption key', () => {
     const sealed = encryptPrivateKey(PLAINTEXT, KEY, 'kid-a');
-    expect(() => decryptPrivateKey(sealed, 'another-key-of-32-characters!!!!', 'kid-a')).toThrow(cannotDecrypt('kid-a'));
+    expect(() => decryptPrivateKey(sealed, 'another-key-of-32-characters!!!!', 'kid-a')).toThrow(
+      cannotDecrypt('kid-a'),
+    );
   });
 
   it('refuses any tampering: IV, ciphertext, tag, a truncated tag, a missing part', () => {
@@ -98,7 +100,9 @@ describe('upgrading a stored value', () => {
 
   it('refuses a legacy value that does not open: wrong encryption key, tampered, malformed', () => {
     const legacy = encryptLegacy(PLAINTEXT, KEY);
-    expect(() => upgradeSealedPrivateKey(legacy, 'another-key-of-32-characters!!!!', 'kid-a')).toThrow(cannotDecrypt('kid-a'));
+    expect(() => upgradeSealedPrivateKey(legacy, 'another-key-of-32-characters!!!!', 'kid-a')).toThrow(
+      cannotDecrypt('kid-a'),
+    );
     expect(() => upgradeSealedPrivateKey(tamper(legacy, 1), KEY, 'kid-a')).toThrow(cannotDecrypt('kid-a'));
     expect(() => upgradeSealedPrivateKey('not-a-sealed-value', KEY, 'kid-a')).toThrow(cannotDecrypt('kid-a'));
   });

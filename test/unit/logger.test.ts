@@ -4,7 +4,11 @@ import { safeErrorFields } from '../../src/core/logger.js';
 describe('safeErrorFields', () => {
   it('keeps the kind, code and message of an ordinary error, never its stack', () => {
     const error = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
-    expect(safeErrorFields(error)).toEqual({ error: 'Error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:5432' });
+    expect(safeErrorFields(error)).toEqual({
+      error: 'Error',
+      code: 'ECONNREFUSED',
+      message: 'connect ECONNREFUSED 127.0.0.1:5432',
+    });
   });
 
   it.each([

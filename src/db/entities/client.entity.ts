@@ -13,7 +13,10 @@ export const ClientSchema = defineEntity({
     name: p.text().nullable(),
     description: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   }),
   indexes: [{ properties: ['createdAt'] }],
 });

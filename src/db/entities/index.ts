@@ -15,7 +15,15 @@ export const entities = [
   RuleSchema,
   RuleTargetSchema,
 ];
-export { ClientRevocationSchema, ClientSchema, PolicySchema, RevokedTokenSchema, RuleSchema, RuleTargetSchema, SigningKeySchema };
+export {
+  ClientRevocationSchema,
+  ClientSchema,
+  PolicySchema,
+  RevokedTokenSchema,
+  RuleSchema,
+  RuleTargetSchema,
+  SigningKeySchema,
+};
 export type { Client } from './client.entity.js';
 export type { ClientRevocation } from './client-revocation.entity.js';
 export type { Policy } from './policy.entity.js';

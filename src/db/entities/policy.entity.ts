@@ -5,7 +5,10 @@ export const PolicySchema = defineEntity({
   name: 'Policy',
   tableName: 'policy',
   properties: (p) => ({
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     key: p.string().length(200).unique(),
     name: p.string().length(200).unique(),
     drpAction: p.string().length(32).nullable(),
@@ -13,7 +16,10 @@ export const PolicySchema = defineEntity({
     /** The client that created it; null for the policies seeded with the database. */
     createdBy: p.string().length(64).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   }),
   indexes: [{ properties: ['createdAt'] }],
 });

@@ -6,7 +6,10 @@ export const RuleTargetSchema = defineEntity({
   name: 'RuleTarget',
   tableName: 'rule_target',
   properties: (p) => ({
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     rule: p.manyToOne(RuleSchema).deleteRule('cascade'),
     key: p.string().length(200),
     name: p.string().length(200).nullable(),

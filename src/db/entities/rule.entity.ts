@@ -6,7 +6,10 @@ export const RuleSchema = defineEntity({
   name: 'Rule',
   tableName: 'rule',
   properties: (p) => ({
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     policy: p.manyToOne(PolicySchema).deleteRule('cascade'),
     key: p.string().length(200),
     name: p.string().length(200),
@@ -14,7 +17,10 @@ export const RuleSchema = defineEntity({
     maskingStrategy: p.json<{ strategy: string; configuration: Record<string, unknown> }>().nullable(),
     createdBy: p.string().length(64).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   }),
   uniques: [{ properties: ['policy', 'key'] }, { properties: ['policy', 'name'] }],
 });

@@ -38,6 +38,9 @@ export function toClientState(row: ClientStateColumns | undefined): ClientState 
 export async function readClientState(em: EntityManager, clientId: string): Promise<ClientState> {
   const [row] = await em
     .getConnection()
-    .execute<ClientStateColumns[]>(`select ${CLIENT_STATE_SELECT} from (select 1) as one ${CLIENT_STATE_JOINS}`, [clientId, clientId]);
+    .execute<ClientStateColumns[]>(`select ${CLIENT_STATE_SELECT} from (select 1) as one ${CLIENT_STATE_JOINS}`, [
+      clientId,
+      clientId,
+    ]);
   return toClientState(row);
 }

@@ -1,5 +1,11 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { CLIENT_STATE_JOINS, CLIENT_STATE_SELECT, toClientState, type ClientState, type ClientStateColumns } from './client-state.js';
+import {
+  CLIENT_STATE_JOINS,
+  CLIENT_STATE_SELECT,
+  toClientState,
+  type ClientState,
+  type ClientStateColumns,
+} from './client-state.js';
 
 /** What a verified token's validity depends on now: its client's state and the token's own revocation. */
 export interface TokenState {
@@ -16,12 +22,10 @@ export type TokenStateChange = { kind: 'client'; clientId: string } | { kind: 't
 
 /** One round trip and no entity hydration, on the path every authenticated request takes: primary-key reads only. */
 export async function readTokenState(em: EntityManager, clientId: string, jti: string): Promise<TokenState> {
-  const [row] = await em
-    .getConnection()
-    .execute<(ClientStateColumns & { revoked: boolean })[]>(
-      `select ${CLIENT_STATE_SELECT}, exists (select 1 from "revoked_token" where "jti" = ?) as "revoked"
+  const [row] = await em.getConnection().execute<(ClientStateColumns & { revoked: boolean })[]>(
+    `select ${CLIENT_STATE_SELECT}, exists (select 1 from "revoked_token" where "jti" = ?) as "revoked"
        from (select 1) as one ${CLIENT_STATE_JOINS}`,
-      [jti, clientId, clientId],
-    );
+    [jti, clientId, clientId],
+  );
   return { client: toClientState(row), revoked: row?.revoked === true };
 }

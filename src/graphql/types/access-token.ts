@@ -4,7 +4,9 @@ import { builder } from '../builder.js';
 const AccessToken = builder.objectRef<TokenGrant>('AccessToken').implement({
   description: 'A bearer access token from the client-credentials grant.',
   fields: (t) => ({
-    accessToken: t.exposeString('accessToken', { description: 'The RFC 9068 JWT; send it as `Authorization: Bearer …`.' }),
+    accessToken: t.exposeString('accessToken', {
+      description: 'The RFC 9068 JWT; send it as `Authorization: Bearer …`.',
+    }),
     tokenType: t.exposeString('tokenType', { description: 'Always "Bearer".' }),
     expiresIn: t.exposeInt('expiresIn', { description: 'Lifetime in seconds from issue.' }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
@@ -24,6 +26,10 @@ builder.mutationField('issueToken', (t) =>
       scope: t.arg.string(),
     },
     resolve: (_root, args, { auth }) =>
-      issueToken(auth, { clientId: args.clientId, clientSecret: args.clientSecret }, { scope: args.scope ?? undefined }),
+      issueToken(
+        auth,
+        { clientId: args.clientId, clientSecret: args.clientSecret },
+        { scope: args.scope ?? undefined },
+      ),
   }),
 );

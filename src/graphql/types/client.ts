@@ -1,4 +1,15 @@
-import { createClient, deleteClient, getClient, listClients, revokeClientTokens, rotateClientSecret, setClientScopes, updateClient, type ClientView, type CreatedClient } from '../../clients/index.js';
+import {
+  createClient,
+  deleteClient,
+  getClient,
+  listClients,
+  revokeClientTokens,
+  rotateClientSecret,
+  setClientScopes,
+  updateClient,
+  type ClientView,
+  type CreatedClient,
+} from '../../clients/index.js';
 import { builder } from '../builder.js';
 import { needs, PAGING } from '../describe.js';
 import { pageOf } from './page.js';
@@ -75,7 +86,8 @@ builder.mutationFields((t) => ({
       description: t.arg.string(),
       scopes: t.arg.stringList(),
     },
-    resolve: (_root, { clientId, ...input }, { auth, principal }) => updateClient(auth, principal, String(clientId), input),
+    resolve: (_root, { clientId, ...input }, { auth, principal }) =>
+      updateClient(auth, principal, String(clientId), input),
   }),
   setClientScopes: t.field({
     type: Client,

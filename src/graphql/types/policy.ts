@@ -32,7 +32,12 @@ const Rule = builder.objectRef<RuleView>('Rule').implement({
     key: t.exposeString('key'),
     name: t.exposeString('name'),
     actionType: t.exposeString('actionType', { description: `One of ${SUPPORTED_ACTION_TYPES.join(', ')}.` }),
-    maskingStrategy: t.field({ type: 'JSON', nullable: true, description: '{strategy, configuration}; erasure rules only.', resolve: (rule) => rule.maskingStrategy }),
+    maskingStrategy: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: '{strategy, configuration}; erasure rules only.',
+      resolve: (rule) => rule.maskingStrategy,
+    }),
     targets: t.field({ type: [RuleTarget], resolve: (rule) => [...rule.targets] }),
   }),
 });
@@ -83,7 +88,9 @@ const PolicyInput = builder.inputType('PolicyInput', {
   fields: (t) => ({
     key: t.string({ description: 'A FidesKey; generated from the snake-cased name when absent.' }),
     name: t.string({ required: true }),
-    drpAction: t.string({ description: `One of ${SUPPORTED_DRP_ACTIONS.join(', ')} (the other Fides actions fail their item).` }),
+    drpAction: t.string({
+      description: `One of ${SUPPORTED_DRP_ACTIONS.join(', ')} (the other Fides actions fail their item).`,
+    }),
     executionTimeframe: t.int({ description: 'Days.' }),
   }),
 });
@@ -96,8 +103,14 @@ const RuleInput = builder.inputType('RuleInput', {
   fields: (t) => ({
     key: t.string({ description: 'A FidesKey; generated from the snake-cased name when absent.' }),
     name: t.string({ required: true }),
-    actionType: t.string({ required: true, description: `One of ${SUPPORTED_ACTION_TYPES.join(', ')} (update is not supported).` }),
-    maskingStrategy: t.field({ type: 'JSON', description: '{strategy, configuration}: required for erasure, refused for access.' }),
+    actionType: t.string({
+      required: true,
+      description: `One of ${SUPPORTED_ACTION_TYPES.join(', ')} (update is not supported).`,
+    }),
+    maskingStrategy: t.field({
+      type: 'JSON',
+      description: '{strategy, configuration}: required for erasure, refused for access.',
+    }),
     targets: t.field({ type: [RuleTargetInput], description: 'Replace the rule’s targets when given.' }),
   }),
 });

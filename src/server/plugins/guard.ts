@@ -12,7 +12,8 @@ type Hooks = Pick<Plugin, 'onRequest' | 'onResponse'>;
  */
 export function guardHooks<P extends Plugin>(plugin: P, log: Logger): P {
   const guarded: Hooks = {};
-  const fail = (error: unknown, hook: string) => errorResponse(error, { log, unexpected: `unexpected error in a server plugin (${hook})` });
+  const fail = (error: unknown, hook: string) =>
+    errorResponse(error, { log, unexpected: `unexpected error in a server plugin (${hook})` });
   /** Runs a hook; if it throws, answers through `answer` (endResponse before the app, setResponse after it). */
   const safely =
     <A>(hook: string, run: (payload: A) => unknown, answer: (payload: A, response: Response) => void) =>
@@ -24,7 +25,9 @@ export function guardHooks<P extends Plugin>(plugin: P, log: Logger): P {
       }
     };
   const { onRequest, onResponse } = plugin;
-  if (onRequest) guarded.onRequest = safely('onRequest', onRequest, (payload, response) => payload.endResponse(response));
-  if (onResponse) guarded.onResponse = safely('onResponse', onResponse, (payload, response) => payload.setResponse(response));
+  if (onRequest)
+    guarded.onRequest = safely('onRequest', onRequest, (payload, response) => payload.endResponse(response));
+  if (onResponse)
+    guarded.onResponse = safely('onResponse', onResponse, (payload, response) => payload.setResponse(response));
   return { ...plugin, ...guarded };
 }

@@ -16,7 +16,11 @@ export function useHealth(options: { orm: Orm; timeoutMs?: number }): Plugin {
       if (url.pathname === '/health') {
         endResponse(noStore(200, { status: 'ok' }));
       } else if (url.pathname === '/health/ready') {
-        endResponse((await databaseAnswers(options.orm, timeoutMs)) ? noStore(200, { status: 'ready' }) : noStore(503, { detail: 'Service Unavailable', database: 'unreachable' }));
+        endResponse(
+          (await databaseAnswers(options.orm, timeoutMs))
+            ? noStore(200, { status: 'ready' })
+            : noStore(503, { detail: 'Service Unavailable', database: 'unreachable' }),
+        );
       }
     },
   };
@@ -28,7 +32,14 @@ async function databaseAnswers(orm: Orm, timeoutMs: number): Promise<boolean> {
     const timeout = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), timeoutMs);
     });
-    const query = orm.em.fork().getConnection().execute('select 1').then(() => true, () => false);
+    const query = orm.em
+      .fork()
+      .getConnection()
+      .execute('select 1')
+      .then(
+        () => true,
+        () => false,
+      );
     return await Promise.race([query, timeout]);
   } finally {
     clearTimeout(timer);

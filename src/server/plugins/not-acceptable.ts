@@ -3,7 +3,12 @@ import { NotAcceptableError } from '../../core/index.js';
 import { errorResponse } from '../../rest/index.js';
 
 /** The types yoga's result processors write a single result in (graphql-yoga's use-result-processor). */
-const ANSWERABLE = ['application/graphql-response+json', 'application/json', 'multipart/mixed', 'text/event-stream'] as const;
+const ANSWERABLE = [
+  'application/graphql-response+json',
+  'application/json',
+  'multipart/mixed',
+  'text/event-stream',
+] as const;
 
 const DETAIL = `Not Acceptable: GraphQL answers in ${ANSWERABLE.slice(0, -1).join(', ')} or ${ANSWERABLE.at(-1)}.`;
 
@@ -16,7 +21,8 @@ const DETAIL = `Not Acceptable: GraphQL answers in ${ANSWERABLE.slice(0, -1).joi
 export function useNotAcceptable(): Plugin {
   return {
     onRequestParse({ request, endResponse }) {
-      if (!acceptsAnswerableType(request.headers.get('accept'))) endResponse(errorResponse(new NotAcceptableError(DETAIL)));
+      if (!acceptsAnswerableType(request.headers.get('accept')))
+        endResponse(errorResponse(new NotAcceptableError(DETAIL)));
     },
   };
 }

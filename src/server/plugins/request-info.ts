@@ -41,7 +41,13 @@ export function useRequestInfo(options: RequestInfoOptions): { plugin: Plugin; s
         : () => false;
   const clientAddress = (request: Request, socketAddress: string | undefined): string => {
     const forwardedFor = request.headers.get('x-forwarded-for');
-    const chain = proxyAddr.all({ socket: { remoteAddress: socketAddress }, headers: forwardedFor === null ? {} : { 'x-forwarded-for': forwardedFor } } as never, trust);
+    const chain = proxyAddr.all(
+      {
+        socket: { remoteAddress: socketAddress },
+        headers: forwardedFor === null ? {} : { 'x-forwarded-for': forwardedFor },
+      } as never,
+      trust,
+    );
     for (let i = chain.length - 1; i >= 0; i--) {
       const address = chain[i];
       if (address && isIP(address) !== 0) return address;

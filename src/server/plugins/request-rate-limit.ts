@@ -14,7 +14,9 @@ export function useRequestRateLimit(options: { limiter: RateLimiterAbstract; inf
       } catch (rejection) {
         const msBeforeNext = (rejection as { msBeforeNext?: number }).msBeforeNext;
         if (typeof msBeforeNext !== 'number') return; // the store failed: let the request through rather than fail it
-        endResponse(errorResponse(new RateLimitedError(Math.max(1, Math.ceil(msBeforeNext / 1000)), 'Too many requests.')));
+        endResponse(
+          errorResponse(new RateLimitedError(Math.max(1, Math.ceil(msBeforeNext / 1000)), 'Too many requests.')),
+        );
       }
     },
   };

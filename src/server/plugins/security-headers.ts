@@ -21,7 +21,13 @@ export function useSecurityHeaders(): Plugin {
       response.headers.set('Referrer-Policy', 'no-referrer');
       response.headers.set(
         'Content-Security-Policy',
-        html ? (pathname.startsWith('/docs') ? DOCS_CSP : GRAPHIQL_CSP) : pathname.startsWith('/docs/') ? DOCS_CSP : API_CSP,
+        html
+          ? pathname.startsWith('/docs')
+            ? DOCS_CSP
+            : GRAPHIQL_CSP
+          : pathname.startsWith('/docs/')
+            ? DOCS_CSP
+            : API_CSP,
       );
     },
   };
