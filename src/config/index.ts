@@ -6,6 +6,7 @@ export type {
   Config,
   DatabaseConfig,
   LoggingConfig,
+  MetricsConfig,
   RateLimit,
   RedisConfig,
   SecurityConfig,

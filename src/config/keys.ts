@@ -1,7 +1,7 @@
 import * as parse from './parsers.js';
 import type { Parser } from './parsers.js';
 
-export type Section = 'security' | 'database' | 'webserver' | 'redis' | 'logging';
+export type Section = 'security' | 'database' | 'webserver' | 'redis' | 'logging' | 'metrics';
 
 /** A value as it would be written in fides.toml. */
 export type TomlValue = string | number | boolean | readonly string[];
@@ -149,6 +149,11 @@ export const CONFIG_KEYS = {
     parse: parse.redisUrl,
     shownDefault: 'none',
     doc: '`redis://…`: share the rate-limit counters between processes; in memory without it',
+  }),
+  'metrics.enabled': key({
+    parse: parse.bool,
+    default: true,
+    doc: 'serve Prometheus metrics at `GET /metrics` (request counts and durations by route template, grants, throttling, caches, the argon2 queue, the database pool, Node process metrics)',
   }),
 };
 

@@ -91,6 +91,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
     webserver: { host: withDefault(values, 'webserver.host'), port },
     redis: { url: values['redis.url'] ?? null },
     logging: { level: withDefault(values, 'logging.level') },
+    metrics: { enabled: withDefault(values, 'metrics.enabled') },
   });
 }
 

@@ -13,6 +13,7 @@ export interface Config {
   readonly webserver: WebserverConfig;
   readonly redis: RedisConfig;
   readonly logging: LoggingConfig;
+  readonly metrics: MetricsConfig;
   /** Where the config file was read from, or `null` when none was found. */
   readonly configPath: string | null;
 }
@@ -81,6 +82,11 @@ export type DatabaseConfig =
 export interface RateLimit {
   readonly points: number;
   readonly durationSeconds: number;
+}
+
+export interface MetricsConfig {
+  /** Whether `GET /metrics` is served. */
+  readonly enabled: boolean;
 }
 
 export interface LoggingConfig {

@@ -5,6 +5,7 @@ import { DriverException } from '@mikro-orm/core';
  * logger and tests pass a recorder. Never give it a secret or a whole token.
  */
 export interface Logger {
+  debug(fields: object, message: string): void;
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
   error(fields: object, message: string): void;

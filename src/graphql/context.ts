@@ -13,15 +13,20 @@ export interface GraphQLContext {
  * Builds each request's context. A bearer token that fails verification rejects the whole request with HTTP 401,
  * before any field runs; no token at all is an anonymous caller.
  */
-export function createContextFactory(
-  authEnv: (request: Request) => AuthEnv,
-  log: Logger,
-  requestId: (request: Request) => string,
-) {
+export function createContextFactory(options: {
+  authEnv: (request: Request) => AuthEnv;
+  log: Logger;
+  requestId: (request: Request) => string;
+  /** Told who called, once a bearer token has verified (for the access log). */
+  onCaller?: (request: Request, principal: Principal) => void;
+}) {
+  const { authEnv, log, requestId } = options;
   return async ({ request }: { request: Request }): Promise<GraphQLContext> => {
     const auth = authEnv(request);
     try {
-      return { auth, principal: await principalFromAuthorization(auth, request.headers.get('authorization')) };
+      const principal = await principalFromAuthorization(auth, request.headers.get('authorization'));
+      if (principal) options.onCaller?.(request, principal);
+      return { auth, principal };
     } catch (error) {
       if (!(error instanceof InvalidTokenError)) throw error;
       log.info({ requestId: requestId(request), reason: error.reason }, 'bearer token rejected');

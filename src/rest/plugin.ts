@@ -16,6 +16,10 @@ export interface RestOptions {
   /** Paths under this prefix that match no route get a JSON 404 instead of falling through to yoga. */
   prefix?: string;
   log: Logger;
+  /** Told which route template matched (for metrics and the access log: never the raw path). */
+  onRoute?: (request: Request, template: string) => void;
+  /** Told who called, once a bearer token has verified. */
+  onCaller?: (request: Request, principal: Principal) => void;
 }
 
 /**
@@ -39,10 +43,15 @@ export function useRest(options: RestOptions): Plugin {
           return;
         }
         const { route, params } = found;
+        options.onRoute?.(request, route.path);
         oauth = route.oauth === true;
         const auth = options.authEnv(request);
         let principal: Promise<Principal | null> | undefined;
-        const caller = () => (principal ??= principalFromAuthorization(auth, request.headers.get('authorization')));
+        const caller = () =>
+          (principal ??= principalFromAuthorization(auth, request.headers.get('authorization')).then((found) => {
+            if (found) options.onCaller?.(request, found);
+            return found;
+          }));
         // The token and its scopes first, from the same table the use case checks: a caller that may not call the
         // route learns nothing about its body (no 422 before the 401 or 403, as Fides answers).
         const needed = route.doc?.auth;

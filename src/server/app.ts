@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { AuthThrottle } from '../access/index.js';
+import type { AuthThrottle, Principal } from '../access/index.js';
 import type { SecurityConfig } from '../config/index.js';
 import { safeErrorFields, type Logger } from '../core/index.js';
 import type { AuthEnv, AuthSettings, KeyStore } from '../tokens/index.js';
@@ -12,6 +12,9 @@ import { graphqlLimitPlugins } from '../graphql/limits.js';
 import { schema } from '../graphql/schema.js';
 import { restRoutes, useRest } from '../rest/index.js';
 import { corsPolicy } from './cors.js';
+import type { Metrics } from './metrics.js';
+import { useAccessLog } from './plugins/access-log.js';
+import { useMetricsEndpoint } from './plugins/metrics-endpoint.js';
 import { useBodyLimit } from './plugins/body-limit.js';
 import { guardHooks } from './plugins/guard.js';
 import { useHealth } from './plugins/health.js';
@@ -32,6 +35,8 @@ export interface AppDeps {
   readonly throttle: AuthThrottle;
   readonly state: Pick<ProcessState, 'secrets' | 'caches' | 'clientChanged'>;
   readonly requestLimiter: RateLimiterAbstract | null;
+  /** Null when `[metrics] enabled` is false: nothing is counted and `/metrics` is not served. */
+  readonly metrics: Metrics | null;
   readonly security: Pick<SecurityConfig, 'trustedProxies' | 'corsOrigins' | 'graphqlIntrospection'>;
 }
 
@@ -65,29 +70,39 @@ export function createApp(deps: AppDeps): App {
       log: deps.log,
     };
   };
+  const requestId = (request: Request) => info.store.get(request).id;
+  const onCaller = (request: Request, principal: Principal) => {
+    info.store.get(request).clientId = principal.clientId;
+  };
   const plugins: Plugin[] = [
     info.plugin,
     useSecurityHeaders(),
+    ...(deps.metrics ? [useMetricsEndpoint({ metrics: deps.metrics })] : []),
     useNoStore({ paths: [GRAPHQL_ENDPOINT] }),
     useHealth({ orm: deps.orm }),
     ...(deps.requestLimiter ? [useRequestRateLimit({ limiter: deps.requestLimiter, info: info.store })] : []),
     useBodyLimit({ maxBytes: MAX_BODY_BYTES }),
     useRest({
       authEnv,
-      requestId: (request) => info.store.get(request).id,
+      requestId,
       routes: restRoutes,
       prefix: '/api/',
       log: deps.log,
+      onRoute: (request, template) => {
+        info.store.get(request).route = template;
+      },
+      onCaller,
     }),
     useNotFound({ graphqlEndpoint: GRAPHQL_ENDPOINT }),
     useNotAcceptable(),
     ...graphqlLimitPlugins({ introspection: deps.security.graphqlIntrospection }),
     errorLog.plugin as Plugin,
     useJsonErrors(),
+    useAccessLog({ log: deps.log, info: info.store, metrics: deps.metrics }),
   ].map((plugin) => guardHooks(plugin, deps.log));
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
-    context: createContextFactory(authEnv, deps.log, (request) => info.store.get(request).id),
+    context: createContextFactory({ authEnv, log: deps.log, requestId, onCaller }),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     // GraphiQL's assets are inlined by @graphql-yoga/render-graphiql, so it works with no internet access. That
     // module is a 9 MB script: loaded when GraphiQL is first opened, not by every server that never shows it.

@@ -6,6 +6,7 @@ import { createOrm, migrate, type Database } from '../db/orm.js';
 import { createAuthSettings, openKeyStore, prepareSigningKeys, type KeyStore } from '../tokens/index.js';
 import { createApp, type App } from './app.js';
 import { createLimits, type Limits } from './limits.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { startProcessState, type ProcessState, type ProcessStateOptions } from './process-state.js';
 
 /** How often running servers reload the signing keys; well under the CLI's default activation delay. */
@@ -40,6 +41,7 @@ export interface System {
   readonly limits: Limits;
   readonly state: ProcessState;
   readonly app: App;
+  readonly metrics: Metrics | null;
   /** Stops background work and closes the listener, Redis and the database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -60,7 +62,8 @@ export async function composeSystem(config: Config, options: SystemOptions): Pro
       log.warn({}, 'Redis is not reachable yet: the throttles count in this process until it is');
     const state = startProcessState(config.database, log, options.processState);
     opened.push(state);
-    const app = createApp({ orm: db.orm, keys, settings, log, ...limits, state, security: config.security });
+    const metrics = config.metrics.enabled ? createMetrics() : null;
+    const app = createApp({ orm: db.orm, keys, settings, log, ...limits, state, metrics, security: config.security });
     // Pick up keys rotated in by `npm run cli -- keys rotate` (possibly from another machine) well before they sign.
     const keyRefresh = setInterval(() => {
       keys.refresh().catch((error: unknown) => log.warn(safeErrorFields(error), 'reloading the signing keys failed'));
@@ -74,6 +77,7 @@ export async function composeSystem(config: Config, options: SystemOptions): Pro
       limits,
       state,
       app,
+      metrics,
       close: () =>
         (closing ??= (async () => {
           clearInterval(keyRefresh);

@@ -7,7 +7,15 @@ import { KeyDecryptionError } from '../tokens/index.js';
 import { composeSystem } from './compose.js';
 import { createHttpServer } from './http-server.js';
 
-const logger = (level: string) => pino({ level, base: { service: 'gatehouse' } });
+/** JSON lines for machines; human-readable lines (pino-pretty) when a person watches the terminal. */
+const logger = (level: string) =>
+  pino({
+    level,
+    base: { service: 'gatehouse' },
+    ...(process.stdout.isTTY
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } }
+      : {}),
+  });
 /** Until the configuration names a level. */
 let log = logger('info');
 

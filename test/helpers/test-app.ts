@@ -21,7 +21,7 @@ export const ISSUER = 'http://gatehouse.test';
 export function recordingLogger(): Logger & { lines: { level: string; fields: object; message: string }[] } {
   const lines: { level: string; fields: object; message: string }[] = [];
   const record = (level: string) => (fields: object, message: string) => void lines.push({ level, fields, message });
-  return { lines, info: record('info'), warn: record('warn'), error: record('error') };
+  return { lines, debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
 }
 
 export interface TestApp {

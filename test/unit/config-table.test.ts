@@ -41,6 +41,7 @@ const SAMPLES: Record<KeyName, TomlValue> = {
   'security.graphql_introspection': false,
   'logging.level': 'debug',
   'redis.url': 'redis://127.0.0.1:6379',
+  'metrics.enabled': false,
 };
 
 const NAMES = Object.keys(CONFIG_KEYS) as KeyName[];

@@ -8,9 +8,15 @@ export interface RequestInfo {
   readonly id: string;
   /** The caller's address: the socket's, or the right-most `X-Forwarded-For` entry not written by a trusted proxy. */
   readonly ip: string;
+  /** When the request arrived (`performance.now()`), for its duration. */
+  readonly startedAt: number;
+  /** The route template that served it (`/api/v1/oauth/client/{client_id}`), once known: never a raw path. */
+  route: string | null;
+  /** The client its bearer token belongs to, once verified. */
+  clientId: string | null;
 }
 
-/** Per-request facts computed once and read by the REST shim, the GraphQL context and the log. */
+/** Per-request facts computed once and read by the REST shim, the GraphQL context, the metrics and the log. */
 export interface RequestInfoStore {
   get(request: Request): RequestInfo;
 }
@@ -59,6 +65,9 @@ export function useRequestInfo(options: RequestInfoOptions): { plugin: Plugin; s
     return {
       id: incoming && INCOMING_ID.test(incoming) ? incoming : randomUUID(),
       ip: clientAddress(request, socketAddress),
+      startedAt: performance.now(),
+      route: null,
+      clientId: null,
     };
   };
   const store: RequestInfoStore = {

@@ -4,11 +4,11 @@ import { RateLimitedError } from '../../core/index.js';
 import { errorResponse } from '../../rest/index.js';
 import type { RequestInfoStore } from './request-info.js';
 
-/** `useRequestRateLimit`: an overall allowance of requests per client IP; past it, 429 with `Retry-After`. Health probes are exempt. */
+/** `useRequestRateLimit`: an overall allowance of requests per client IP; past it, 429 with `Retry-After`. Health probes and metric scrapes are exempt. */
 export function useRequestRateLimit(options: { limiter: RateLimiterAbstract; info: RequestInfoStore }): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
-      if (url.pathname === '/health' || url.pathname === '/health/ready') return;
+      if (url.pathname === '/health' || url.pathname === '/health/ready' || url.pathname === '/metrics') return;
       try {
         await options.limiter.consume(options.info.get(request).ip);
       } catch (rejection) {
