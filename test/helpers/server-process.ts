@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = `${ROOT_DIR}node_modules/.bin/tsx`;
 const MAIN = `${ROOT_DIR}src/server/main.ts`;
+/** `node --import tsx`, as `npm start` runs it, but resolved from the project: the server's cwd is elsewhere. */
+const TSX_LOADER = pathToFileURL(`${ROOT_DIR}node_modules/tsx/dist/loader.mjs`).href;
 
 export interface ServerProcess {
   readonly child: ChildProcess;
@@ -15,11 +16,28 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `npm start`'s entry point as its own process, in `cwd`, with only the given environment (plus PATH). */
-export function startServerProcess(cwd: string, env: Record<string, string> = {}): ServerProcess {
-  const child = spawn(TSX, [MAIN], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', FIDES__WEBSERVER__HOST: '127.0.0.1', ...env },
+/**
+ * Runs the server as `npm start` does (node with the tsx loader), as its own process, in `cwd`, with only the given
+ * environment (plus PATH). `viaNpm`: through `npm start` itself, whose working directory is the project (so the
+ * environment must name the database and config file by absolute path).
+ */
+export function startServerProcess(
+  cwd: string,
+  env: Record<string, string> = {},
+  options: { viaNpm?: boolean } = {},
+): ServerProcess {
+  const [command, args] = options.viaNpm
+    ? ['npm', ['start', '--silent']]
+    : [process.execPath, ['--import', TSX_LOADER, MAIN]];
+  const child = spawn(command, args, {
+    cwd: options.viaNpm ? ROOT_DIR : cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...(options.viaNpm ? { HOME: cwd } : {}),
+      PORT: '0',
+      FIDES__WEBSERVER__HOST: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
@@ -109,6 +109,30 @@ describe.skipIf(TEST_DATABASE_URL)('a fresh start with no configuration', () => 
     expect(await first.exited).toBe(0);
     expect(Date.now() - signalled).toBeLessThan(10_000);
   });
+
+  it('stops when `npm start` itself gets SIGTERM, as under a supervisor: no server left serving', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gatehouse-npm-start-'));
+    const config = join(folder, 'fides.toml');
+    writeFileSync(config, '');
+    const viaNpm = startServerProcess(
+      folder,
+      {
+        FIDES__CONFIG_PATH: config,
+        DATABASE_URL: `pglite://${join(folder, 'data')}`,
+        FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID: 'npm-root',
+        FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'npm-root-secret-0123456789abcdef0123',
+        FIDES__SECURITY__APP_ENCRYPTION_KEY: 'npm-start-encryption-key-32-chr!',
+      },
+      { viaNpm: true },
+    );
+    const npmPort = await viaNpm.listening;
+    expect(await refusesConnections(npmPort)).toBe(false);
+    viaNpm.child.kill('SIGTERM');
+    expect(await viaNpm.exited).toBe(0);
+    // npm's child was the server itself: the port and the data folder's lock are free once npm is gone.
+    expect(await refusesConnections(npmPort)).toBe(true);
+    expect(existsSync(join(folder, 'data', 'gatehouse.lock'))).toBe(false);
+  }, 60_000);
 
   it('keeps issued tokens valid across a restart', async () => {
     const again = start();
