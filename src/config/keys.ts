@@ -68,7 +68,10 @@ export const CONFIG_KEYS = {
   'security.oauth_issuer': key({
     parse: parse.issuer,
     shownDefault: '`http://localhost:<port>`',
-    doc: '`iss` of every token and of the metadata document; an http(s) URL without query or fragment',
+    doc:
+      '`iss` of every token and of the metadata document; an http(s) URL without query or fragment. When it is not ' +
+      'configured, the first start that generates secrets records `http://localhost:<port>` in the secrets file, so a ' +
+      'restart on another port keeps the tokens already issued valid; behind a proxy or on another host, set it',
   }),
   'security.oauth_audience': key({
     parse: parse.string,

@@ -45,6 +45,14 @@ async function main(): Promise<void> {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.webserver.port;
     log.info({ database: config.database.kind, port }, `listening on http://${config.webserver.host}:${port}`);
+    // For the person who just typed `npm start`: where to go next, and where the root credentials are.
+    const local = `http://${['0.0.0.0', '::'].includes(config.webserver.host) ? 'localhost' : config.webserver.host}:${port}`;
+    log.info(
+      { docs: `${local}/docs`, graphql: `${local}/graphql`, issuer: config.security.oauthIssuer },
+      config.security.generated
+        ? `REST docs at ${local}/docs, GraphiQL at ${local}/graphql; the root client's id and secret are in ${config.security.generated.path}`
+        : `REST docs at ${local}/docs, GraphiQL at ${local}/graphql`,
+    );
 
     let stopping = false;
     const stop = (signal: string) => {

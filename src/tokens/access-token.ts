@@ -89,6 +89,10 @@ export async function verifyAccessToken(
     kid = protectedHeader.kid!;
   } catch (error) {
     if (error instanceof InvalidTokenError) throw error;
+    // Which claim failed goes to the log: a token refused for its `iss` after the issuer changed says so.
+    if (error instanceof errors.JWTClaimValidationFailed) {
+      throw new InvalidTokenError(`${error.code}: the "${error.claim}" claim failed its check (${error.reason})`);
+    }
     if (error instanceof errors.JOSEError) throw new InvalidTokenError(error.code);
     throw new InvalidTokenError('unverifiable');
   }

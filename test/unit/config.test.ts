@@ -254,7 +254,7 @@ describe('generated secrets', () => {
     const path = join(cwd, '.fides/data/secrets.toml');
     expect(a.security.generated).toEqual({
       path,
-      keys: ['oauth_root_client_id', 'oauth_root_client_secret', 'app_encryption_key'],
+      keys: ['oauth_root_client_id', 'oauth_root_client_secret', 'app_encryption_key', 'oauth_issuer'],
     });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(a.security.oauthRootClientSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -274,7 +274,39 @@ describe('generated secrets', () => {
       cwd,
     );
     expect(config.security.oauthRootClientSecret).toBe(SECURE.FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET);
-    expect(config.security.generated?.keys).toEqual(['oauth_root_client_id', 'app_encryption_key']);
+    expect(config.security.generated?.keys).toEqual(['oauth_root_client_id', 'app_encryption_key', 'oauth_issuer']);
+  });
+
+  it('records the default issuer on first start, so a restart on another port keeps the tokens valid', () => {
+    const cwd = folder();
+    const first = load({ PORT: '8080' }, cwd);
+    expect(first.security.oauthIssuer).toBe('http://localhost:8080');
+    expect(readFileSync(join(cwd, '.fides/data/secrets.toml'), 'utf8')).toContain(
+      'oauth_issuer = "http://localhost:8080"',
+    );
+    const moved = load({ PORT: '9090' }, cwd);
+    expect(moved.security.oauthIssuer).toBe('http://localhost:8080');
+    expect(moved.security.oauthAudience).toBe('http://localhost:8080');
+    // A configured issuer wins over the recorded one, and is never recorded itself.
+    expect(
+      load({ PORT: '9090', FIDES__SECURITY__OAUTH_ISSUER: 'https://auth.example' }, cwd).security.oauthIssuer,
+    ).toBe('https://auth.example');
+  });
+
+  it('keeps following the port with a secrets file written before the issuer was recorded', () => {
+    const cwd = folder();
+    load({ PORT: '8080' }, cwd);
+    const path = join(cwd, '.fides/data/secrets.toml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/^oauth_issuer = .*\n/m, ''));
+    expect(load({ PORT: '9090' }, cwd).security.oauthIssuer).toBe('http://localhost:9090');
+  });
+
+  it('checks a recorded issuer as it checks a configured one', () => {
+    const cwd = folder();
+    load({ PORT: '8080' }, cwd);
+    const path = join(cwd, '.fides/data/secrets.toml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/^oauth_issuer = .*$/m, 'oauth_issuer = "not a url"'));
+    expect(() => load({}, cwd)).toThrow(new ConfigError(`${path}: security.oauth_issuer: not a URL: "not a url"`));
   });
 
   it('writes nothing when everything is configured', () => {
