@@ -196,6 +196,19 @@ export const components = {
   },
   ClientPage: page('Client'),
   ScopeList: scopeList,
+  Start: {
+    type: 'object',
+    required: ['name', 'description', 'docs', 'openapi', 'graphql', 'metadata', 'token_endpoint'],
+    properties: {
+      name: { type: 'string' },
+      description: { type: 'string' },
+      docs: { type: 'string', format: 'uri' },
+      openapi: { type: 'string', format: 'uri' },
+      graphql: { type: 'string', format: 'uri' },
+      metadata: { type: 'string', format: 'uri' },
+      token_endpoint: { type: 'string', format: 'uri' },
+    },
+  },
   Jwks: {
     type: 'object',
     required: ['keys'],

@@ -5,6 +5,34 @@ import type { Route } from './routes.js';
 export const wellKnownRoutes: Route[] = [
   {
     method: 'GET',
+    path: '/',
+    doc: {
+      tag: 'Discovery',
+      summary: 'Where to start',
+      auth: 'none',
+      responses: {
+        200: {
+          description: 'Links to the docs, GraphQL, the OpenAPI document and the metadata.',
+          schema: ref('Start'),
+        },
+      },
+    },
+    handle: async ({ auth }) => {
+      const base = auth.settings.tokens.issuer.replace(/\/$/, '');
+      return json(200, {
+        name: 'Gatehouse',
+        description:
+          'OAuth 2.0 authorization server for machine clients, compatible with the Fides access-control API.',
+        docs: `${base}/docs`,
+        openapi: `${base}/openapi.json`,
+        graphql: `${base}/graphql`,
+        metadata: `${base}/.well-known/oauth-authorization-server`,
+        token_endpoint: `${base}/api/v1/oauth/token`,
+      });
+    },
+  },
+  {
+    method: 'GET',
     path: '/.well-known/jwks.json',
     doc: {
       tag: 'Discovery',

@@ -16,6 +16,7 @@ import type { Metrics } from './metrics.js';
 import { useAccessLog } from './plugins/access-log.js';
 import { useMetricsEndpoint } from './plugins/metrics-endpoint.js';
 import { useBodyLimit } from './plugins/body-limit.js';
+import { useHead } from './plugins/head.js';
 import { guardHooks } from './plugins/guard.js';
 import { useHealth } from './plugins/health.js';
 import { useJsonErrors } from './plugins/json-errors.js';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): App {
     info.store.get(request).clientId = principal.clientId;
   };
   const plugins: Plugin[] = [
+    useHead(),
     info.plugin,
     useSecurityHeaders(),
     ...(deps.metrics ? [useMetricsEndpoint({ metrics: deps.metrics })] : []),

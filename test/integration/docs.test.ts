@@ -49,6 +49,7 @@ describe('/openapi.json', () => {
         'PATCH /api/v1/dsr/policy/{policy_key}/rule',
         'GET /api/v1/dsr/policy/{policy_key}/rule/{rule_key}',
         'DELETE /api/v1/dsr/policy/{policy_key}/rule/{rule_key}',
+        'GET /',
         'GET /.well-known/jwks.json',
         'GET /.well-known/oauth-authorization-server',
       ].sort(),

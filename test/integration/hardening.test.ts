@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { bearer, graphql } from '../helpers/oauth.js';
 import { startHttpTestApp } from '../helpers/http-app.js';
-import { ROOT, startTestApp } from '../helpers/test-app.js';
+import { ISSUER, ROOT, startTestApp } from '../helpers/test-app.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 
 const t = useTestApp();
@@ -248,5 +248,39 @@ describe('web hygiene', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('the front door', () => {
+  it('GET / points to the docs, GraphQL, the OpenAPI document and the metadata', async () => {
+    const response = await t.app.fetch('/');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      name: 'Gatehouse',
+      description: 'OAuth 2.0 authorization server for machine clients, compatible with the Fides access-control API.',
+      docs: `${ISSUER}/docs`,
+      openapi: `${ISSUER}/openapi.json`,
+      graphql: `${ISSUER}/graphql`,
+      metadata: `${ISSUER}/.well-known/oauth-authorization-server`,
+      token_endpoint: `${ISSUER}/api/v1/oauth/token`,
+    });
+  });
+
+  it.each([
+    ['/', 200, 'application/json'],
+    ['/health', 200, 'application/json'],
+    ['/metrics', 200, 'text/plain; version=0.0.4; charset=utf-8'],
+    ['/.well-known/jwks.json', 200, 'application/json'],
+    ['/openapi.json', 200, 'application/json'],
+    ['/docs', 200, 'text/html; charset=utf-8'],
+    ['/graphql?query={__typename}', 200, 'application/json; charset=utf-8'],
+    ['/api/v1/oauth/scope', 401, 'application/json'],
+    ['/nowhere', 404, 'application/json'],
+  ])('HEAD %s answers as GET does, without a body', async (path, status, type) => {
+    const get = await t.app.fetch(path);
+    const head = await t.app.fetch(path, { method: 'HEAD' });
+    expect([get.status, head.status]).toEqual([status, status]);
+    expect(head.headers.get('content-type')).toBe(type);
+    expect(await head.text()).toBe('');
   });
 });
