@@ -9,7 +9,10 @@ import type { Route } from './routes.js';
 /** The version of the REST API the document describes (its paths live under /api/v1). */
 export const REST_API_VERSION = '1.0.0';
 
-const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+const swaggerPackage = createRequire(import.meta.url).resolve('swagger-ui-dist/package.json');
+const swaggerDir = dirname(swaggerPackage);
+/** Swagger UI's assets live under their version, so a new version is a new URL and each may be cached for good. */
+const ASSETS = `/docs/${(JSON.parse(readFileSync(swaggerPackage, 'utf8')) as { version: string }).version}`;
 
 /** Swagger UI's files, read from the installed package on first use: no CDN, so /docs works offline. */
 function asset(file: string, type: string): Route['handle'] {
@@ -18,7 +21,7 @@ function asset(file: string, type: string): Route['handle'] {
     body ??= readFileSync(join(swaggerDir, file));
     return new YogaResponse(new Uint8Array(body), {
       status: 200,
-      headers: { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' },
+      headers: { 'Content-Type': type, 'Cache-Control': 'public, max-age=31536000, immutable' },
     });
   };
 }
@@ -28,11 +31,11 @@ const PAGE = `<!doctype html>
   <head>
     <meta charset="utf-8" />
     <title>Gatehouse REST API</title>
-    <link rel="stylesheet" href="/docs/swagger-ui.css" />
+    <link rel="stylesheet" href="${ASSETS}/swagger-ui.css" />
   </head>
   <body>
     <div id="swagger-ui"></div>
-    <script src="/docs/swagger-ui-bundle.js"></script>
+    <script src="${ASSETS}/swagger-ui-bundle.js"></script>
     <script src="/docs/init.js"></script>
   </body>
 </html>
@@ -55,10 +58,10 @@ export function docsRoutes(documented: readonly Route[]): Route[] {
     { method: 'GET', path: '/openapi.json', handle: async () => json(200, document) },
     { method: 'GET', path: '/docs', handle: text(PAGE, 'text/html; charset=utf-8') },
     { method: 'GET', path: '/docs/init.js', handle: text(INIT, 'text/javascript; charset=utf-8') },
-    { method: 'GET', path: '/docs/swagger-ui.css', handle: asset('swagger-ui.css', 'text/css; charset=utf-8') },
+    { method: 'GET', path: `${ASSETS}/swagger-ui.css`, handle: asset('swagger-ui.css', 'text/css; charset=utf-8') },
     {
       method: 'GET',
-      path: '/docs/swagger-ui-bundle.js',
+      path: `${ASSETS}/swagger-ui-bundle.js`,
       handle: asset('swagger-ui-bundle.js', 'text/javascript; charset=utf-8'),
     },
   ];

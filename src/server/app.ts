@@ -16,6 +16,7 @@ import type { Metrics } from './metrics.js';
 import { useAccessLog } from './plugins/access-log.js';
 import { useMetricsEndpoint } from './plugins/metrics-endpoint.js';
 import { useBodyLimit } from './plugins/body-limit.js';
+import { useCompression } from './plugins/compression.js';
 import { useHead } from './plugins/head.js';
 import { guardHooks } from './plugins/guard.js';
 import { useHealth } from './plugins/health.js';
@@ -75,8 +76,9 @@ export function createApp(deps: AppDeps): App {
   const onCaller = (request: Request, principal: Principal) => {
     info.store.get(request).clientId = principal.clientId;
   };
+  const head = useHead();
   const plugins: Plugin[] = [
-    useHead(),
+    head.first,
     info.plugin,
     useSecurityHeaders(),
     ...(deps.metrics ? [useMetricsEndpoint({ metrics: deps.metrics })] : []),
@@ -100,7 +102,9 @@ export function createApp(deps: AppDeps): App {
     ...graphqlLimitPlugins({ introspection: deps.security.graphqlIntrospection }),
     errorLog.plugin as Plugin,
     useJsonErrors(),
+    useCompression(),
     useAccessLog({ log: deps.log, info: info.store, metrics: deps.metrics }),
+    head.last,
   ].map((plugin) => guardHooks(plugin, deps.log));
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,

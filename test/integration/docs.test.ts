@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { REQUIRED_SCOPES } from '../../src/access/index.js';
@@ -78,7 +79,16 @@ describe('/docs', () => {
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await page.text();
     const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map(([, url]) => url);
-    expect(assets).toEqual(['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/init.js']);
+    const version = (
+      JSON.parse(readFileSync(new URL('../../node_modules/swagger-ui-dist/package.json', import.meta.url), 'utf8')) as {
+        version: string;
+      }
+    ).version;
+    expect(assets).toEqual([
+      `/docs/${version}/swagger-ui.css`,
+      `/docs/${version}/swagger-ui-bundle.js`,
+      '/docs/init.js',
+    ]);
     expect(html).not.toMatch(/<script>/);
     for (const asset of assets) {
       const response = await t.app.fetch(asset!);
@@ -86,5 +96,33 @@ describe('/docs', () => {
       expect((await response.arrayBuffer()).byteLength, asset).toBeGreaterThan(100);
     }
     expect(await (await t.app.fetch('/docs/init.js')).text()).toContain("url: '/openapi.json'");
+  });
+
+  it('serves the static assets compressed, cached for good under their version, and revalidated by ETag', async () => {
+    const html = await (await t.app.fetch('/docs')).text();
+    const bundle = /src="([^"]+swagger-ui-bundle\.js)"/.exec(html)![1]!;
+    const plain = await t.app.fetch(bundle);
+    const size = (await plain.arrayBuffer()).byteLength;
+    expect(plain.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    for (const encoding of ['br', 'gzip'] as const) {
+      const packed = await t.app.fetch(bundle, { headers: { 'Accept-Encoding': `${encoding}, deflate` } });
+      expect(packed.status).toBe(200);
+      expect(packed.headers.get('content-encoding')).toBe(encoding);
+      expect(packed.headers.get('vary')).toContain('Accept-Encoding');
+      const body = Buffer.from(await packed.arrayBuffer());
+      expect(body.byteLength).toBeLessThan(size / 2);
+      const unpacked = encoding === 'br' ? brotliDecompressSync(body) : gunzipSync(body);
+      expect(unpacked.byteLength).toBe(size);
+    }
+    const etag = plain.headers.get('etag')!;
+    const again = await t.app.fetch(bundle, { headers: { 'If-None-Match': etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+
+    const graphiql = await t.app.fetch('/graphql', { headers: { Accept: 'text/html', 'Accept-Encoding': 'br' } });
+    expect(graphiql.headers.get('content-encoding')).toBe('br');
+    expect(brotliDecompressSync(Buffer.from(await graphiql.arrayBuffer())).toString()).toContain(
+      '<title>Gatehouse GraphiQL</title>',
+    );
   });
 });
