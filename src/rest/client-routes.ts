@@ -19,7 +19,11 @@ import { jsonObject, locatedIn, optionalString, pageQuery, stringList } from './
 import { PAGE_QUERY, ref } from './openapi-schemas.js';
 import type { Route } from './routes.js';
 
-const NOT_FOUND_DOC = { description: 'No client with that id.', schema: ref('Error') };
+const NOT_FOUND_DOC = {
+  description: 'No client with that id.',
+  schema: ref('Error'),
+  examples: { 'unknown client': { detail: CLIENT_NOT_FOUND } },
+};
 
 /** The Fides `/api/v1/oauth` client and scope paths: parse, call the use case GraphQL also calls, shape the answer. */
 export const clientRoutes: Route[] = [

@@ -45,17 +45,26 @@ export function errorResponse(error: unknown, context: ErrorContext = {}): Respo
   }
   if (known instanceof InvalidTokenError) log?.info({ requestId, reason: known.reason }, 'bearer token rejected');
 
-  const body: Record<string, unknown> = { detail: known.detail };
-  if (context.oauth && known.oauthError) {
-    body.error = known.oauthError;
-    body.error_description = known.message;
-  }
-  if (known.status >= 500 && requestId) body.request_id = requestId;
+  const body = errorBody(known, context);
   return json(known.status, body, {
     ...known.headers(),
     ...basicChallenge(known, context.request),
     ...(context.oauth ? NO_STORE : {}),
   });
+}
+
+/** A domain error's body on the wire: what `errorResponse` sends, and what the OpenAPI examples show. */
+export function errorBody(
+  error: GatehouseError,
+  context: Pick<ErrorContext, 'oauth' | 'requestId'> = {},
+): Record<string, unknown> {
+  const body: Record<string, unknown> = { detail: error.detail };
+  if (context.oauth && error.oauthError) {
+    body.error = error.oauthError;
+    body.error_description = error.message;
+  }
+  if (error.status >= 500 && context.requestId) body.request_id = context.requestId;
+  return body;
 }
 
 /** RFC 6749 §5.2: a client that tried HTTP Basic and failed is challenged to use it again. */

@@ -1,6 +1,9 @@
 import { Response as YogaResponse } from '@whatwg-node/fetch';
 import { hasNulCharacter, isNestedDeeperThan, ValidationError } from '../core/index.js';
 
+/** Bodies above this are refused with 413 before anything parses them (the server's body limit). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 /** Headers every token-endpoint answer carries, success or error (RFC 6749 §5.1). */
 export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
 

@@ -14,5 +14,5 @@ export const restRoutes: readonly Route[] = [...apiRoutes, ...docsRoutes(apiRout
 export { buildOpenApi } from './openapi.js';
 export { REST_API_VERSION } from './docs-routes.js';
 export { errorResponse } from './errors.js';
-export { json } from './http.js';
+export { json, MAX_BODY_BYTES } from './http.js';
 export { useRest, type RestOptions, type Route } from './plugin.js';

@@ -52,8 +52,10 @@ export const components = {
   Error: {
     type: 'object',
     required: ['detail'],
-    properties: { detail: { type: 'string' } },
-    examples: [{ detail: 'Not Authorized for this action. Required scope(s): [client:create]' }],
+    properties: {
+      detail: { type: 'string' },
+      request_id: { type: 'string', description: 'On 5xx answers: quote it.' },
+    },
   },
   ValidationError: {
     type: 'object',
@@ -81,13 +83,6 @@ export const components = {
       error: { type: 'string', enum: ['invalid_request', 'invalid_client', 'invalid_scope', 'unsupported_grant_type'] },
       error_description: { type: 'string' },
     },
-    examples: [
-      {
-        detail: 'Client authentication failed.',
-        error: 'invalid_client',
-        error_description: 'Client authentication failed.',
-      },
-    ],
   },
   TokenRequest: {
     type: 'object',

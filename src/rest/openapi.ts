@@ -1,3 +1,17 @@
+import { SCOPE_REGISTRY } from '../access/index.js';
+import {
+  databaseUnavailable,
+  ForbiddenError,
+  InvalidClientError,
+  InvalidRequestError,
+  InvalidTokenError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  UnauthenticatedError,
+  type GatehouseError,
+} from '../core/index.js';
+import { errorBody } from './errors.js';
+import { MAX_BODY_BYTES } from './http.js';
 import { components, ref, type Schema } from './openapi-schemas.js';
 import type { Route, RouteDoc } from './routes.js';
 
@@ -43,6 +57,17 @@ export function buildOpenApi(routes: readonly Route[], version: string): Record<
           scheme: 'basic',
           description: 'client_id and client_secret, form-encoded (RFC 6749 §2.3.1).',
         },
+        // Swagger UI's Authorize button can then fetch a token from the token endpoint itself.
+        clientCredentials: {
+          type: 'oauth2',
+          description: 'The client-credentials grant at the token endpoint; pick the scopes the token should carry.',
+          flows: {
+            clientCredentials: {
+              tokenUrl: '/api/v1/oauth/token',
+              scopes: Object.fromEntries(SCOPE_REGISTRY.map((scope) => [scope, scope])),
+            },
+          },
+        },
       },
     },
   };
@@ -73,7 +98,7 @@ function operation(route: Route, doc: RouteDoc): Record<string, unknown> {
     operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     ...(pathParams.length || queryParams.length ? { parameters: [...pathParams, ...queryParams] } : {}),
     ...(typeof doc.auth === 'object'
-      ? { security: [{ bearerAuth: [] }], 'x-required-scopes': [...scopes] }
+      ? { security: [{ bearerAuth: [] }, { clientCredentials: [...scopes] }], 'x-required-scopes': [...scopes] }
       : doc.auth === 'client'
         ? { security: [{ clientBasic: [] }, {}] }
         : { security: [] }),
@@ -86,42 +111,107 @@ function operation(route: Route, doc: RouteDoc): Record<string, unknown> {
         }
       : {}),
     responses: Object.fromEntries(
-      Object.entries({ ...commonErrors(route, doc), ...doc.responses }).map(([status, response]) => [
-        status,
-        {
-          description: response.description,
-          ...(response.schema ? { content: { [JSON_TYPE]: { schema: response.schema } } } : {}),
-        },
-      ]),
+      Object.entries(withCommonErrors(commonErrors(route, doc), doc.responses)).map(
+        ([status, response]: [string, ResponseDoc]) => [
+          status,
+          {
+            description: response.description,
+            ...(response.schema
+              ? {
+                  content: {
+                    [JSON_TYPE]: {
+                      schema: response.schema,
+                      ...(response.examples
+                        ? {
+                            examples: Object.fromEntries(
+                              Object.entries(response.examples).map(([name, value]) => [name, { value }]),
+                            ),
+                          }
+                        : {}),
+                    },
+                  },
+                }
+              : {}),
+          },
+        ],
+      ),
     ),
   };
 }
 
-function commonErrors(route: Route, doc: RouteDoc): Record<number, { description: string; schema?: Schema }> {
-  const errors: Record<number, { description: string; schema?: Schema }> = {};
+/** A route's own response docs win, status by status; the common examples stay where the route gives none. */
+function withCommonErrors(
+  common: Record<number, ResponseDoc>,
+  own: RouteDoc['responses'],
+): Record<number, ResponseDoc> {
+  const merged: Record<number, ResponseDoc> = { ...common };
+  for (const [status, response] of Object.entries(own))
+    merged[Number(status)] = { ...common[Number(status)], ...response };
+  return merged;
+}
+
+type ResponseDoc = { description: string; schema?: Schema; examples?: Record<string, unknown> };
+
+/** Example bodies are the real ones: built by the same function that answers (rest/errors.ts#errorBody). */
+const example = (error: GatehouseError, oauth = false) => errorBody(error, { oauth, requestId: REQUEST_ID_EXAMPLE });
+const REQUEST_ID_EXAMPLE = '9b2f3c4e-5d6a-4b7c-8d9e-0f1a2b3c4d5e';
+
+function commonErrors(route: Route, doc: RouteDoc): Record<number, ResponseDoc> {
+  const errors: Record<number, ResponseDoc> = {};
   const { auth, body } = doc;
+  const oauth = auth === 'client' || route.oauth === true;
   if (typeof auth === 'object') {
     errors[401] = {
       description:
         'No bearer token (`WWW-Authenticate: Bearer`), or a bad, expired or revoked one (`error="invalid_token"`).',
       schema: ref('Error'),
+      examples: { 'no token': example(new UnauthenticatedError()), 'bad token': example(new InvalidTokenError('')) },
     };
     if (auth.bearer.length)
       errors[403] = {
         description: 'The token lacks a required scope (`error="insufficient_scope"`).',
         schema: ref('Error'),
+        examples: { 'missing scope': example(new ForbiddenError(auth.bearer)) },
       };
   }
-  if (auth === 'client' || route.oauth) {
+  if (oauth) {
     errors[401] = {
       description: 'Client authentication failed: one answer for every cause.',
       schema: ref('OAuthError'),
+      examples: { failed: example(new InvalidClientError(''), true) },
     };
-    errors[400] = { description: 'A malformed request (`invalid_request`).', schema: ref('OAuthError') };
+    errors[400] = {
+      description: 'A malformed request (`invalid_request`).',
+      schema: ref('OAuthError'),
+      examples: {
+        'repeated parameter': example(new InvalidRequestError('The client_id parameter must not be repeated.'), true),
+      },
+    };
+    errors[429] = {
+      description:
+        'Too many failed authentications for this client from this address, or from this address (`Retry-After`).',
+      schema: ref('Error'),
+      examples: { 'locked out': example(new RateLimitedError(42), true) },
+    };
   }
-  if (!route.oauth && (body || doc.query))
+  if (!oauth && (body || doc.query))
     errors[422] = { description: 'Input of the wrong shape.', schema: ref('ValidationError') };
-  errors[500] = { description: 'Anything unexpected: `{"detail": "Internal Server Error"}`.', schema: ref('Error') };
+  if (body)
+    errors[413] = {
+      description: 'A body over 1 MiB.',
+      schema: ref('Error'),
+      examples: { 'too large': example(new PayloadTooLargeError(MAX_BODY_BYTES)) },
+    };
+  errors[500] = {
+    description: 'Anything unexpected; never a stack trace or SQL.',
+    schema: ref('Error'),
+    examples: { unexpected: { detail: 'Internal Server Error', request_id: REQUEST_ID_EXAMPLE } },
+  };
+  errors[503] = {
+    description: 'The database cannot be reached right now (`Retry-After`).',
+    schema: ref('Error'),
+    examples: { 'database unavailable': example(databaseUnavailable(), oauth) },
+  };
   return errors;
 }
 

@@ -34,7 +34,12 @@ export interface RouteDoc {
   readonly query?: readonly { readonly name: string; readonly description: string; readonly schema: Schema }[];
   readonly body?: { readonly required: boolean; readonly content: Readonly<Record<string, Schema>> };
   /** The success response and any route-specific errors. */
-  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: Schema }>>;
+  readonly responses: Readonly<
+    Record<
+      number,
+      { readonly description: string; readonly schema?: Schema; readonly examples?: Readonly<Record<string, unknown>> }
+    >
+  >;
 }
 
 interface CompiledRoute extends Route {

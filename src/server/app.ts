@@ -10,7 +10,7 @@ import { createContextFactory, type GraphQLContext } from '../graphql/context.js
 import { createUnexpectedErrorLog, maskError } from '../graphql/errors.js';
 import { graphqlLimitPlugins } from '../graphql/limits.js';
 import { schema } from '../graphql/schema.js';
-import { restRoutes, useRest } from '../rest/index.js';
+import { MAX_BODY_BYTES, restRoutes, useRest } from '../rest/index.js';
 import { corsPolicy } from './cors.js';
 import type { Metrics } from './metrics.js';
 import { useAccessLog } from './plugins/access-log.js';
@@ -43,9 +43,6 @@ export interface AppDeps {
 }
 
 export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
-
-/** Bodies above this are refused with 413 before anything parses them. */
-const MAX_BODY_BYTES = 1024 * 1024;
 
 const GRAPHQL_ENDPOINT = '/graphql';
 

@@ -4,8 +4,9 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { REQUIRED_SCOPES } from '../../src/access/index.js';
 import { useTestApp } from '../helpers/use-test-app.js';
+import { bearer, clientWithToken } from '../helpers/oauth.js';
 
-const t = useTestApp({}, { root: false });
+const t = useTestApp();
 
 type Operation = { security: unknown[]; 'x-required-scopes'?: string[]; responses: Record<string, unknown> };
 
@@ -65,7 +66,7 @@ describe('/openapi.json', () => {
     for (const [name, op] of operations) {
       expect(Object.keys(op.responses), name).toContain('500');
       if (op['x-required-scopes']) {
-        expect(op.security, name).toEqual([{ bearerAuth: [] }]);
+        expect(op.security, name).toEqual([{ bearerAuth: [] }, { clientCredentials: op['x-required-scopes'] }]);
         expect(Object.keys(op.responses), name).toEqual(expect.arrayContaining(['401', '403']));
       }
     }
@@ -124,5 +125,88 @@ describe('/docs', () => {
     expect(brotliDecompressSync(Buffer.from(await graphiql.arrayBuffer())).toString()).toContain(
       '<title>Gatehouse GraphiQL</title>',
     );
+  });
+});
+
+describe('the examples in /openapi.json', () => {
+  type Media = { examples?: Record<string, { value: unknown }> };
+  type Op = { responses: Record<string, { content?: Record<string, Media> }> };
+  const exampleOf = (operation: Op, status: number, name: string) =>
+    operation.responses[String(status)]?.content?.['application/json']?.examples?.[name]?.value;
+
+  it('are the bodies the routes really send', async () => {
+    const doc = (await (await t.app.fetch('/openapi.json')).json()) as { paths: Record<string, Record<string, Op>> };
+    const nobody = (await clientWithToken(t.app, [], { creator: t.root })).token;
+    let compared = 0;
+    for (const [template, methods] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const path = template
+          .replace('{client_id}', '0123456789abcdef0123456789abcdef')
+          .replace(/\{\w+\}/g, 'no_such_key');
+        const call = (headers: Record<string, string>) => t.app.fetch(path, { method: method.toUpperCase(), headers });
+        const noToken = exampleOf(operation, 401, 'no token');
+        if (noToken) {
+          expect(await (await call({})).json(), `${method} ${template} 401`).toEqual(noToken);
+          expect(await (await call(bearer('not.a.token'))).json(), `${method} ${template} 401`).toEqual(
+            exampleOf(operation, 401, 'bad token'),
+          );
+          compared += 2;
+        }
+        const forbidden = exampleOf(operation, 403, 'missing scope');
+        if (forbidden) {
+          expect(await (await call(bearer(nobody))).json(), `${method} ${template} 403`).toEqual(forbidden);
+          compared += 1;
+        }
+        const unknownClient = exampleOf(operation, 404, 'unknown client');
+        if (unknownClient) {
+          const response = await call({ ...bearer(t.root), 'Content-Type': 'application/json' });
+          if (response.status === 404) {
+            expect(await response.json(), `${method} ${template} 404`).toEqual(unknownClient);
+            compared += 1;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(40);
+
+    const token = doc.paths['/api/v1/oauth/token']!.post!;
+    const form = (body: string, headers: Record<string, string> = {}) =>
+      t.app.fetch('/api/v1/oauth/token', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+        body,
+      });
+    expect(await (await form('grant_type=client_credentials&client_id=x&client_secret=y')).json()).toEqual(
+      exampleOf(token, 401, 'failed'),
+    );
+    expect(await (await form('grant_type=client_credentials&client_id=x&client_id=z&client_secret=y')).json()).toEqual(
+      exampleOf(token, 400, 'repeated parameter'),
+    );
+    const tooLarge = await form('a'.repeat(1024 * 1024 + 1));
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toEqual(exampleOf(token, 413, 'too large'));
+    // A lockout's wait differs run to run; the words do not.
+    expect((exampleOf(token, 429, 'locked out') as { detail: string }).detail).toMatch(
+      /^Too many failed authentication attempts\. Try again in \d+ seconds\.$/,
+    );
+  });
+
+  it('offer the client-credentials flow to the Authorize button', async () => {
+    const doc = (await (await t.app.fetch('/openapi.json')).json()) as {
+      components: {
+        securitySchemes: Record<
+          string,
+          { flows?: { clientCredentials?: { tokenUrl: string; scopes: Record<string, string> } } }
+        >;
+      };
+      paths: Record<string, Record<string, { security: Record<string, string[]>[] }>>;
+    };
+    const flow = doc.components.securitySchemes.clientCredentials!.flows!.clientCredentials!;
+    expect(flow.tokenUrl).toBe('/api/v1/oauth/token');
+    expect(Object.keys(flow.scopes)).toHaveLength(130);
+    expect(doc.paths['/api/v1/oauth/client']!.post!.security).toEqual([
+      { bearerAuth: [] },
+      { clientCredentials: ['client:create'] },
+    ]);
   });
 });
