@@ -2,10 +2,11 @@
 // main.ts; like it, it owns its process (exit codes).
 import { parseArgs } from 'node:util';
 import { markTokensRevoked } from '../clients/index.js';
-import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import { ConfigError, loadConfig, parseDatabaseUrl, type Config } from '../config/index.js';
+import { copyDatabase, TargetNotEmptyError } from '../db/copy.js';
 import { ClientSchema } from '../db/entities/index.js';
 import { DataFolderLockedError } from '../db/lock-file.js';
-import type { Database } from '../db/orm.js';
+import { createOrm, migrate, type Database } from '../db/orm.js';
 import { KeyDecryptionError, listSigningKeys, rotateSigningKey } from '../tokens/index.js';
 import { openDatabase } from './compose.js';
 
@@ -20,6 +21,10 @@ Commands:
                                  containment step after a leak); new grants work from the next second.
   clients revoke --root          The same for the root client, whose credentials live in configuration (the API
                                  cannot revoke them). Change oauth_root_client_secret too if it leaked.
+  db copy --from URL --to URL    Copy everything (clients and their secret hashes, signing keys still encrypted,
+        [--replace]              revocations, policies, rules, audit events) from one database to another: pglite://…
+                                 or postgresql://… on either side. Both are migrated first; a target holding anything
+                                 but the default policies is refused unless --replace. Stop the servers on both first.
   keys list                      List the signing keys: kid, when each starts signing, and which one signs now.
   keys rotate [--activate-in S]  Create a new signing key. It is published in the JWKS at once and signs from S
                                  seconds on (default ${DEFAULT_ACTIVATE_IN_SECONDS}). Older keys stay published until every token they signed
@@ -43,12 +48,22 @@ async function run(argv: string[]): Promise<number> {
       now: { type: 'boolean' },
       'activate-in': { type: 'string' },
       root: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      replace: { type: 'boolean' },
     },
   });
   const [group, command] = positionals;
   if (values.help || positionals.length === 0) {
     process.stdout.write(HELP);
     return 0;
+  }
+  if (group === 'db' && command === 'copy') {
+    if (!values.from || !values.to || positionals.length !== 2) {
+      process.stderr.write(`db copy: give --from URL and --to URL\n\n${HELP}`);
+      return 2;
+    }
+    return copyBetween(values.from, values.to, values.replace === true);
   }
   if (group === 'clients' && command === 'revoke') {
     const target = values.root ? null : positionals[2];
@@ -104,6 +119,35 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
+/** `db copy`: both databases migrated (the source too, so its rows have the shape the target expects), then copied. */
+async function copyBetween(fromUrl: string, toUrl: string, replace: boolean): Promise<number> {
+  const open = async (url: string, name: string) => {
+    const database = parseDatabaseUrl({ value: url, source: name }, { cwd: process.cwd(), warn: () => {} });
+    const db = await createOrm(database);
+    try {
+      await migrate(db);
+      return db;
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+  };
+  const source = await open(fromUrl, '--from');
+  try {
+    const target = await open(toUrl, '--to');
+    try {
+      const result = await copyDatabase(source, target, { replace });
+      for (const { table, rows } of result.tables) process.stdout.write(`${table}: ${rows} rows\n`);
+      process.stdout.write('copied; point the server at the target (database.url) and start it\n');
+      return 0;
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await source.close();
+  }
+}
+
 /** The server's configuration (fides.toml, FIDES__* variables); its warnings go to stderr. */
 function configured(): Config {
   return loadConfig({ env: process.env, cwd: process.cwd(), warn: (message) => process.stderr.write(`${message}\n`) });
@@ -133,6 +177,7 @@ run(process.argv.slice(2)).then(
       error instanceof ConfigError ||
       error instanceof DataFolderLockedError ||
       error instanceof KeyDecryptionError ||
+      error instanceof TargetNotEmptyError ||
       (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(
       expected ? `${(error as Error).message}\n` : 'failed: an unexpected error; nothing was changed\n',
