@@ -106,7 +106,12 @@ export const components = {
       access_token: { type: 'string', description: 'An RFC 9068 JWT (EdDSA).' },
       token_type: { type: 'string', const: 'Bearer' },
       expires_in: { type: 'integer', description: 'Seconds from now.' },
-      expires_at: { type: 'integer', description: 'Seconds since the epoch.' },
+      expires_at: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the token expires: ISO 8601 in UTC with a `+00:00` offset, as Fides sends it.',
+        examples: ['2026-12-09T09:30:00.000+00:00'],
+      },
       scope: { type: 'string', description: 'Space-separated.' },
     },
   },
