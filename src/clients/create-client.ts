@@ -23,8 +23,9 @@ export async function createClient(
   input: CreateClientInput,
 ): Promise<CreatedClient> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.createClient);
-  const scopes = checkGrantableScopes(env.settings, caller, input.scopes ?? []);
+  // The body's shape first, as Fides validates it before looking at the scopes.
   checkClientLabels(input);
+  const scopes = checkGrantableScopes(env.settings, caller, input.scopes ?? []);
 
   const clientId = newClientId();
   const clientSecret = newClientSecret();

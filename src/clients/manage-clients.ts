@@ -70,9 +70,10 @@ export interface UpdateClientInput extends ClientLabels {
 }
 
 /**
- * Changes a client's name, description and scopes; what is left out stays. New scopes take effect at once for
- * tokens already issued (they only ever narrow: a token keeps at most the scopes it was issued with). The answer
- * shows the client's details only to a caller that may read clients.
+ * Changes a client's name, description and scopes; what is left out stays, and so do the name and the scopes when
+ * given as null (as Fides does: only the description is cleared by null, and a name is never emptied). New scopes
+ * take effect at once for tokens already issued (they only ever narrow: a token keeps at most the scopes it was
+ * issued with). The answer shows the client's details only to a caller that may read clients.
  */
 export async function updateClient(
   env: ClientsEnv,
@@ -85,7 +86,7 @@ export async function updateClient(
   const client = await changeClient(env, caller, clientId, (found) => {
     if (input.scopes !== undefined && input.scopes !== null)
       found.scopes = checkGrantableScopes(env.settings, caller, input.scopes);
-    if (input.name !== undefined) found.name = input.name;
+    if (input.name != null) found.name = input.name;
     if (input.description !== undefined) found.description = input.description;
   });
   return toClientView(client, holdsScopes(caller, REQUIRED_SCOPES.readClient));

@@ -216,6 +216,83 @@ describe('update client', () => {
   });
 });
 
+describe('client names (Fides: name must not be empty)', () => {
+  const EMPTY_NAME = {
+    detail: [{ loc: ['body', 'name'], msg: 'Value error, name must not be empty', type: 'value_error' }],
+  };
+  // Whitespace as Python's str.strip() sees it, which is what Fides checks: U+001F and U+0085 are blank there.
+  const BLANK = ['', ' ', '\t\n\r', '\u3000\u00a0', '\u001f\u0085'];
+
+  it.each(BLANK)('create refuses the name %j with 422, before looking at the scopes', async (name) => {
+    const response = await json('POST', '/api/v1/oauth/client', t.root, { name, scopes: ['no:such-scope'] });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual(EMPTY_NAME);
+  });
+
+  it.each(BLANK)('update refuses the name %j with 422, even for an unknown id', async (name) => {
+    const created = await createClientWith(t.app, [], t.root);
+    const response = await json('PUT', `/api/v1/oauth/client/${created.client_id}`, t.root, { name });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual(EMPTY_NAME);
+    const unknown = await json('PUT', '/api/v1/oauth/client/unknown', t.root, { name });
+    expect(unknown.status).toBe(422);
+    expect(await unknown.json()).toEqual(EMPTY_NAME);
+  });
+
+  it('takes a name of a zero-width no-break space, which Python does not strip', async () => {
+    const response = await json('POST', '/api/v1/oauth/client', t.root, { name: '\ufeff' });
+    expect(response.status).toBe(200);
+    expect(Object.keys(await response.json())).toEqual(['client_id', 'client_secret']);
+  });
+
+  it('update: a null name is left as it is (as Fides does), a null description is cleared', async () => {
+    const created = await createClientWith(t.app, [], t.root);
+    const path = `/api/v1/oauth/client/${created.client_id}`;
+    await json('PUT', path, t.root, { name: 'reports', description: 'nightly' });
+    const response = await json('PUT', path, t.root, { name: null, description: null });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      client_id: created.client_id,
+      name: 'reports',
+      description: null,
+      scopes: [],
+    });
+  });
+
+  it('GraphQL: BAD_USER_INPUT on create and update, and a null name keeps the name', async () => {
+    const created = await createClientWith(t.app, [], t.root);
+    const create = await graphql(t.app, 'mutation { createClient(name: " ") { clientId } }', {}, bearer(t.root));
+    expect(create.body).toEqual({
+      data: null,
+      errors: [
+        {
+          message: 'name: Value error, name must not be empty',
+          locations: [{ line: 1, column: 12 }],
+          path: ['createClient'],
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ],
+    });
+    const update = await graphql(
+      t.app,
+      'mutation($id: ID!, $name: String) { updateClient(clientId: $id, name: $name) { name } }',
+      { id: created.client_id, name: '' },
+      bearer(t.root),
+    );
+    expect(update.body.errors?.map((error) => [error.message, error.extensions])).toEqual([
+      ['name: Value error, name must not be empty', { code: 'BAD_USER_INPUT' }],
+    ]);
+    await json('PUT', `/api/v1/oauth/client/${created.client_id}`, t.root, { name: 'kept' });
+    const kept = await graphql(
+      t.app,
+      'mutation($id: ID!) { updateClient(clientId: $id, name: null) { name } }',
+      { id: created.client_id },
+      bearer(t.root),
+    );
+    expect(kept.body).toEqual({ data: { updateClient: { name: 'kept' } } });
+  });
+});
+
 describe('rotate secret', () => {
   it('stops the old secret, keeps issued tokens valid, and shows the new secret once', async () => {
     const { client_id, client_secret, token } = await clientWithToken(t.app, ['scope:read'], { creator: t.root });
