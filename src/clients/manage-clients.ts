@@ -81,25 +81,38 @@ export async function updateClient(
   clientId: string,
   input: UpdateClientInput,
 ): Promise<ClientView> {
-  const caller = requireScopes(principal, REQUIRED_SCOPES.updateClient);
-  checkClientLabels(input);
-  const client = await changeClient(env, caller, clientId, (found) => {
-    if (input.scopes !== undefined && input.scopes !== null)
-      found.scopes = checkGrantableScopes(env.settings, caller, input.scopes);
-    if (input.name != null) found.name = input.name;
-    if (input.description !== undefined) found.description = input.description;
-  });
-  return toClientView(client, holdsScopes(caller, REQUIRED_SCOPES.readClient));
+  const updated = await applyUpdate(env, principal, clientId, input);
+  if (!updated) throw new NotFoundError(CLIENT_NOT_FOUND);
+  return updated;
 }
 
-/** Replaces a client's scopes. */
+/**
+ * Replaces a client's scopes. Null when there is no such client, the root client included: then nothing is done,
+ * and the scopes are not even checked, as Fides answers `PUT …/scope` for an unknown id.
+ */
 export function setClientScopes(
   env: ClientsEnv,
   principal: Principal | null,
   clientId: string,
   scopes: readonly string[],
-): Promise<ClientView> {
-  return updateClient(env, principal, clientId, { scopes });
+): Promise<ClientView | null> {
+  return applyUpdate(env, principal, clientId, { scopes });
+}
+
+async function applyUpdate(
+  env: ClientsEnv,
+  principal: Principal | null,
+  clientId: string,
+  input: UpdateClientInput,
+): Promise<ClientView | null> {
+  const caller = requireScopes(principal, REQUIRED_SCOPES.updateClient);
+  checkClientLabels(input);
+  const client = await changeClient(env, caller, clientId, (found) => {
+    if (input.scopes != null) found.scopes = checkGrantableScopes(env.settings, caller, input.scopes);
+    if (input.name != null) found.name = input.name;
+    if (input.description !== undefined) found.description = input.description;
+  });
+  return client && toClientView(client, holdsScopes(caller, REQUIRED_SCOPES.readClient));
 }
 
 /** A new secret for the client, shown once; the old one stops working at once. Issued tokens stay valid. */
@@ -113,6 +126,7 @@ export async function rotateClientSecret(
   const client = await changeClient(env, caller, clientId, async (found) => {
     found.secretHash = await env.secrets.hash(clientSecret);
   });
+  if (!client) throw new NotFoundError(CLIENT_NOT_FOUND);
   return {
     clientId: client.id,
     clientSecret,
@@ -131,7 +145,8 @@ export async function revokeClientTokens(
 ): Promise<Date> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.revokeClientTokens);
   const revokedAt = new Date();
-  await changeClient(env, caller, clientId, (_found, em) => markTokensRevoked(em, clientId, revokedAt));
+  const client = await changeClient(env, caller, clientId, (_found, em) => markTokensRevoked(em, clientId, revokedAt));
+  if (!client) throw new NotFoundError(CLIENT_NOT_FOUND);
   return revokedAt;
 }
 
@@ -150,37 +165,33 @@ export async function markTokensRevoked(em: EntityManager, clientId: string, rev
 /** Deletes a client; its tokens stop working at once. Returns whether there was one (an unknown id is no error). */
 export async function deleteClient(env: ClientsEnv, principal: Principal | null, clientId: string): Promise<boolean> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.deleteClient);
-  try {
-    await changeClient(env, caller, clientId, async (found, em) => {
-      em.remove(found);
-      await em.nativeDelete(ClientRevocationSchema, { clientId });
-    });
-    return true;
-  } catch (error) {
-    if (error instanceof NotFoundError) return false;
-    throw error;
-  }
+  const deleted = await changeClient(env, caller, clientId, async (found, em) => {
+    em.remove(found);
+    await em.nativeDelete(ClientRevocationSchema, { clientId });
+  });
+  return deleted !== null;
 }
 
 /**
  * The shape of every write to a client: in one transaction, lock its row, refuse a caller that does not hold what
  * it holds, apply the change; after the commit, forget what this process remembered of it (other processes hear
- * the database trigger) before the caller answers.
+ * the database trigger) before the caller answers. Null, with nothing done, when there is no such client: each use
+ * case decides what that means.
  */
 async function changeClient(
   env: ClientsEnv,
   caller: Principal,
   clientId: string,
   change: (client: Client, em: EntityManager) => void | Promise<void>,
-): Promise<Client> {
+): Promise<Client | null> {
   const client = await env.em.transactional(async (em) => {
     const found = await findClient(em, clientId, LockMode.PESSIMISTIC_WRITE);
-    if (!found) throw new NotFoundError(CLIENT_NOT_FOUND);
+    if (!found) return null;
     requireModifiable(caller, found);
     await change(found, em);
     return found;
   });
-  env.clientChanged(clientId);
+  if (client) env.clientChanged(clientId);
   return client;
 }
 

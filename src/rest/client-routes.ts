@@ -190,12 +190,14 @@ export const clientRoutes: Route[] = [
       tag: 'Clients',
       summary: 'Replace a client’s scopes',
       description:
-        'A bare JSON array. Applies at once to tokens already issued. A non-root caller can only change a client ' +
-        'whose scopes it holds itself (403 otherwise).',
+        'A bare JSON array. Applies at once to tokens already issued. For an unknown id (the root client’s included) ' +
+        'nothing is done and the scopes are not even checked (as Fides answers). A non-root caller can only change a ' +
+        'client whose scopes it holds itself (403 otherwise).',
       auth: { bearer: REQUIRED_SCOPES.updateClient },
       body: { required: true, content: { 'application/json': ref('ScopeList') } },
-      responses: { 200: { description: '`null`.', schema: { type: 'null' } }, 404: NOT_FOUND_DOC },
+      responses: { 200: { description: '`null`, whether or not there was such a client.', schema: { type: 'null' } } },
     },
+    // Fides answers 200 null whether or not the client existed.
     handle: async ({ request, params, auth, principal }) => {
       const caller = await principal();
       const scopes = stringList((await readJson(request)) ?? [], ['body']);

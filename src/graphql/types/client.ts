@@ -1,4 +1,5 @@
 import {
+  CLIENT_NOT_FOUND,
   createClient,
   deleteClient,
   getClient,
@@ -10,6 +11,7 @@ import {
   type ClientView,
   type CreatedClient,
 } from '../../clients/index.js';
+import { NotFoundError } from '../../core/index.js';
 import { builder } from '../builder.js';
 import { needs, PAGING } from '../describe.js';
 import { pageOf } from './page.js';
@@ -92,10 +94,15 @@ builder.mutationFields((t) => ({
   setClientScopes: t.field({
     type: Client,
     description:
-      `Replaces the client’s scopes; tokens already issued narrow at once. ${needs('updateClient')}, and a non-root ` +
-      'caller must hold every scope the client holds.',
+      `Replaces the client’s scopes; tokens already issued narrow at once. NOT_FOUND for an unknown id (REST answers ` +
+      `\`null\`, as Fides does). ${needs('updateClient')}, and a non-root caller must hold every scope the client holds.`,
     args: { clientId: t.arg.id({ required: true }), scopes: t.arg.stringList({ required: true }) },
-    resolve: (_root, args, { auth, principal }) => setClientScopes(auth, principal, String(args.clientId), args.scopes),
+    // Unlike REST's Fides-shaped `null`, the mutation returns the client, so an unknown id is an error.
+    resolve: async (_root, args, { auth, principal }) => {
+      const client = await setClientScopes(auth, principal, String(args.clientId), args.scopes);
+      if (!client) throw new NotFoundError(CLIENT_NOT_FOUND);
+      return client;
+    },
   }),
   rotateClientSecret: t.field({
     type: ClientCredentials,
