@@ -1,3 +1,4 @@
+export { listRoles } from './list-roles.js';
 export { listScopes } from './list-scopes.js';
 export {
   checkGrantableScopes,
@@ -8,6 +9,7 @@ export {
   type Operation,
 } from './permissions.js';
 export type { Principal } from './principal.js';
+export { ROLE_REGISTRY, ROOT_ROLES, type Role } from './role-registry.js';
 export { SCOPE_REGISTRY } from './scope-registry.js';
 export {
   createAuthThrottle,

@@ -22,6 +22,8 @@ export const REQUIRED_SCOPES = {
   deleteClient: ['client:delete'],
   revokeClientTokens: ['client:update'],
   readScopes: ['scope:read'],
+  // As Fides guards GET /oauth/role.
+  readRoles: ['scope:read'],
   readPolicy: ['policy:read'],
   upsertPolicy: ['policy:create_or_update'],
   deletePolicy: ['policy:delete'],

@@ -1,4 +1,4 @@
-import { listScopes, REQUIRED_SCOPES } from '../access/index.js';
+import { listRoles, listScopes, REQUIRED_SCOPES } from '../access/index.js';
 import {
   createClient,
   deleteClient,
@@ -215,6 +215,19 @@ export const clientRoutes: Route[] = [
       responses: { 200: { description: 'Every scope a client may hold.', schema: ref('ScopeList') } },
     },
     handle: async ({ auth, principal }) => json(200, listScopes(auth, await principal())),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/oauth/role',
+    doc: {
+      tag: 'Scopes',
+      summary: 'The roles and the scopes each stands for',
+      description: 'An object from role name to its sorted scopes, in Fides’ order of roles, as Fides answers.',
+      auth: { bearer: REQUIRED_SCOPES.readRoles },
+      responses: { 200: { description: 'Every role a client may hold.', schema: ref('RoleMapping') } },
+    },
+    handle: async ({ auth, principal }) =>
+      json(200, Object.fromEntries(listRoles(auth, await principal()).map((role) => [role.name, role.scopes]))),
   },
 ];
 

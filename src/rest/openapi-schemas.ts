@@ -1,5 +1,6 @@
 // JSON Schemas (OpenAPI 3.1) of the REST bodies, referenced from the route docs. Limits and enums come from the
 // modules that enforce them.
+import { ROLE_REGISTRY } from '../access/index.js';
 import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH as CLIENT_NAME_MAX_LENGTH } from '../clients/index.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/index.js';
 import { ACTION_TYPES, NAME_MAX_LENGTH, SUPPORTED_ACTION_TYPES, SUPPORTED_DRP_ACTIONS } from '../policies/index.js';
@@ -47,6 +48,7 @@ function bulk(item: string): Schema {
 }
 
 const scopeList: Schema = { type: 'array', items: { type: 'string', examples: ['policy:read'] } };
+const roleNames = ROLE_REGISTRY.map((role) => role.name);
 /** A client's name: null is no name; empty or only whitespace is refused (422, as Fides does). */
 const clientName: Schema = {
   type: ['string', 'null'],
@@ -208,6 +210,13 @@ export const components = {
   },
   ClientPage: page('Client'),
   ScopeList: scopeList,
+  RoleMapping: {
+    type: 'object',
+    description: 'Each role’s name, in Fides’ order, and the sorted scopes it stands for.',
+    required: roleNames,
+    additionalProperties: false,
+    properties: Object.fromEntries(roleNames.map((name) => [name, scopeList])),
+  },
   Jwks: {
     type: 'object',
     required: ['keys'],

@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.js';
-import { SCOPE_REGISTRY } from '../access/index.js';
+import { ROLE_REGISTRY, SCOPE_REGISTRY, type Role } from '../access/index.js';
 import { hashSecret, newClientSecret } from '../clients/index.js';
 import type { TokenAudience } from './access-token.js';
 
@@ -7,6 +7,8 @@ import type { TokenAudience } from './access-token.js';
 export interface AuthSettings {
   /** Every scope a client may hold, in registry order. */
   readonly registry: readonly string[];
+  /** Every role, in Fides' order. */
+  readonly roles: readonly Role[];
   readonly root: {
     readonly clientId: string;
     /** argon2id of the configured root secret, so the root client is checked exactly like the others. */
@@ -25,6 +27,7 @@ export async function createAuthSettings(config: Config): Promise<AuthSettings> 
   ]);
   return Object.freeze({
     registry: SCOPE_REGISTRY,
+    roles: ROLE_REGISTRY,
     root: Object.freeze({ clientId: security.oauthRootClientId, secretHash: rootHash }),
     tokens: Object.freeze({
       issuer: security.oauthIssuer,
