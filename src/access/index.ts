@@ -1,6 +1,8 @@
+export { effectiveHoldings, scopesHeld, type AccessRegistries, type Holdings } from './holdings.js';
 export { listRoles } from './list-roles.js';
 export { listScopes } from './list-scopes.js';
 export {
+  checkGrantableRoles,
   checkGrantableScopes,
   holdsScopes,
   REQUIRED_SCOPES,

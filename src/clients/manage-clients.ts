@@ -5,6 +5,7 @@ import { toClientView, type ClientView } from './client-view.js';
 import type { CreatedClient } from './create-client.js';
 import { checkPage, hasNulCharacter, NotFoundError, toPage, type Page, type PageRequest } from '../core/index.js';
 import {
+  checkGrantableRoles,
   checkGrantableScopes,
   holdsScopes,
   REQUIRED_SCOPES,
@@ -67,13 +68,14 @@ export async function getClientScopes(
 
 export interface UpdateClientInput extends ClientLabels {
   readonly scopes?: readonly string[] | null | undefined;
+  readonly roles?: readonly string[] | null | undefined;
 }
 
 /**
- * Changes a client's name, description and scopes; what is left out stays, and so do the name and the scopes when
- * given as null (as Fides does: only the description is cleared by null, and a name is never emptied). New scopes
- * take effect at once for tokens already issued (they only ever narrow: a token keeps at most the scopes it was
- * issued with). The answer shows the client's details only to a caller that may read clients.
+ * Changes a client's name, description, scopes and roles; what is left out stays, and so do the name, the scopes and
+ * the roles when given as null (as Fides does: only the description is cleared by null, and a name is never emptied).
+ * New scopes and roles take effect at once for tokens already issued (they only ever narrow: a token keeps at most
+ * what it was issued with). The answer shows the client's details only to a caller that may read clients.
  */
 export async function updateClient(
   env: ClientsEnv,
@@ -87,8 +89,8 @@ export async function updateClient(
 }
 
 /**
- * Replaces a client's scopes. Null when there is no such client, the root client included: then nothing is done,
- * and the scopes are not even checked, as Fides answers `PUT …/scope` for an unknown id.
+ * Replaces a client's scopes (its roles stay). Null when there is no such client, the root client included: then
+ * nothing is done, and the scopes are not even checked, as Fides answers `PUT …/scope` for an unknown id.
  */
 export function setClientScopes(
   env: ClientsEnv,
@@ -109,6 +111,7 @@ async function applyUpdate(
   checkClientLabels(input);
   const client = await changeClient(env, caller, clientId, (found) => {
     if (input.scopes != null) found.scopes = checkGrantableScopes(env.settings, caller, input.scopes);
+    if (input.roles != null) found.roles = checkGrantableRoles(env.settings, caller, input.roles);
     if (input.name != null) found.name = input.name;
     if (input.description !== undefined) found.description = input.description;
   });
@@ -174,9 +177,9 @@ export async function deleteClient(env: ClientsEnv, principal: Principal | null,
 
 /**
  * The shape of every write to a client: in one transaction, lock its row, refuse a caller that does not hold what
- * it holds, apply the change; after the commit, forget what this process remembered of it (other processes hear
- * the database trigger) before the caller answers. Null, with nothing done, when there is no such client: each use
- * case decides what that means.
+ * it holds (its scopes and its roles' scopes), apply the change; after the commit, forget what this process
+ * remembered of it (other processes hear the database trigger) before the caller answers. Null, with nothing done,
+ * when there is no such client: each use case decides what that means.
  */
 async function changeClient(
   env: ClientsEnv,
@@ -187,7 +190,7 @@ async function changeClient(
   const client = await env.em.transactional(async (em) => {
     const found = await findClient(em, clientId, LockMode.PESSIMISTIC_WRITE);
     if (!found) return null;
-    requireModifiable(caller, found);
+    requireModifiable(env.settings, caller, found);
     await change(found, em);
     return found;
   });

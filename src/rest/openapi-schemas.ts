@@ -49,6 +49,7 @@ function bulk(item: string): Schema {
 
 const scopeList: Schema = { type: 'array', items: { type: 'string', examples: ['policy:read'] } };
 const roleNames = ROLE_REGISTRY.map((role) => role.name);
+const roleList: Schema = { type: 'array', items: { type: 'string', enum: roleNames } };
 /** A client's name: null is no name; empty or only whitespace is refused (422, as Fides does). */
 const clientName: Schema = {
   type: ['string', 'null'],
@@ -121,7 +122,10 @@ export const components = {
         description: 'When the token expires: ISO 8601 in UTC with a `+00:00` offset, as Fides sends it.',
         examples: ['2026-12-09T09:30:00.000+00:00'],
       },
-      scope: { type: 'string', description: 'Space-separated.' },
+      scope: {
+        type: 'string',
+        description: 'Space-separated: every scope the token may use, its roles’ included.',
+      },
     },
   },
   TokenParameter: {
@@ -152,11 +156,12 @@ export const components = {
   },
   ClientCreate: {
     oneOf: [
-      { ...scopeList, description: 'A bare list of scopes, as Fides takes it.' },
+      { ...scopeList, description: 'A bare list of scopes, as Fides took it.' },
       {
         type: 'object',
         properties: {
           scopes: scopeList,
+          roles: { ...roleList, description: 'Roles, each standing for its scopes (see `GET /api/v1/oauth/role`).' },
           name: clientName,
           description: { type: ['string', 'null'], maxLength: DESCRIPTION_MAX_LENGTH },
         },
@@ -165,9 +170,10 @@ export const components = {
   },
   ClientUpdate: {
     type: 'object',
-    description: 'What is left out stays as it is; null keeps the name and scopes, and clears the description.',
+    description: 'What is left out stays as it is; null keeps the name, scopes and roles, and clears the description.',
     properties: {
-      scopes: scopeList,
+      scopes: { oneOf: [scopeList, { type: 'null' }] },
+      roles: { oneOf: [roleList, { type: 'null' }] },
       name: clientName,
       description: { type: ['string', 'null'], maxLength: DESCRIPTION_MAX_LENGTH },
     },
@@ -183,14 +189,18 @@ export const components = {
   },
   Client: {
     type: 'object',
-    required: ['client_id', 'name', 'description', 'scopes'],
+    required: ['client_id', 'name', 'description', 'scopes', 'roles'],
     properties: {
       client_id: { type: 'string' },
       name: { type: ['string', 'null'] },
       description: { type: ['string', 'null'] },
       scopes: {
         oneOf: [scopeList, { type: 'null' }],
-        description: 'Null only in an update answer to a caller without `client:read`.',
+        description: 'The scopes it holds directly. Null only in an update answer to a caller without `client:read`.',
+      },
+      roles: {
+        oneOf: [roleList, { type: 'null' }],
+        description: 'Its roles. Null only in an update answer to a caller without `client:read`.',
       },
     },
   },

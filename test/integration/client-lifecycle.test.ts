@@ -74,8 +74,8 @@ describe('list and get clients', () => {
       expect(first.status).toBe(200);
       expect(await first.json()).toEqual({
         items: [
-          { client_id: ids[2], name: 'c', description: null, scopes: ['policy:read'] },
-          { client_id: ids[1], name: 'b', description: null, scopes: ['policy:read'] },
+          { client_id: ids[2], name: 'c', description: null, scopes: ['policy:read'], roles: [] },
+          { client_id: ids[1], name: 'b', description: null, scopes: ['policy:read'], roles: [] },
         ],
         total: 3,
         page: 1,
@@ -133,6 +133,7 @@ describe('list and get clients', () => {
       name: null,
       description: null,
       scopes: ['rule:read'],
+      roles: [],
     });
     const missing = await t.app.fetch('/api/v1/oauth/client/nope', { headers: bearer(t.root) });
     expect(missing.status).toBe(404);
@@ -218,6 +219,7 @@ describe('update client', () => {
       name: 'reports',
       description: 'nightly',
       scopes: ['policy:read'],
+      roles: [],
     });
     const scoped = await json('PUT', path, t.root, { scopes: ['rule:read'] });
     expect(await scoped.json()).toEqual({
@@ -225,6 +227,7 @@ describe('update client', () => {
       name: 'reports',
       description: 'nightly',
       scopes: ['rule:read'],
+      roles: [],
     });
     const cleared = await json('PUT', path, t.root, { description: null });
     expect(await cleared.json()).toMatchObject({ description: null, name: 'reports' });
@@ -275,6 +278,7 @@ describe('client names (Fides: name must not be empty)', () => {
       name: 'reports',
       description: null,
       scopes: [],
+      roles: [],
     });
   });
 
