@@ -1,5 +1,8 @@
+export { effectiveHoldings, scopesHeld, type AccessRegistries, type Holdings } from './holdings.js';
+export { listRoles } from './list-roles.js';
 export { listScopes } from './list-scopes.js';
 export {
+  checkGrantableRoles,
   checkGrantableScopes,
   holdsScopes,
   REQUIRED_SCOPES,
@@ -8,6 +11,7 @@ export {
   type Operation,
 } from './permissions.js';
 export type { Principal } from './principal.js';
+export { ROLE_REGISTRY, ROOT_ROLES, type Role } from './role-registry.js';
 export { SCOPE_REGISTRY } from './scope-registry.js';
 export {
   createAuthThrottle,

@@ -1,15 +1,18 @@
+import { scopesHeld, scopesOfRoles, type AccessRegistries, type Holdings } from './holdings.js';
 import type { Principal } from './principal.js';
 import {
   ClientModificationForbiddenError,
   ForbiddenError,
+  RoleEscalationError,
   ScopeEscalationError,
   UnauthenticatedError,
+  UnknownRoleError,
   UnknownScopeError,
   ValidationError,
 } from '../core/index.js';
 
-/** More than this many scope names in one request is a 422, whatever they are. */
-const MAX_SCOPES_IN_REQUEST = 1000;
+/** More than this many scope (or role) names in one request is a 422, whatever they are. */
+const MAX_NAMES_IN_REQUEST = 1000;
 
 /**
  * The scopes each operation needs, declared once (strategy "all"). The use cases enforce them with
@@ -22,6 +25,8 @@ export const REQUIRED_SCOPES = {
   deleteClient: ['client:delete'],
   revokeClientTokens: ['client:update'],
   readScopes: ['scope:read'],
+  // As Fides guards GET /oauth/role.
+  readRoles: ['scope:read'],
   readPolicy: ['policy:read'],
   upsertPolicy: ['policy:create_or_update'],
   deletePolicy: ['policy:delete'],
@@ -42,19 +47,15 @@ export function requireScopes(principal: Principal | null, required: readonly st
 
 /**
  * Checks scopes someone is about to grant: each must be in the registry (422), and a non-root caller may only
- * grant scopes it holds itself (403). Returns them without duplicates, in the order given.
+ * grant scopes it holds itself, directly or through its roles (403). Returns them without duplicates, in the order
+ * given.
  */
 export function checkGrantableScopes(
-  settings: { readonly registry: readonly string[] },
+  settings: AccessRegistries,
   principal: Principal,
   scopes: readonly string[],
 ): string[] {
-  if (scopes.length > MAX_SCOPES_IN_REQUEST) {
-    throw new ValidationError([
-      { loc: ['scopes'], msg: `List should have at most ${MAX_SCOPES_IN_REQUEST} items`, type: 'too_long' },
-    ]);
-  }
-  const unique = [...new Set(scopes)];
+  const unique = uniqueNames(scopes, 'scopes');
   const registry = new Set(settings.registry);
   const unknown = unique.filter((scope) => !registry.has(scope));
   if (unknown.length > 0) throw new UnknownScopeError(unknown, settings.registry);
@@ -66,6 +67,37 @@ export function checkGrantableScopes(
   return unique;
 }
 
+/**
+ * Checks roles someone is about to grant: each must be in the role registry (422), and a non-root caller may only
+ * grant a role whose every scope it holds itself (403, naming the scopes it lacks, sorted as roles list them): a
+ * role is no more than its scopes. Returns them without duplicates, in the order given.
+ */
+export function checkGrantableRoles(
+  settings: AccessRegistries,
+  principal: Principal,
+  roles: readonly string[],
+): string[] {
+  const unique = uniqueNames(roles, 'roles');
+  const names = settings.roles.map((role) => role.name);
+  const unknown = unique.filter((role) => !names.includes(role));
+  if (unknown.length > 0) throw new UnknownRoleError(unknown, names);
+  if (!principal.isRoot) {
+    const held = new Set(principal.scopes);
+    const missing = [...scopesOfRoles(settings, unique)].filter((scope) => !held.has(scope)).sort();
+    if (missing.length > 0) throw new RoleEscalationError(missing);
+  }
+  return unique;
+}
+
+function uniqueNames(names: readonly string[], field: 'scopes' | 'roles'): string[] {
+  if (names.length > MAX_NAMES_IN_REQUEST) {
+    throw new ValidationError([
+      { loc: [field], msg: `List should have at most ${MAX_NAMES_IN_REQUEST} items`, type: 'too_long' },
+    ]);
+  }
+  return [...new Set(names)];
+}
+
 /** Whether the principal holds every one of `scopes` among its effective scopes. */
 export function holdsScopes(principal: Principal | null, scopes: readonly string[]): boolean {
   if (!principal) return false;
@@ -75,12 +107,13 @@ export function holdsScopes(principal: Principal | null, scopes: readonly string
 
 /**
  * Least privilege on every write to a client (SPEC §9): a non-root caller may change, rotate, revoke or delete only
- * a client whose current scopes are all among its own effective scopes. Otherwise a `client:update` holder could
- * rotate a stronger client's secret and become it, or disable it by emptying its scopes.
+ * a client whose every scope, held directly or through its roles, is among the caller's own effective scopes.
+ * Otherwise a `client:update` holder could rotate a stronger client's secret and become it, or disable it by
+ * emptying its scopes.
  */
-export function requireModifiable(caller: Principal, target: { readonly scopes: readonly string[] }): void {
+export function requireModifiable(settings: AccessRegistries, caller: Principal, target: Holdings): void {
   if (caller.isRoot) return;
   const held = new Set(caller.scopes);
-  const missing = target.scopes.filter((scope) => !held.has(scope));
+  const missing = scopesHeld(settings, target).filter((scope) => !held.has(scope));
   if (missing.length > 0) throw new ClientModificationForbiddenError(missing);
 }

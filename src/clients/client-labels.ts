@@ -1,4 +1,4 @@
-import { ValidationError, type ValidationIssue } from '../core/index.js';
+import { isBlank, ValidationError, type ValidationIssue } from '../core/index.js';
 
 /** A client's human-readable labels. */
 export interface ClientLabels {
@@ -9,9 +9,15 @@ export interface ClientLabels {
 export const NAME_MAX_LENGTH = 200;
 export const DESCRIPTION_MAX_LENGTH = 2000;
 
-/** 422 for labels over their length limits. */
+/**
+ * 422 for a name that is empty or only whitespace (as Fides refuses it, in Fides' words) and for labels over their
+ * length limits. A null name is no name, not an empty one.
+ */
 export function checkClientLabels(input: ClientLabels): void {
   const issues: ValidationIssue[] = [];
+  if (typeof input.name === 'string' && isBlank(input.name)) {
+    issues.push({ loc: ['name'], msg: 'Value error, name must not be empty', type: 'value_error' });
+  }
   for (const [field, max] of [
     ['name', NAME_MAX_LENGTH],
     ['description', DESCRIPTION_MAX_LENGTH],

@@ -5,8 +5,10 @@ export interface ClientView {
   readonly clientId: string;
   readonly name: string | null;
   readonly description: string | null;
-  /** In the order granted. */
+  /** The scopes it holds directly, in the order granted. */
   readonly scopes: readonly string[];
+  /** Its roles, each standing for its scopes, in the order granted. */
+  readonly roles: readonly string[];
   readonly createdAt: Date;
   /**
    * Whether the caller may see more than the id: it holds `client:read`, or it has just created the client. Decided
@@ -22,6 +24,7 @@ export function toClientView(client: Client, disclosed: boolean): ClientView {
     name: client.name ?? null,
     description: client.description ?? null,
     scopes: client.scopes,
+    roles: client.roles,
     createdAt: client.createdAt,
     disclosed,
   };

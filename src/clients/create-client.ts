@@ -1,12 +1,19 @@
 import { ClientSchema } from '../db/entities/index.js';
 import { checkClientLabels, type ClientLabels } from './client-labels.js';
 import { toClientView, type ClientView } from './client-view.js';
-import { checkGrantableScopes, REQUIRED_SCOPES, requireScopes, type Principal } from '../access/index.js';
+import {
+  checkGrantableRoles,
+  checkGrantableScopes,
+  REQUIRED_SCOPES,
+  requireScopes,
+  type Principal,
+} from '../access/index.js';
 import type { ClientsEnv } from './env.js';
 import { newClientId, newClientSecret } from './secrets.js';
 
 export interface CreateClientInput extends ClientLabels {
   readonly scopes?: readonly string[] | null | undefined;
+  readonly roles?: readonly string[] | null | undefined;
 }
 
 export interface CreatedClient {
@@ -16,15 +23,20 @@ export interface CreatedClient {
   readonly client: ClientView;
 }
 
-/** Creates a client holding a subset of the registry that the caller may grant, and its one-time secret. */
+/**
+ * Creates a client holding scopes and roles that the caller may grant (those whose scopes it holds itself), and its
+ * one-time secret.
+ */
 export async function createClient(
   env: ClientsEnv,
   principal: Principal | null,
   input: CreateClientInput,
 ): Promise<CreatedClient> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.createClient);
-  const scopes = checkGrantableScopes(env.settings, caller, input.scopes ?? []);
+  // The body's shape first, as Fides validates it before looking at the scopes.
   checkClientLabels(input);
+  const scopes = checkGrantableScopes(env.settings, caller, input.scopes ?? []);
+  const roles = checkGrantableRoles(env.settings, caller, input.roles ?? []);
 
   const clientId = newClientId();
   const clientSecret = newClientSecret();
@@ -32,6 +44,7 @@ export async function createClient(
     id: clientId,
     secretHash: await env.secrets.hash(clientSecret),
     scopes,
+    roles,
     name: input.name ?? null,
     description: input.description ?? null,
   });

@@ -5,6 +5,7 @@ import { toClientView, type ClientView } from './client-view.js';
 import type { CreatedClient } from './create-client.js';
 import { checkPage, hasNulCharacter, NotFoundError, toPage, type Page, type PageRequest } from '../core/index.js';
 import {
+  checkGrantableRoles,
   checkGrantableScopes,
   holdsScopes,
   REQUIRED_SCOPES,
@@ -67,12 +68,14 @@ export async function getClientScopes(
 
 export interface UpdateClientInput extends ClientLabels {
   readonly scopes?: readonly string[] | null | undefined;
+  readonly roles?: readonly string[] | null | undefined;
 }
 
 /**
- * Changes a client's name, description and scopes; what is left out stays. New scopes take effect at once for
- * tokens already issued (they only ever narrow: a token keeps at most the scopes it was issued with). The answer
- * shows the client's details only to a caller that may read clients.
+ * Changes a client's name, description, scopes and roles; what is left out stays, and so do the name, the scopes and
+ * the roles when given as null (as Fides does: only the description is cleared by null, and a name is never emptied).
+ * New scopes and roles take effect at once for tokens already issued (they only ever narrow: a token keeps at most
+ * what it was issued with). The answer shows the client's details only to a caller that may read clients.
  */
 export async function updateClient(
   env: ClientsEnv,
@@ -80,25 +83,39 @@ export async function updateClient(
   clientId: string,
   input: UpdateClientInput,
 ): Promise<ClientView> {
-  const caller = requireScopes(principal, REQUIRED_SCOPES.updateClient);
-  checkClientLabels(input);
-  const client = await changeClient(env, caller, clientId, (found) => {
-    if (input.scopes !== undefined && input.scopes !== null)
-      found.scopes = checkGrantableScopes(env.settings, caller, input.scopes);
-    if (input.name !== undefined) found.name = input.name;
-    if (input.description !== undefined) found.description = input.description;
-  });
-  return toClientView(client, holdsScopes(caller, REQUIRED_SCOPES.readClient));
+  const updated = await applyUpdate(env, principal, clientId, input);
+  if (!updated) throw new NotFoundError(CLIENT_NOT_FOUND);
+  return updated;
 }
 
-/** Replaces a client's scopes. */
+/**
+ * Replaces a client's scopes (its roles stay). Null when there is no such client, the root client included: then
+ * nothing is done, and the scopes are not even checked, as Fides answers `PUT …/scope` for an unknown id.
+ */
 export function setClientScopes(
   env: ClientsEnv,
   principal: Principal | null,
   clientId: string,
   scopes: readonly string[],
-): Promise<ClientView> {
-  return updateClient(env, principal, clientId, { scopes });
+): Promise<ClientView | null> {
+  return applyUpdate(env, principal, clientId, { scopes });
+}
+
+async function applyUpdate(
+  env: ClientsEnv,
+  principal: Principal | null,
+  clientId: string,
+  input: UpdateClientInput,
+): Promise<ClientView | null> {
+  const caller = requireScopes(principal, REQUIRED_SCOPES.updateClient);
+  checkClientLabels(input);
+  const client = await changeClient(env, caller, clientId, (found) => {
+    if (input.scopes != null) found.scopes = checkGrantableScopes(env.settings, caller, input.scopes);
+    if (input.roles != null) found.roles = checkGrantableRoles(env.settings, caller, input.roles);
+    if (input.name != null) found.name = input.name;
+    if (input.description !== undefined) found.description = input.description;
+  });
+  return client && toClientView(client, holdsScopes(caller, REQUIRED_SCOPES.readClient));
 }
 
 /** A new secret for the client, shown once; the old one stops working at once. Issued tokens stay valid. */
@@ -112,6 +129,7 @@ export async function rotateClientSecret(
   const client = await changeClient(env, caller, clientId, async (found) => {
     found.secretHash = await env.secrets.hash(clientSecret);
   });
+  if (!client) throw new NotFoundError(CLIENT_NOT_FOUND);
   return {
     clientId: client.id,
     clientSecret,
@@ -130,7 +148,8 @@ export async function revokeClientTokens(
 ): Promise<Date> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.revokeClientTokens);
   const revokedAt = new Date();
-  await changeClient(env, caller, clientId, (_found, em) => markTokensRevoked(em, clientId, revokedAt));
+  const client = await changeClient(env, caller, clientId, (_found, em) => markTokensRevoked(em, clientId, revokedAt));
+  if (!client) throw new NotFoundError(CLIENT_NOT_FOUND);
   return revokedAt;
 }
 
@@ -149,37 +168,33 @@ export async function markTokensRevoked(em: EntityManager, clientId: string, rev
 /** Deletes a client; its tokens stop working at once. Returns whether there was one (an unknown id is no error). */
 export async function deleteClient(env: ClientsEnv, principal: Principal | null, clientId: string): Promise<boolean> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.deleteClient);
-  try {
-    await changeClient(env, caller, clientId, async (found, em) => {
-      em.remove(found);
-      await em.nativeDelete(ClientRevocationSchema, { clientId });
-    });
-    return true;
-  } catch (error) {
-    if (error instanceof NotFoundError) return false;
-    throw error;
-  }
+  const deleted = await changeClient(env, caller, clientId, async (found, em) => {
+    em.remove(found);
+    await em.nativeDelete(ClientRevocationSchema, { clientId });
+  });
+  return deleted !== null;
 }
 
 /**
  * The shape of every write to a client: in one transaction, lock its row, refuse a caller that does not hold what
- * it holds, apply the change; after the commit, forget what this process remembered of it (other processes hear
- * the database trigger) before the caller answers.
+ * it holds (its scopes and its roles' scopes), apply the change; after the commit, forget what this process
+ * remembered of it (other processes hear the database trigger) before the caller answers. Null, with nothing done,
+ * when there is no such client: each use case decides what that means.
  */
 async function changeClient(
   env: ClientsEnv,
   caller: Principal,
   clientId: string,
   change: (client: Client, em: EntityManager) => void | Promise<void>,
-): Promise<Client> {
+): Promise<Client | null> {
   const client = await env.em.transactional(async (em) => {
     const found = await findClient(em, clientId, LockMode.PESSIMISTIC_WRITE);
-    if (!found) throw new NotFoundError(CLIENT_NOT_FOUND);
-    requireModifiable(caller, found);
+    if (!found) return null;
+    requireModifiable(env.settings, caller, found);
     await change(found, em);
     return found;
   });
-  env.clientChanged(clientId);
+  if (client) env.clientChanged(clientId);
   return client;
 }
 

@@ -164,6 +164,16 @@ export class ScopeEscalationError extends GatehouseError {
   }
 }
 
+/** A non-root caller tried to grant roles that stand for scopes it does not hold itself. */
+export class RoleEscalationError extends GatehouseError {
+  readonly status = 403;
+  readonly code = 'FORBIDDEN';
+  override name = 'RoleEscalationError';
+  constructor(readonly missingScopes: readonly string[]) {
+    super(`Cannot assign roles that hold scopes you do not have. Missing scopes: [${missingScopes.join(', ')}]`);
+  }
+}
+
 /** A non-root caller tried to change a client that holds scopes the caller does not hold (SPEC §9). */
 export class ClientModificationForbiddenError extends GatehouseError {
   readonly status = 403;
@@ -184,6 +194,19 @@ export class UnknownScopeError extends GatehouseError {
     registry: readonly string[],
   ) {
     super(`Invalid Scope. Scopes must be one of [${registry.join(', ')}].`);
+  }
+}
+
+/** A role name that is not in the role registry. */
+export class UnknownRoleError extends GatehouseError {
+  readonly status = 422;
+  readonly code = 'BAD_USER_INPUT';
+  override name = 'UnknownRoleError';
+  constructor(
+    readonly unknownRoles: readonly string[],
+    registry: readonly string[],
+  ) {
+    super(`Invalid Role. Roles must be one of [${registry.join(', ')}].`);
   }
 }
 

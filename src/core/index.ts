@@ -3,4 +3,4 @@ export * from './errors.js';
 export { safeErrorFields, type Logger } from './logger.js';
 export { checkPage, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, toPage, type Page, type PageRequest } from './pagination.js';
 export type { RequestEnv } from './request-env.js';
-export { forLog, hasNulCharacter, isNestedDeeperThan } from './text.js';
+export { forLog, hasNulCharacter, isBlank, isNestedDeeperThan } from './text.js';

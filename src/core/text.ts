@@ -42,3 +42,19 @@ export function forLog(value: string, max = 64): string {
   const shown = value.length > max ? `${value.slice(0, max)}…` : value;
   return shown.replace(/[\p{C}]/gu, '?');
 }
+
+/**
+ * Whether a string is empty or only whitespace, as Python's `str.strip()` sees it (Fides' check for an empty name):
+ * its whitespace includes the information separators U+001C–U+001F and U+0085, and not U+FEFF, unlike JavaScript's
+ * `trim()`.
+ */
+export function isBlank(value: string): boolean {
+  for (const character of value) if (!PYTHON_WHITESPACE.has(character.codePointAt(0)!)) return false;
+  return true;
+}
+
+/** Every character for which Python's `str.isspace()` is true. */
+const PYTHON_WHITESPACE = new Set([
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003,
+  0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+]);

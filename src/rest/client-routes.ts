@@ -1,4 +1,4 @@
-import { listScopes, REQUIRED_SCOPES } from '../access/index.js';
+import { listRoles, listScopes, REQUIRED_SCOPES } from '../access/index.js';
 import {
   createClient,
   deleteClient,
@@ -15,7 +15,7 @@ import {
 } from '../clients/index.js';
 import { NotFoundError, ValidationError } from '../core/index.js';
 import { isoUtc, json, NO_STORE, readJson } from './http.js';
-import { jsonObject, locatedIn, optionalString, pageQuery, stringList } from './input.js';
+import { jsonObject, locatedIn, optionalString, optionalStringList, pageQuery, stringList } from './input.js';
 import { PAGE_QUERY, ref } from './openapi-schemas.js';
 import type { Route } from './routes.js';
 
@@ -34,8 +34,9 @@ export const clientRoutes: Route[] = [
       tag: 'Clients',
       summary: 'Create a client',
       description:
-        'The body is a bare JSON array of scopes (as Fides takes it) or `{scopes, name, description}`; no body means ' +
-        'no scopes. A non-root caller can only grant scopes it holds (403 otherwise); unknown scope names are 422.',
+        'The body is a bare JSON array of scopes (as Fides took it) or `{scopes, roles, name, description}`; no body ' +
+        'means no scopes. A non-root caller can only grant scopes it holds, and roles whose every scope it holds (403 ' +
+        'otherwise); unknown scope or role names and a blank name are 422.',
       auth: { bearer: REQUIRED_SCOPES.createClient },
       body: { required: false, content: { 'application/json': ref('ClientCreate') } },
       responses: {
@@ -87,16 +88,18 @@ export const clientRoutes: Route[] = [
     path: '/api/v1/oauth/client/{client_id}',
     doc: {
       tag: 'Clients',
-      summary: 'Update a client’s name, description or scopes',
+      summary: 'Update a client’s name, description, scopes or roles',
       description:
-        'Narrowed scopes apply at once to tokens already issued. Scopes follow the same rules as creation. A non-root ' +
-        'caller can only change a client whose scopes it holds itself (403 otherwise).',
+        'What is left out stays; null keeps the name, scopes and roles, and clears the description. Narrowed scopes ' +
+        'and roles apply at once to tokens already issued. Scopes and roles follow the same rules as creation. A ' +
+        'non-root caller can only change a client whose scopes (its roles’ included) it holds itself (403 otherwise).',
       auth: { bearer: REQUIRED_SCOPES.updateClient },
       body: { required: true, content: { 'application/json': ref('ClientUpdate') } },
       responses: {
         200: {
           description:
-            'The client as it is now; `name`, `description` and `scopes` are null unless the caller also holds `client:read`.',
+            'The client as it is now; `name`, `description`, `scopes` and `roles` are null unless the caller also ' +
+            'holds `client:read`.',
           schema: ref('Client'),
         },
         404: NOT_FOUND_DOC,
@@ -108,8 +111,8 @@ export const clientRoutes: Route[] = [
       const input = {
         name: optionalString(body.name, ['body', 'name']),
         description: optionalString(body.description, ['body', 'description']),
-        scopes:
-          body.scopes === undefined || body.scopes === null ? undefined : stringList(body.scopes, ['body', 'scopes']),
+        scopes: optionalStringList(body.scopes, ['body', 'scopes']),
+        roles: optionalStringList(body.roles, ['body', 'roles']),
       };
       return json(200, clientBody(await locatedIn('body', updateClient(auth, caller, params.client_id!, input))));
     },
@@ -194,12 +197,14 @@ export const clientRoutes: Route[] = [
       tag: 'Clients',
       summary: 'Replace a client’s scopes',
       description:
-        'A bare JSON array. Applies at once to tokens already issued. A non-root caller can only change a client ' +
-        'whose scopes it holds itself (403 otherwise).',
+        'A bare JSON array; the client’s roles stay. Applies at once to tokens already issued. For an unknown id (the ' +
+        'root client’s included) nothing is done and the scopes are not even checked (as Fides answers). A non-root ' +
+        'caller can only change a client whose scopes (its roles’ included) it holds itself (403 otherwise).',
       auth: { bearer: REQUIRED_SCOPES.updateClient },
       body: { required: true, content: { 'application/json': ref('ScopeList') } },
-      responses: { 200: { description: '`null`.', schema: { type: 'null' } }, 404: NOT_FOUND_DOC },
+      responses: { 200: { description: '`null`, whether or not there was such a client.', schema: { type: 'null' } } },
     },
+    // Fides answers 200 null whether or not the client existed.
     handle: async ({ request, params, auth, principal }) => {
       const caller = await principal();
       const scopes = stringList((await readJson(request)) ?? [], ['body']);
@@ -218,24 +223,52 @@ export const clientRoutes: Route[] = [
     },
     handle: async ({ auth, principal }) => json(200, listScopes(auth, await principal())),
   },
+  {
+    method: 'GET',
+    path: '/api/v1/oauth/role',
+    doc: {
+      tag: 'Scopes',
+      summary: 'The roles and the scopes each stands for',
+      description: 'An object from role name to its sorted scopes, in Fides’ order of roles, as Fides answers.',
+      auth: { bearer: REQUIRED_SCOPES.readRoles },
+      responses: { 200: { description: 'Every role a client may hold.', schema: ref('RoleMapping') } },
+    },
+    handle: async ({ auth, principal }) =>
+      json(200, Object.fromEntries(listRoles(auth, await principal()).map((role) => [role.name, role.scopes]))),
+  },
 ];
 
-/** A client on the wire; only its id to a caller it is not disclosed to (see `ClientView.disclosed`). */
+/**
+ * A client on the wire: Fides' `{client_id, name, description, scopes}` and its `roles`; only its id to a caller it
+ * is not disclosed to (see `ClientView.disclosed`).
+ */
 export function clientBody(client: ClientView) {
-  if (!client.disclosed) return { client_id: client.clientId, name: null, description: null, scopes: null };
-  return { client_id: client.clientId, name: client.name, description: client.description, scopes: client.scopes };
+  if (!client.disclosed) {
+    return { client_id: client.clientId, name: null, description: null, scopes: null, roles: null };
+  }
+  return {
+    client_id: client.clientId,
+    name: client.name,
+    description: client.description,
+    scopes: client.scopes,
+    roles: client.roles,
+  };
 }
 
-/** Fides takes a bare JSON array of scopes; we also take `{scopes, name, description}`. No body: no scopes. */
+/**
+ * Fides takes `{scopes, name, description}` (and took a bare JSON array of scopes before); we take both, and
+ * `roles` in the object. No body: no scopes.
+ */
 function toCreateClientInput(body: unknown): CreateClientInput {
   if (body === undefined || body === null) return {};
   if (Array.isArray(body)) return { scopes: stringList(body, ['body']) };
   if (typeof body !== 'object') {
     throw new ValidationError([{ loc: ['body'], msg: 'Input should be a valid list or object', type: 'model_type' }]);
   }
-  const { scopes, name, description } = body as Record<string, unknown>;
+  const { scopes, roles, name, description } = body as Record<string, unknown>;
   return {
-    scopes: scopes === undefined || scopes === null ? [] : stringList(scopes, ['body', 'scopes']),
+    scopes: optionalStringList(scopes, ['body', 'scopes']) ?? [],
+    roles: optionalStringList(roles, ['body', 'roles']) ?? [],
     name: optionalString(name, ['body', 'name']),
     description: optionalString(description, ['body', 'description']),
   };

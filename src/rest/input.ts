@@ -16,6 +16,11 @@ export function stringList(value: unknown, loc: Loc): string[] {
   return value as string[];
 }
 
+/** `undefined` when absent or null (a list left as it is, or none), else a list of strings. */
+export function optionalStringList(value: unknown, loc: Loc): string[] | undefined {
+  return value === undefined || value === null ? undefined : stringList(value, loc);
+}
+
 /** `undefined` when absent (leave as is), `null` when null (clear), else a string. */
 export function optionalString(value: unknown, loc: Loc): string | null | undefined {
   if (value === undefined || value === null) return value;

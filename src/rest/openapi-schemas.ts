@@ -1,5 +1,6 @@
 // JSON Schemas (OpenAPI 3.1) of the REST bodies, referenced from the route docs. Limits and enums come from the
 // modules that enforce them.
+import { ROLE_REGISTRY } from '../access/index.js';
 import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH as CLIENT_NAME_MAX_LENGTH } from '../clients/index.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/index.js';
 import { ACTION_TYPES, NAME_MAX_LENGTH, SUPPORTED_ACTION_TYPES, SUPPORTED_DRP_ACTIONS } from '../policies/index.js';
@@ -47,6 +48,15 @@ function bulk(item: string): Schema {
 }
 
 const scopeList: Schema = { type: 'array', items: { type: 'string', examples: ['policy:read'] } };
+const roleNames = ROLE_REGISTRY.map((role) => role.name);
+const roleList: Schema = { type: 'array', items: { type: 'string', enum: roleNames } };
+/** A client's name: null is no name; empty or only whitespace is refused (422, as Fides does). */
+const clientName: Schema = {
+  type: ['string', 'null'],
+  minLength: 1,
+  maxLength: CLIENT_NAME_MAX_LENGTH,
+  pattern: '\\S',
+};
 
 export const components = {
   Error: {
@@ -101,8 +111,16 @@ export const components = {
       access_token: { type: 'string', description: 'An RFC 9068 JWT (EdDSA).' },
       token_type: { type: 'string', const: 'Bearer' },
       expires_in: { type: 'integer', description: 'Seconds from now.' },
-      expires_at: { type: 'integer', description: 'Seconds since the epoch.' },
-      scope: { type: 'string', description: 'Space-separated.' },
+      expires_at: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the token expires: ISO 8601 in UTC with a `+00:00` offset, as Fides sends it.',
+        examples: ['2026-12-09T09:30:00.000+00:00'],
+      },
+      scope: {
+        type: 'string',
+        description: 'Space-separated: every scope the token may use, its roles’ included.',
+      },
     },
   },
   TokenParameter: {
@@ -133,12 +151,13 @@ export const components = {
   },
   ClientCreate: {
     oneOf: [
-      { ...scopeList, description: 'A bare list of scopes, as Fides takes it.' },
+      { ...scopeList, description: 'A bare list of scopes, as Fides took it.' },
       {
         type: 'object',
         properties: {
           scopes: scopeList,
-          name: { type: ['string', 'null'], maxLength: CLIENT_NAME_MAX_LENGTH },
+          roles: { ...roleList, description: 'Roles, each standing for its scopes (see `GET /api/v1/oauth/role`).' },
+          name: clientName,
           description: { type: ['string', 'null'], maxLength: DESCRIPTION_MAX_LENGTH },
         },
       },
@@ -146,10 +165,11 @@ export const components = {
   },
   ClientUpdate: {
     type: 'object',
-    description: 'What is left out stays as it is; null clears a label.',
+    description: 'What is left out stays as it is; null keeps the name, scopes and roles, and clears the description.',
     properties: {
-      scopes: scopeList,
-      name: { type: ['string', 'null'], maxLength: CLIENT_NAME_MAX_LENGTH },
+      scopes: { oneOf: [scopeList, { type: 'null' }] },
+      roles: { oneOf: [roleList, { type: 'null' }] },
+      name: clientName,
       description: { type: ['string', 'null'], maxLength: DESCRIPTION_MAX_LENGTH },
     },
   },
@@ -164,14 +184,18 @@ export const components = {
   },
   Client: {
     type: 'object',
-    required: ['client_id', 'name', 'description', 'scopes'],
+    required: ['client_id', 'name', 'description', 'scopes', 'roles'],
     properties: {
       client_id: { type: 'string' },
       name: { type: ['string', 'null'] },
       description: { type: ['string', 'null'] },
       scopes: {
         oneOf: [scopeList, { type: 'null' }],
-        description: 'Null only in an update answer to a caller without `client:read`.',
+        description: 'The scopes it holds directly. Null only in an update answer to a caller without `client:read`.',
+      },
+      roles: {
+        oneOf: [roleList, { type: 'null' }],
+        description: 'Its roles. Null only in an update answer to a caller without `client:read`.',
       },
     },
   },
@@ -203,6 +227,13 @@ export const components = {
       metadata: { type: 'string', format: 'uri' },
       token_endpoint: { type: 'string', format: 'uri' },
     },
+  },
+  RoleMapping: {
+    type: 'object',
+    description: 'Each role’s name, in Fides’ order, and the sorted scopes it stands for.',
+    required: roleNames,
+    additionalProperties: false,
+    properties: Object.fromEntries(roleNames.map((name) => [name, scopeList])),
   },
   Jwks: {
     type: 'object',

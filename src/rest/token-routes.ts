@@ -1,5 +1,5 @@
 import { authenticateClient, introspectToken, issueToken, revokeToken } from '../tokens/index.js';
-import { json, NO_STORE } from './http.js';
+import { isoUtc, json, NO_STORE } from './http.js';
 import { parseTokenRequest, readOAuthRequest, requireCredentials, requireParam } from './oauth-request.js';
 import { ref } from './openapi-schemas.js';
 import type { Route } from './routes.js';
@@ -39,7 +39,7 @@ export const tokenRoutes: Route[] = [
           access_token: grant.accessToken,
           token_type: grant.tokenType,
           expires_in: grant.expiresIn,
-          expires_at: Math.floor(grant.expiresAt.getTime() / 1000),
+          expires_at: isoUtc(grant.expiresAt),
           scope: grant.scope,
         },
         NO_STORE,

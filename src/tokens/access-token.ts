@@ -15,6 +15,11 @@ export interface AccessTokenClaims {
   readonly clientId: string;
   /** In the order the client holds them. */
   readonly scopes: readonly string[];
+  /**
+   * The client's roles, each standing for its scopes (the `roles` claim, an array as in Fides' tokens and RFC 9068
+   * §2.2.3.1); sent only when there are some, so a client without roles gets the same token as before roles existed.
+   */
+  readonly roles: readonly string[];
   readonly jti: string;
   /** Seconds since the epoch. */
   readonly iat: number;
@@ -27,19 +32,24 @@ export interface AccessTokenClaims {
 export async function signAccessToken(
   keys: KeyStore,
   audience: TokenAudience,
-  input: { clientId: string; scopes: readonly string[]; lifetimeSeconds: number },
+  input: { clientId: string; scopes: readonly string[]; roles?: readonly string[]; lifetimeSeconds: number },
 ): Promise<{ token: string; claims: AccessTokenClaims }> {
   const iat = Math.floor(Date.now() / 1000);
   const key = keys.signingKey();
   const claims: AccessTokenClaims = {
     clientId: input.clientId,
     scopes: input.scopes,
+    roles: input.roles ?? [],
     jti: randomUUID(),
     iat,
     exp: iat + input.lifetimeSeconds,
     kid: key.kid,
   };
-  const token = await new SignJWT({ client_id: claims.clientId, scope: claims.scopes.join(' ') })
+  const token = await new SignJWT({
+    client_id: claims.clientId,
+    scope: claims.scopes.join(' '),
+    ...(claims.roles.length > 0 ? { roles: claims.roles } : {}),
+  })
     .setProtectedHeader({ alg: SIGNING_ALG, typ: ACCESS_TOKEN_TYP, kid: key.kid })
     .setIssuer(audience.issuer)
     .setAudience(audience.audience)
@@ -96,9 +106,19 @@ export async function verifyAccessToken(
     if (error instanceof errors.JOSEError) throw new InvalidTokenError(error.code);
     throw new InvalidTokenError('unverifiable');
   }
-  const { sub, client_id: clientId, scope, jti, iat, exp } = payload;
-  if (typeof clientId !== 'string' || clientId !== sub || typeof scope !== 'string' || typeof jti !== 'string') {
+  const { sub, client_id: clientId, scope, roles = [], jti, iat, exp } = payload;
+  if (
+    typeof clientId !== 'string' ||
+    clientId !== sub ||
+    typeof scope !== 'string' ||
+    typeof jti !== 'string' ||
+    !isStringList(roles)
+  ) {
     throw new InvalidTokenError('malformed claims');
   }
-  return { clientId, scopes: scope === '' ? [] : scope.split(' '), jti, iat: iat!, exp: exp!, kid };
+  return { clientId, scopes: scope === '' ? [] : scope.split(' '), roles, jti, iat: iat!, exp: exp!, kid };
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }

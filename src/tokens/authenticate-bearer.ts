@@ -1,12 +1,13 @@
-import type { Principal } from '../access/index.js';
+import { effectiveHoldings, type Holdings, type Principal } from '../access/index.js';
 import { InvalidTokenError } from '../core/index.js';
 import { verifyAccessToken, type AccessTokenClaims } from './access-token.js';
 import type { AuthEnv } from './env.js';
 import { issuedBeforeRevocation } from './revocation-mark.js';
 
 /**
- * Turns a bearer token into the calling principal. Verifies the token, then intersects its scopes with the
- * scopes the client holds now, so narrowing a client applies at once and a deleted client's tokens stop working.
+ * Turns a bearer token into the calling principal. Verifies the token, then intersects its scopes and roles with
+ * what the client holds now (see `effectiveHoldings`), so narrowing a client applies at once and a deleted client's
+ * tokens stop working.
  */
 export async function authenticateBearer(env: AuthEnv, token: string): Promise<Principal> {
   return principalFor(env, rememberedClaims(env, token) ?? (await verifyAndRemember(env, token)));
@@ -42,24 +43,25 @@ export async function principalFor(env: AuthEnv, claims: AccessTokenClaims): Pro
     throw new InvalidTokenError("issued before its client's tokens were revoked");
   // The root client lives in configuration and holds the whole registry; any other must still exist.
   if (!isRoot && !state.client.row) throw new InvalidTokenError('client no longer exists');
-  const current = isRoot ? env.settings.registry : state.client.row!.scopes;
+  const holder: Holdings = isRoot ? env.settings.root : state.client.row!;
   // Warm requests with one token see the same cached claims and client row: the principal is built once for them.
   const known = principals.get(claims);
-  if (known?.current === current) return known.principal;
-  const granted = new Set(claims.scopes);
+  if (known?.holder === holder) return known.principal;
+  const { scopes, roles } = effectiveHoldings(env.settings, claims, holder);
   const principal: Principal = Object.freeze({
     clientId: claims.clientId,
     isRoot,
-    scopes: Object.freeze(current.filter((scope) => granted.has(scope))),
+    scopes: Object.freeze(scopes),
+    roles: Object.freeze(roles),
     expiresAt: new Date(claims.exp * 1000),
     jti: claims.jti,
   });
-  principals.set(claims, { current, principal });
+  principals.set(claims, { holder, principal });
   return principal;
 }
 
-/** Principals by the (cached) claims they were built from, with the scope list they were intersected with. */
-const principals = new WeakMap<AccessTokenClaims, { current: readonly string[]; principal: Principal }>();
+/** Principals by the (cached) claims they were built from, with what their client held when they were built. */
+const principals = new WeakMap<AccessTokenClaims, { holder: Holdings; principal: Principal }>();
 
 /**
  * Reads an `Authorization` header: no header, or a scheme other than Bearer, means an anonymous caller (null);

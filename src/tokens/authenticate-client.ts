@@ -10,8 +10,10 @@ export interface ClientCredentials {
 export interface AuthenticatedClient {
   readonly clientId: string;
   readonly isRoot: boolean;
-  /** Everything the client holds now, in its order. */
+  /** The scopes the client holds directly now, in its order. */
   readonly scopes: readonly string[];
+  /** The roles it holds now, in its order. */
+  readonly roles: readonly string[];
   /** When all its tokens issued until then were revoked (epoch ms), or null. */
   readonly tokensRevokedAt: number | null;
 }
@@ -68,7 +70,7 @@ async function verifyCredentials(env: AuthEnv, credentials: ClientCredentials): 
       throw new InvalidClientError('wrong secret for the root client');
     }
     const { tokensRevokedAt } = await env.caches.tokenStates.readClient(env, clientId);
-    return { clientId, isRoot: true, scopes: settings.registry, tokensRevokedAt };
+    return { clientId, isRoot: true, scopes: settings.root.scopes, roles: settings.root.roles, tokensRevokedAt };
   }
   const state =
     clientId.length <= MAX_STORED_CLIENT_ID_LENGTH && !hasNulCharacter(clientId)
@@ -81,7 +83,8 @@ async function verifyCredentials(env: AuthEnv, credentials: ClientCredentials): 
   if (!(await checkSecret(env, clientId, state.row.secretHash, clientSecret))) {
     throw new InvalidClientError('wrong secret');
   }
-  return { clientId, isRoot: false, scopes: state.row.scopes, tokensRevokedAt: state.tokensRevokedAt };
+  const { scopes, roles } = state.row;
+  return { clientId, isRoot: false, scopes, roles, tokensRevokedAt: state.tokensRevokedAt };
 }
 
 function checkSecret(env: AuthEnv, clientId: string, secretHash: string, secret: string): Promise<boolean> {

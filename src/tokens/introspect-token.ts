@@ -1,6 +1,6 @@
 import { principalFor, verifyToken } from './authenticate-bearer.js';
 import type { AuthenticatedClient } from './authenticate-client.js';
-import { REQUIRED_SCOPES } from '../access/index.js';
+import { REQUIRED_SCOPES, scopesHeld } from '../access/index.js';
 import { InvalidTokenError } from '../core/index.js';
 import type { AuthEnv } from './env.js';
 
@@ -8,7 +8,7 @@ export type Introspection =
   | { active: false }
   | {
       active: true;
-      /** Effective scopes: the token's scopes that its client still holds now. */
+      /** Effective scopes: the token's scopes that its client still holds now, and those of its roles it still holds. */
       scope: string;
       client_id: string;
       sub: string;
@@ -33,7 +33,7 @@ export async function introspectToken(
 ): Promise<Introspection> {
   try {
     const claims = await verifyToken(env, token);
-    if (claims.clientId !== caller.clientId && !canIntrospectOthers(caller)) return { active: false };
+    if (claims.clientId !== caller.clientId && !canIntrospectOthers(env, caller)) return { active: false };
     const principal = await principalFor(env, claims);
     return {
       active: true,
@@ -53,6 +53,8 @@ export async function introspectToken(
   }
 }
 
-function canIntrospectOthers(caller: AuthenticatedClient): boolean {
-  return caller.isRoot || REQUIRED_SCOPES.readClient.every((scope) => caller.scopes.includes(scope));
+function canIntrospectOthers(env: AuthEnv, caller: AuthenticatedClient): boolean {
+  if (caller.isRoot) return true;
+  const held = scopesHeld(env.settings, caller);
+  return REQUIRED_SCOPES.readClient.every((scope) => held.includes(scope));
 }

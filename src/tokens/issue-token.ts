@@ -1,4 +1,5 @@
 import { authenticateClient, type ClientCredentials } from './authenticate-client.js';
+import { scopesHeld, type Holdings } from '../access/index.js';
 import { InvalidScopeError } from '../core/index.js';
 import { signAccessToken } from './access-token.js';
 import type { AuthEnv } from './env.js';
@@ -10,13 +11,16 @@ export interface TokenGrant {
   /** Seconds from now. */
   readonly expiresIn: number;
   readonly expiresAt: Date;
-  /** Space-separated, in the client's order. */
+  /**
+   * What the token may do, space-separated: every scope the client holds, directly or through its roles (in its
+   * order, then registry order), or the subset it asked for.
+   */
   readonly scope: string;
 }
 
 /**
- * The client-credentials grant: authenticate the client, settle the scopes (all it holds, or the subset it asked
- * for), sign the token.
+ * The client-credentials grant: authenticate the client, settle what the token carries (all the client holds, its
+ * scopes and its roles, or only the scopes it asked for), sign the token.
  */
 export async function issueToken(
   env: AuthEnv,
@@ -24,7 +28,7 @@ export async function issueToken(
   options: { scope?: string | undefined } = {},
 ): Promise<TokenGrant> {
   const client = await authenticateClient(env, credentials);
-  const scopes = narrowScopes(client.scopes, options.scope);
+  const { carried, grants } = settle(client, scopesHeld(env.settings, client), options.scope);
   // Right after a revoke-all, a token signed in the same second would count as revoked (see revocation-mark.ts).
   // Checked again after each wait: a timer may fire a millisecond before the clock says it should.
   for (let wait = msUntilGrantable(client.tokensRevokedAt); wait > 0; wait = msUntilGrantable(client.tokensRevokedAt)) {
@@ -33,7 +37,8 @@ export async function issueToken(
   const { lifetimeSeconds } = env.settings.tokens;
   const { token, claims } = await signAccessToken(env.keys, env.settings.tokens, {
     clientId: client.clientId,
-    scopes,
+    scopes: carried.scopes,
+    roles: carried.roles,
     lifetimeSeconds,
   });
   return {
@@ -41,16 +46,25 @@ export async function issueToken(
     tokenType: 'Bearer',
     expiresIn: lifetimeSeconds,
     expiresAt: new Date(claims.exp * 1000),
-    scope: scopes.join(' '),
+    scope: grants.join(' '),
   };
 }
 
-/** RFC 6749 §3.3: a space-delimited list; every entry must be held by the client. Absent or blank means all. */
-function narrowScopes(held: readonly string[], requested: string | undefined): readonly string[] {
-  if (requested === undefined || requested.trim() === '') return held;
+/**
+ * RFC 6749 §3.3: a space-delimited list; every entry must be held by the client, directly or through a role. Absent
+ * or blank means all: the token then carries the client's scopes and its roles (whose scopes it need not list, which
+ * keeps tokens small). A narrowed token carries the scopes asked for and no role, so it can do no more than it says.
+ */
+function settle(
+  client: Holdings,
+  held: readonly string[],
+  requested: string | undefined,
+): { carried: Holdings; grants: readonly string[] } {
+  if (requested === undefined || requested.trim() === '') return { carried: client, grants: held };
   const asked = new Set(requested.split(' ').filter((scope) => scope !== ''));
   const heldSet = new Set(held);
   const refused = [...asked].filter((scope) => !heldSet.has(scope));
   if (refused.length > 0) throw new InvalidScopeError(refused);
-  return held.filter((scope) => asked.has(scope));
+  const scopes = held.filter((scope) => asked.has(scope));
+  return { carried: { scopes, roles: [] }, grants: scopes };
 }

@@ -1,13 +1,12 @@
 import type { Config } from '../config/index.js';
-import { SCOPE_REGISTRY } from '../access/index.js';
+import { ROLE_REGISTRY, ROOT_ROLES, SCOPE_REGISTRY, type AccessRegistries, type Holdings } from '../access/index.js';
 import { hashSecret, newClientSecret } from '../clients/index.js';
 import type { TokenAudience } from './access-token.js';
 
 /** What the OAuth domain needs from configuration, prepared once at start. */
-export interface AuthSettings {
-  /** Every scope a client may hold, in registry order. */
-  readonly registry: readonly string[];
-  readonly root: {
+export interface AuthSettings extends AccessRegistries {
+  /** The root client, which lives in configuration and holds every scope and Fides' root roles. */
+  readonly root: Holdings & {
     readonly clientId: string;
     /** argon2id of the configured root secret, so the root client is checked exactly like the others. */
     readonly secretHash: string;
@@ -25,7 +24,13 @@ export async function createAuthSettings(config: Config): Promise<AuthSettings> 
   ]);
   return Object.freeze({
     registry: SCOPE_REGISTRY,
-    root: Object.freeze({ clientId: security.oauthRootClientId, secretHash: rootHash }),
+    roles: ROLE_REGISTRY,
+    root: Object.freeze({
+      clientId: security.oauthRootClientId,
+      secretHash: rootHash,
+      scopes: SCOPE_REGISTRY,
+      roles: ROOT_ROLES,
+    }),
     tokens: Object.freeze({
       issuer: security.oauthIssuer,
       audience: security.oauthAudience,

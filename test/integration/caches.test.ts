@@ -267,6 +267,17 @@ describe.skipIf(!TEST_DATABASE_URL)('across processes sharing PostgreSQL', () =>
     await waitFor(async () => (await status(other, narrowed)) === 401);
   });
 
+  it('hears a role taken away, here or by an operator’s SQL: the token loses its scopes there too', async () => {
+    const created = await callJson(t.app, 'POST', '/api/v1/oauth/client', t.root, { roles: ['viewer'] });
+    const client = (await created.json()) as { client_id: string; client_secret: string };
+    const token = await tokenFor(t.app, client.client_id, client.client_secret);
+    expect(await status(other, token)).toBe(200);
+    await t.app.db.orm.em.getConnection().execute(`update client set roles = '{}' where id = ?`, [client.client_id]);
+    await waitFor(async () => (await status(other, token)) === 403);
+    await callJson(t.app, 'PUT', `/api/v1/oauth/client/${client.client_id}`, t.root, { roles: ['viewer'] });
+    await waitFor(async () => (await status(other, token)) === 200);
+  });
+
   it('refuses, in the other process, a secret rotated here, and a client deleted by SQL', async () => {
     const client = await createClientWith(t.app, [], t.root);
     const grantThere = async (secret: string) =>

@@ -9,7 +9,7 @@ import {
   rootToken,
   tokenFor,
 } from '../helpers/oauth.js';
-import { startTestApp } from '../helpers/test-app.js';
+import { ROOT, startTestApp } from '../helpers/test-app.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 
 // Fides' own endpoint tests for the client routes, re-expressed: same inputs, same expected statuses.
@@ -19,6 +19,15 @@ const NOT_FOUND = { detail: 'No client found with that id' };
 
 const json = (method: string, path: string, token: string | null, body?: unknown) =>
   callJson(t.app, method, path, token, body);
+
+async function rootGrant(): Promise<{ scope: string }> {
+  const response = await postToken(t.app, {
+    grant_type: 'client_credentials',
+    client_id: ROOT.clientId,
+    client_secret: ROOT.clientSecret,
+  });
+  return (await response.json()) as { scope: string };
+}
 
 async function expiredToken(scopes: string[]): Promise<string> {
   const { token } = await clientWithToken(t.app, scopes, { creator: t.root });
@@ -65,8 +74,8 @@ describe('list and get clients', () => {
       expect(first.status).toBe(200);
       expect(await first.json()).toEqual({
         items: [
-          { client_id: ids[2], name: 'c', description: null, scopes: ['policy:read'] },
-          { client_id: ids[1], name: 'b', description: null, scopes: ['policy:read'] },
+          { client_id: ids[2], name: 'c', description: null, scopes: ['policy:read'], roles: [] },
+          { client_id: ids[1], name: 'b', description: null, scopes: ['policy:read'], roles: [] },
         ],
         total: 3,
         page: 1,
@@ -124,6 +133,7 @@ describe('list and get clients', () => {
       name: null,
       description: null,
       scopes: ['rule:read'],
+      roles: [],
     });
     const missing = await t.app.fetch('/api/v1/oauth/client/nope', { headers: bearer(t.root) });
     expect(missing.status).toBe(404);
@@ -155,16 +165,26 @@ describe('client scopes (Fides: get and set client scopes)', () => {
     expect(await known.json()).toEqual(['policy:read', 'rule:read']);
   });
 
-  it('set: not authenticated 401, wrong scope 403, invalid scope 422, unknown client 404, then 200 null', async () => {
+  it('set: not authenticated 401, wrong scope 403, invalid scope 422, unknown client 200 null, then 200 null', async () => {
     const created = await createClientWith(t.app, ['policy:read'], t.root);
     const path = `/api/v1/oauth/client/${created.client_id}/scope`;
     expect((await json('PUT', path, null, ['rule:read'])).status).toBe(401);
     const { token } = await clientWithToken(t.app, ['client:read'], { creator: t.root });
     expect((await json('PUT', path, token, ['rule:read'])).status).toBe(403);
     expect((await json('PUT', path, t.root, ['no:such-scope'])).status).toBe(422);
-    const unknown = await json('PUT', '/api/v1/oauth/client/unknown/scope', t.root, ['rule:read']);
-    expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toEqual(NOT_FOUND);
+    // Fides: an unknown id is no error and nothing is done, before the scopes are even checked; the root's likewise.
+    for (const [id, scopes] of [
+      ['unknown', ['rule:read']],
+      ['unknown', ['no:such-scope']],
+      [ROOT.clientId, []],
+    ] as const) {
+      const unknown = await json('PUT', `/api/v1/oauth/client/${id}/scope`, t.root, scopes);
+      expect(unknown.status).toBe(200);
+      expect(await unknown.json()).toBeNull();
+    }
+    // Still a 422 for a body that is not a list of strings: its shape is checked first.
+    expect((await json('PUT', '/api/v1/oauth/client/unknown/scope', t.root, { scopes: [] })).status).toBe(422);
+    expect((await rootGrant()).scope.split(' ')).toHaveLength(130);
 
     const set = await json('PUT', path, t.root, ['rule:read', 'policy:read']);
     expect(set.status).toBe(200);
@@ -199,6 +219,7 @@ describe('update client', () => {
       name: 'reports',
       description: 'nightly',
       scopes: ['policy:read'],
+      roles: [],
     });
     const scoped = await json('PUT', path, t.root, { scopes: ['rule:read'] });
     expect(await scoped.json()).toEqual({
@@ -206,6 +227,7 @@ describe('update client', () => {
       name: 'reports',
       description: 'nightly',
       scopes: ['rule:read'],
+      roles: [],
     });
     const cleared = await json('PUT', path, t.root, { description: null });
     expect(await cleared.json()).toMatchObject({ description: null, name: 'reports' });
@@ -213,6 +235,84 @@ describe('update client', () => {
     expect(await (await json('PUT', path, t.root, [])).json()).toEqual({
       detail: [{ loc: ['body'], msg: 'Input should be a valid dictionary', type: 'dict_type' }],
     });
+  });
+});
+
+describe('client names (Fides: name must not be empty)', () => {
+  const EMPTY_NAME = {
+    detail: [{ loc: ['body', 'name'], msg: 'Value error, name must not be empty', type: 'value_error' }],
+  };
+  // Whitespace as Python's str.strip() sees it, which is what Fides checks: U+001F and U+0085 are blank there.
+  const BLANK = ['', ' ', '\t\n\r', '\u3000\u00a0', '\u001f\u0085'];
+
+  it.each(BLANK)('create refuses the name %j with 422, before looking at the scopes', async (name) => {
+    const response = await json('POST', '/api/v1/oauth/client', t.root, { name, scopes: ['no:such-scope'] });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual(EMPTY_NAME);
+  });
+
+  it.each(BLANK)('update refuses the name %j with 422, even for an unknown id', async (name) => {
+    const created = await createClientWith(t.app, [], t.root);
+    const response = await json('PUT', `/api/v1/oauth/client/${created.client_id}`, t.root, { name });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual(EMPTY_NAME);
+    const unknown = await json('PUT', '/api/v1/oauth/client/unknown', t.root, { name });
+    expect(unknown.status).toBe(422);
+    expect(await unknown.json()).toEqual(EMPTY_NAME);
+  });
+
+  it('takes a name of a zero-width no-break space, which Python does not strip', async () => {
+    const response = await json('POST', '/api/v1/oauth/client', t.root, { name: '\ufeff' });
+    expect(response.status).toBe(200);
+    expect(Object.keys(await response.json())).toEqual(['client_id', 'client_secret']);
+  });
+
+  it('update: a null name is left as it is (as Fides does), a null description is cleared', async () => {
+    const created = await createClientWith(t.app, [], t.root);
+    const path = `/api/v1/oauth/client/${created.client_id}`;
+    await json('PUT', path, t.root, { name: 'reports', description: 'nightly' });
+    const response = await json('PUT', path, t.root, { name: null, description: null });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      client_id: created.client_id,
+      name: 'reports',
+      description: null,
+      scopes: [],
+      roles: [],
+    });
+  });
+
+  it('GraphQL: BAD_USER_INPUT on create and update, and a null name keeps the name', async () => {
+    const created = await createClientWith(t.app, [], t.root);
+    const create = await graphql(t.app, 'mutation { createClient(name: " ") { clientId } }', {}, bearer(t.root));
+    expect(create.body).toEqual({
+      data: null,
+      errors: [
+        {
+          message: 'name: Value error, name must not be empty',
+          locations: [{ line: 1, column: 12 }],
+          path: ['createClient'],
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ],
+    });
+    const update = await graphql(
+      t.app,
+      'mutation($id: ID!, $name: String) { updateClient(clientId: $id, name: $name) { name } }',
+      { id: created.client_id, name: '' },
+      bearer(t.root),
+    );
+    expect(update.body.errors?.map((error) => [error.message, error.extensions])).toEqual([
+      ['name: Value error, name must not be empty', { code: 'BAD_USER_INPUT' }],
+    ]);
+    await json('PUT', `/api/v1/oauth/client/${created.client_id}`, t.root, { name: 'kept' });
+    const kept = await graphql(
+      t.app,
+      'mutation($id: ID!) { updateClient(clientId: $id, name: null) { name } }',
+      { id: created.client_id },
+      bearer(t.root),
+    );
+    expect(kept.body).toEqual({ data: { updateClient: { name: 'kept' } } });
   });
 });
 

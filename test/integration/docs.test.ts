@@ -43,6 +43,7 @@ describe('/openapi.json', () => {
         'GET /api/v1/oauth/client/{client_id}/scope',
         'PUT /api/v1/oauth/client/{client_id}/scope',
         'GET /api/v1/oauth/scope',
+        'GET /api/v1/oauth/role',
         'GET /api/v1/dsr/policy',
         'PATCH /api/v1/dsr/policy',
         'GET /api/v1/dsr/policy/{policy_key}',
@@ -62,6 +63,7 @@ describe('/openapi.json', () => {
     expect(scopes['POST /api/v1/oauth/client/{client_id}/revoke']).toEqual(REQUIRED_SCOPES.revokeClientTokens);
     expect(scopes['PUT /api/v1/oauth/client/{client_id}/scope']).toEqual(REQUIRED_SCOPES.updateClient);
     expect(scopes['GET /api/v1/oauth/scope']).toEqual(REQUIRED_SCOPES.readScopes);
+    expect(scopes['GET /api/v1/oauth/role']).toEqual(REQUIRED_SCOPES.readRoles);
     expect(scopes['PATCH /api/v1/dsr/policy/{policy_key}/rule']).toEqual(REQUIRED_SCOPES.upsertRule);
     for (const [name, op] of operations) {
       expect(Object.keys(op.responses), name).toContain('500');

@@ -22,6 +22,7 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/v1/oauth/client/{id}/scope'],
   ['PUT', '/api/v1/oauth/client/{id}/scope'],
   ['GET', '/api/v1/oauth/scope'],
+  ['GET', '/api/v1/oauth/role'],
   ['GET', '/api/v1/dsr/policy'],
   ['PATCH', '/api/v1/dsr/policy'],
   ['GET', '/api/v1/dsr/policy/{id}'],

@@ -212,7 +212,13 @@ describe('what an update answers', () => {
 
     const blind = await callJson(t.app, 'PUT', `/api/v1/oauth/client/${target.client_id}`, updater!.token, {});
     expect(blind.status).toBe(200);
-    expect(await blind.json()).toEqual({ client_id: target.client_id, name: null, description: null, scopes: null });
+    expect(await blind.json()).toEqual({
+      client_id: target.client_id,
+      name: null,
+      description: null,
+      scopes: null,
+      roles: null,
+    });
 
     const seen = await callJson(t.app, 'PUT', `/api/v1/oauth/client/${target.client_id}`, reader!.token, {});
     expect(seen.status).toBe(200);
@@ -221,6 +227,7 @@ describe('what an update answers', () => {
       name: 'kept secret',
       description: 'by whom',
       scopes: [],
+      roles: [],
     });
   });
 

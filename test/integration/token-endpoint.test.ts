@@ -35,9 +35,14 @@ describe('POST /api/v1/oauth/token', () => {
     expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_at', 'expires_in', 'scope', 'token_type']);
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 11520 * 60, scope: 'policy:read rule:read' });
     const now = Math.floor(Date.now() / 1000);
-    expect(body.expires_at).toBeGreaterThanOrEqual(now + 11520 * 60 - 5);
-    expect(body.expires_at).toBeLessThanOrEqual(now + 11520 * 60);
     expect(typeof body.access_token).toBe('string');
+    // As Fides sends it: an ISO 8601 string, here in UTC with an explicit offset, and the token's own exp.
+    expect(body.expires_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000\+00:00$/);
+    const expiresAt = Date.parse(body.expires_at as string) / 1000;
+    expect(expiresAt).toBeGreaterThanOrEqual(now + 11520 * 60 - 5);
+    expect(expiresAt).toBeLessThanOrEqual(now + 11520 * 60);
+    const claims = JSON.parse(Buffer.from((body.access_token as string).split('.')[1]!, 'base64url').toString());
+    expect(claims.exp).toBe(expiresAt);
   });
 
   it('accepts a JSON body', async () => {

@@ -10,6 +10,8 @@ export const ClientSchema = defineEntity({
     secretHash: p.text().lazy(true, false),
     /** In the order the creator gave them. */
     scopes: p.array().columnType('text[]'),
+    /** Roles (access/role-registry.ts), each standing for its scopes; in the order the creator gave them. */
+    roles: p.array().columnType('text[]').defaultRaw(`'{}'`),
     name: p.text().nullable(),
     description: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),

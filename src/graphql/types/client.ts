@@ -1,4 +1,5 @@
 import {
+  CLIENT_NOT_FOUND,
   createClient,
   deleteClient,
   getClient,
@@ -10,6 +11,7 @@ import {
   type ClientView,
   type CreatedClient,
 } from '../../clients/index.js';
+import { NotFoundError } from '../../core/index.js';
 import { builder } from '../builder.js';
 import { needs, PAGING } from '../describe.js';
 import { pageOf } from './page.js';
@@ -28,7 +30,14 @@ export const Client = builder.objectRef<ClientView>('Client').implement({
     clientId: t.exposeID('clientId'),
     name: t.exposeString('name', { nullable: true, authScopes: detailScopes }),
     description: t.exposeString('description', { nullable: true, authScopes: detailScopes }),
-    scopes: t.exposeStringList('scopes', { description: 'In the order they were granted.', authScopes: detailScopes }),
+    scopes: t.exposeStringList('scopes', {
+      description: 'The scopes it holds directly, in the order they were granted.',
+      authScopes: detailScopes,
+    }),
+    roles: t.exposeStringList('roles', {
+      description: 'Its roles (see `Query.roles`), each standing for its scopes, in the order they were granted.',
+      authScopes: detailScopes,
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', authScopes: detailScopes }),
   }),
 });
@@ -70,21 +79,28 @@ builder.mutationFields((t) => ({
   createClient: t.field({
     type: ClientCredentials,
     description:
-      `Creates a client with a subset of the scope registry. ${needs('createClient')}; a non-root caller can only ` +
-      'grant scopes it holds itself.',
-    args: { scopes: t.arg.stringList(), name: t.arg.string(), description: t.arg.string() },
+      `Creates a client with scopes and roles from the registries. ${needs('createClient')}; a non-root caller can ` +
+      'only grant scopes it holds itself, and roles whose every scope it holds. `name` must not be blank.',
+    args: {
+      scopes: t.arg.stringList(),
+      roles: t.arg.stringList(),
+      name: t.arg.string(),
+      description: t.arg.string(),
+    },
     resolve: (_root, args, { auth, principal }) => createClient(auth, principal, args),
   }),
   updateClient: t.field({
     type: Client,
     description:
-      `Changes what is given and keeps the rest. ${needs('updateClient')}, and a non-root caller must hold every scope ` +
-      'the client holds; scopes follow the same rules as createClient.',
+      `Changes what is given and keeps the rest; null keeps the name, scopes and roles and clears the description. ` +
+      `${needs('updateClient')}, and a non-root caller must hold every scope the client holds (its roles' too); ` +
+      'scopes and roles follow the same rules as createClient.',
     args: {
       clientId: t.arg.id({ required: true }),
       name: t.arg.string(),
       description: t.arg.string(),
       scopes: t.arg.stringList(),
+      roles: t.arg.stringList(),
     },
     resolve: (_root, { clientId, ...input }, { auth, principal }) =>
       updateClient(auth, principal, String(clientId), input),
@@ -92,10 +108,16 @@ builder.mutationFields((t) => ({
   setClientScopes: t.field({
     type: Client,
     description:
-      `Replaces the client’s scopes; tokens already issued narrow at once. ${needs('updateClient')}, and a non-root ` +
-      'caller must hold every scope the client holds.',
+      `Replaces the client’s scopes (its roles stay); tokens already issued narrow at once. NOT_FOUND for an unknown ` +
+      `id (REST answers \`null\`, as Fides does). ${needs('updateClient')}, and a non-root caller must hold every ` +
+      'scope the client holds (its roles’ too).',
     args: { clientId: t.arg.id({ required: true }), scopes: t.arg.stringList({ required: true }) },
-    resolve: (_root, args, { auth, principal }) => setClientScopes(auth, principal, String(args.clientId), args.scopes),
+    // Unlike REST's Fides-shaped `null`, the mutation returns the client, so an unknown id is an error.
+    resolve: async (_root, args, { auth, principal }) => {
+      const client = await setClientScopes(auth, principal, String(args.clientId), args.scopes);
+      if (!client) throw new NotFoundError(CLIENT_NOT_FOUND);
+      return client;
+    },
   }),
   rotateClientSecret: t.field({
     type: ClientCredentials,

@@ -5,5 +5,6 @@ import './access-token.js';
 import './client.js';
 import './policy.js';
 import './revoke-token.js';
+import './roles.js';
 import './scopes.js';
 import './viewer.js';

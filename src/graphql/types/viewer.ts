@@ -6,7 +6,12 @@ const Viewer = builder.objectRef<Principal>('Viewer').implement({
   fields: (t) => ({
     clientId: t.exposeID('clientId'),
     scopes: t.exposeStringList('scopes', {
-      description: 'Effective scopes: those of the token that the client still holds.',
+      description:
+        'Effective scopes: those of the token that the client still holds, directly or through a role, and those ' +
+        'of its effective roles.',
+    }),
+    roles: t.exposeStringList('roles', {
+      description: 'Effective roles: those of the token that the client still holds.',
     }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'When the token expires.' }),
   }),
