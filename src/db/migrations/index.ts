@@ -6,6 +6,7 @@ import { Migration20261128173435 } from './Migration20261128173435.js';
 import { Migration20261128193000 } from './Migration20261128193000.js';
 import { Migration20261128201500 } from './Migration20261128201500.js';
 import { Migration20261201024245 } from './Migration20261201024245.js';
+import { Migration20261201042844 } from './Migration20261201042844.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128170111', class: Migration20261128170111 },
@@ -14,4 +15,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128193000', class: Migration20261128193000 },
   { name: 'Migration20261128201500', class: Migration20261128201500 },
   { name: 'Migration20261201024245', class: Migration20261201024245 },
+  { name: 'Migration20261201042844', class: Migration20261201042844 },
 ];
