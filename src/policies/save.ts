@@ -22,7 +22,8 @@ import {
   targetOfAnotherRule,
   unknownCategory,
 } from './messages.js';
-import { DEFAULT_ERASURE_MASKING_STRATEGY } from './model.js';
+import { KEY_MAX_LENGTH } from './fides-key.js';
+import { DEFAULT_ERASURE_MASKING_STRATEGY, NAME_MAX_LENGTH } from './model.js';
 import {
   generatedKey,
   ItemError,
@@ -79,10 +80,18 @@ export async function savePolicy(em: EntityManager, input: PolicyInputValue, cal
  * default user categories as targets (none for consent) and hmac masking for erasure.
  */
 function autoRule(policy: Policy, actionType: NonNullable<PolicyInputValue['actionType']>): RuleInputValue {
+  const key = `${policy.key}_rule`;
+  const name = `${policy.name} Rule`;
+  if (key.length > KEY_MAX_LENGTH || name.length > NAME_MAX_LENGTH) {
+    throw new ItemError(
+      `action_type: the rule it makes is keyed ${key} and named ${name}, longer than ${NAME_MAX_LENGTH} characters; ` +
+        'send a shorter key and name, or the rule in `rules`',
+    );
+  }
   return {
-    key: `${policy.key}_rule`,
+    key,
     keyGiven: true,
-    name: `${policy.name} Rule`,
+    name,
     actionType,
     maskingStrategy:
       actionType === 'erasure' ? { strategy: DEFAULT_ERASURE_MASKING_STRATEGY, configuration: {} } : null,

@@ -269,7 +269,11 @@ export const components = {
     properties: {
       key: { type: 'string' },
       name: { type: 'string' },
-      drp_action: { type: ['string', 'null'], enum: [...SUPPORTED_DRP_ACTIONS, null] },
+      drp_action: {
+        type: ['string', 'null'],
+        enum: [...DRP_ACTIONS, null],
+        description: `Only ${SUPPORTED_DRP_ACTIONS.join(' and ')} can be set; one policy per action.`,
+      },
       execution_timeframe: { type: ['integer', 'null'], description: 'Days.' },
       rules: {
         type: 'array',

@@ -162,6 +162,10 @@ describe('policies', () => {
     ],
     [{ name: 'Both', action_type: 'access', rules: [] }, "Provide either 'action_type' or 'rules', not both."],
     [
+      { key: 'k'.repeat(196), name: 'Long key', action_type: 'access' },
+      `action_type: the rule it makes is keyed ${'k'.repeat(196)}_rule and named Long key Rule, longer than 200 characters; send a shorter key and name, or the rule in \`rules\``,
+    ],
+    [
       { name: 'Neg', execution_timeframe: -1 },
       'execution_timeframe: Input should be a whole number of days from 0 to 100000',
     ],
