@@ -34,7 +34,7 @@ import {
 
 // The steps that save a policy, a rule or a target inside an item's transaction, shared by the use cases. Each
 // checks what Fides checks, in Fides' order, and throws an ItemError with Fides' message; the database's unique
-// constraints hold the same rules when two requests race (see `withRetry`).
+// constraints hold the same rules should anything get past them (see `writeItem`).
 
 /**
  * Creates a policy, or updates the one with the given key. Only a policy sent with its key is updated: without one
