@@ -33,6 +33,10 @@ export const REQUIRED_SCOPES = {
   readRule: ['rule:read'],
   upsertRule: ['rule:create_or_update'],
   deleteRule: ['rule:delete'],
+  // A rule's targets, on their own routes: the rule scopes, as Fides uses them there.
+  readRuleTarget: ['rule:read'],
+  upsertRuleTarget: ['rule:create_or_update'],
+  deleteRuleTarget: ['rule:delete'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** An operation of that table. */

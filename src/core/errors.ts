@@ -210,6 +210,19 @@ export class UnknownRoleError extends GatehouseError {
   }
 }
 
+/**
+ * Rule targets naming data categories outside the taxonomy: the whole batch is refused, with a string `detail` as
+ * Fides answers (`Invalid data categories: [...]`, our list style).
+ */
+export class InvalidDataCategoriesError extends GatehouseError {
+  readonly status = 422;
+  readonly code = 'BAD_USER_INPUT';
+  override name = 'InvalidDataCategoriesError';
+  constructor(readonly dataCategories: readonly string[]) {
+    super(`Invalid data categories: [${dataCategories.join(', ')}]`);
+  }
+}
+
 /** Input of the wrong shape; `issues` become the 422 `detail` list. */
 export class ValidationError extends GatehouseError {
   readonly status = 422;

@@ -3,7 +3,13 @@
 import { ROLE_REGISTRY } from '../access/index.js';
 import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH as CLIENT_NAME_MAX_LENGTH } from '../clients/index.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/index.js';
-import { ACTION_TYPES, NAME_MAX_LENGTH, SUPPORTED_ACTION_TYPES, SUPPORTED_DRP_ACTIONS } from '../policies/index.js';
+import {
+  ACTION_TYPES,
+  DRP_ACTIONS,
+  NAME_MAX_LENGTH,
+  SUPPORTED_ACTION_TYPES,
+  SUPPORTED_DRP_ACTIONS,
+} from '../policies/index.js';
 
 export type Schema = Record<string, unknown>;
 
@@ -244,15 +250,35 @@ export const components = {
     type: 'object',
     required: ['data_category'],
     properties: {
-      key: { type: 'string', description: 'A FidesKey; generated from the name (or data category) when absent.' },
-      name: { type: ['string', 'null'] },
-      data_category: { type: 'string', examples: ['user.contact.email'] },
+      key: {
+        type: 'string',
+        description:
+          'A FidesKey, unique across rules; made from the name (or from `{rule id}-{data_category}`) when absent.',
+      },
+      name: {
+        type: ['string', 'null'],
+        maxLength: NAME_MAX_LENGTH,
+        description: 'Unique across rules; `{rule id}-{data_category}` when absent.',
+      },
+      data_category: {
+        type: 'string',
+        description: 'A category of Fides’ default taxonomy (fideslang 3.1).',
+        examples: ['user.contact.email'],
+      },
     },
   },
   MaskingStrategy: {
     type: 'object',
     required: ['strategy'],
+    description: 'As sent: the configuration is stored, and never answered.',
     properties: { strategy: { type: 'string', examples: ['null_rewrite'] }, configuration: { type: 'object' } },
+  },
+  MaskingStrategyResponse: {
+    type: 'object',
+    required: ['strategy'],
+    additionalProperties: false,
+    description: 'The strategy’s name only, as Fides answers: its configuration may hold secrets.',
+    properties: { strategy: { type: 'string', examples: ['hmac'] } },
   },
   Rule: {
     type: 'object',
@@ -261,7 +287,7 @@ export const components = {
       key: { type: 'string' },
       name: { type: 'string' },
       action_type: { type: 'string', enum: [...SUPPORTED_ACTION_TYPES] },
-      masking_strategy: { oneOf: [{ $ref: '#/components/schemas/MaskingStrategy' }, { type: 'null' }] },
+      masking_strategy: { oneOf: [{ $ref: '#/components/schemas/MaskingStrategyResponse' }, { type: 'null' }] },
       targets: { type: 'array', items: { $ref: '#/components/schemas/RuleTarget' } },
     },
   },
@@ -269,7 +295,7 @@ export const components = {
     type: 'object',
     required: ['name', 'action_type'],
     properties: {
-      key: { type: 'string', description: 'A FidesKey; generated from the snake-cased name when absent.' },
+      key: { type: 'string', description: 'A FidesKey; without one the item creates, keyed by the snake-cased name.' },
       name: { type: 'string', maxLength: NAME_MAX_LENGTH },
       action_type: { type: 'string', enum: [...ACTION_TYPES] },
       masking_strategy: { oneOf: [{ $ref: '#/components/schemas/MaskingStrategy' }, { type: 'null' }] },
@@ -282,7 +308,11 @@ export const components = {
     properties: {
       key: { type: 'string' },
       name: { type: 'string' },
-      drp_action: { type: ['string', 'null'], enum: [...SUPPORTED_DRP_ACTIONS, null] },
+      drp_action: {
+        type: ['string', 'null'],
+        enum: [...DRP_ACTIONS, null],
+        description: `Only ${SUPPORTED_DRP_ACTIONS.join(' and ')} can be set; one policy per action.`,
+      },
       execution_timeframe: { type: ['integer', 'null'], description: 'Days.' },
       rules: {
         type: 'array',
@@ -295,18 +325,31 @@ export const components = {
     type: 'object',
     required: ['name'],
     properties: {
-      key: { type: 'string', description: 'A FidesKey; generated from the snake-cased name when absent.' },
+      key: { type: 'string', description: 'A FidesKey; without one the item creates, keyed by the snake-cased name.' },
       name: { type: 'string', maxLength: NAME_MAX_LENGTH },
       drp_action: {
         type: ['string', 'null'],
-        description: `${SUPPORTED_DRP_ACTIONS.join(' or ')}; the other Fides actions are not supported.`,
+        enum: [...DRP_ACTIONS, null],
+        description: `${SUPPORTED_DRP_ACTIONS.join(' or ')}; the other Fides actions are not supported. One policy per action.`,
       },
       execution_timeframe: { type: ['integer', 'null'], minimum: 0 },
+      action_type: {
+        type: ['string', 'null'],
+        enum: [...ACTION_TYPES, null],
+        description: `On create: one rule of this type (${SUPPORTED_ACTION_TYPES.join(', ')}). Not with \`rules\`.`,
+      },
+      rules: {
+        type: ['array', 'null'],
+        items: { $ref: '#/components/schemas/RuleInput' },
+        description: 'On create: these rules, with their targets. Not with `action_type`.',
+      },
     },
   },
   PolicyPage: page('Policy'),
   RulePage: page('Rule'),
+  RuleTargetPage: page('RuleTarget'),
   PolicyBulkResult: bulk('Policy'),
   RuleBulkResult: bulk('Rule'),
+  RuleTargetBulkResult: bulk('RuleTarget'),
   AuthorizationServerMetadata: { type: 'object', description: 'RFC 8414 §2.', additionalProperties: true },
 } satisfies Record<string, Schema>;

@@ -53,6 +53,10 @@ describe('/openapi.json', () => {
         'GET /api/v1/dsr/policy/{policy_key}/rule/{rule_key}',
         'DELETE /api/v1/dsr/policy/{policy_key}/rule/{rule_key}',
         'GET /',
+        'GET /api/v1/dsr/policy/{policy_key}/rule/{rule_key}/target',
+        'PATCH /api/v1/dsr/policy/{policy_key}/rule/{rule_key}/target',
+        'GET /api/v1/dsr/policy/{policy_key}/rule/{rule_key}/target/{rule_target_key}',
+        'DELETE /api/v1/dsr/policy/{policy_key}/rule/{rule_key}/target/{rule_target_key}',
         'GET /.well-known/jwks.json',
         'GET /.well-known/oauth-authorization-server',
       ].sort(),
@@ -65,6 +69,12 @@ describe('/openapi.json', () => {
     expect(scopes['GET /api/v1/oauth/scope']).toEqual(REQUIRED_SCOPES.readScopes);
     expect(scopes['GET /api/v1/oauth/role']).toEqual(REQUIRED_SCOPES.readRoles);
     expect(scopes['PATCH /api/v1/dsr/policy/{policy_key}/rule']).toEqual(REQUIRED_SCOPES.upsertRule);
+    expect(scopes['PATCH /api/v1/dsr/policy/{policy_key}/rule/{rule_key}/target']).toEqual(
+      REQUIRED_SCOPES.upsertRuleTarget,
+    );
+    expect(scopes['DELETE /api/v1/dsr/policy/{policy_key}/rule/{rule_key}/target/{rule_target_key}']).toEqual(
+      REQUIRED_SCOPES.deleteRuleTarget,
+    );
     for (const [name, op] of operations) {
       expect(Object.keys(op.responses), name).toContain('500');
       if (op['x-required-scopes']) {

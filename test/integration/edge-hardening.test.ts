@@ -90,7 +90,7 @@ describe('deeply nested GraphQL input', () => {
     errors: [{ message: 'Variables nested more than 32 levels deep.', extensions: { code: 'BAD_USER_INPUT' } }],
   };
   const upsertRule = (strategy: string) =>
-    `mutation { upsertRules(policyKey: "edge", rules: [{ name: "r", actionType: "erasure", maskingStrategy: ${strategy}, targets: [{ dataCategory: "user" }] }]) { succeeded { key } failed { message } } }`;
+    `mutation { upsertRules(policyKey: "edge", rules: [{ key: "r", name: "r", actionType: "erasure", maskingStrategy: ${strategy}, targets: [{ dataCategory: "user" }] }]) { succeeded { key } failed { message } } }`;
   const UPSERT_RULE_WITH_VARIABLE = upsertRule('$m').replace('mutation {', 'mutation($m: JSON) {');
   const nested = (depth: number, open: string, inner: string, close: string) =>
     `${open.repeat(depth)}${inner}${close.repeat(depth)}`;

@@ -117,18 +117,36 @@ describe.each(TEXTS)('text %j', (text) => {
     });
   });
 
-  it('is an unknown policy or rule key on every policy route', async () => {
+  it('is an unknown policy, rule or target key on every policy route', async () => {
     const noPolicy = { status: 404, body: { detail: `No Policy found for key ${text}.` } };
     expect(await answer(await call('GET', `/api/v1/dsr/policy/${id}`))).toEqual(noPolicy);
     expect(await answer(await call('DELETE', `/api/v1/dsr/policy/${id}`))).toEqual(noPolicy);
     expect(await answer(await call('GET', `/api/v1/dsr/policy/${id}/rule`))).toEqual(noPolicy);
     expect(await answer(await call('PATCH', `/api/v1/dsr/policy/${id}/rule`, []))).toEqual(noPolicy);
+    expect(await answer(await call('GET', `/api/v1/dsr/policy/${id}/rule/r/target`))).toEqual(noPolicy);
     const noRule = {
       status: 404,
       body: { detail: `No Rule found for key ${text} attached to policy default_access_policy` },
     };
     expect(await answer(await call('GET', `/api/v1/dsr/policy/default_access_policy/rule/${id}`))).toEqual(noRule);
     expect(await answer(await call('DELETE', `/api/v1/dsr/policy/default_access_policy/rule/${id}`))).toEqual(noRule);
+    expect(await answer(await call('GET', `/api/v1/dsr/policy/default_access_policy/rule/${id}/target`))).toEqual(
+      noRule,
+    );
+    expect(await answer(await call('PATCH', `/api/v1/dsr/policy/default_access_policy/rule/${id}/target`, []))).toEqual(
+      { status: 404, body: { detail: `No Rule found for key ${text} on Policy default_access_policy.` } },
+    );
+    const targets = '/api/v1/dsr/policy/default_access_policy/rule/default_access_policy_rule/target';
+    expect(await answer(await call('GET', `${targets}/${id}`))).toEqual({
+      status: 404,
+      body: { detail: `No Rule Target found for key ${text} attached to rule default_access_policy_rule.` },
+    });
+    expect(await answer(await call('DELETE', `${targets}/${id}`))).toEqual({
+      status: 404,
+      body: {
+        detail: `No RuleTarget found for key ${text} at Rule default_access_policy_rule on Policy default_access_policy.`,
+      },
+    });
   });
 
   // `-` is in the FidesKey alphabet: `--` is a valid key, kept exactly (below).
@@ -141,12 +159,12 @@ describe.each(TEXTS)('text %j', (text) => {
     });
     const rule = { key: text, name: 'Refused', action_type: 'access' };
     const target = {
-      key: 'ok',
+      key: 'refused',
       name: 'Refused',
       action_type: 'access',
       targets: [{ key: text, data_category: 'user' }],
     };
-    const category = { key: 'ok', name: 'Refused', action_type: 'access', targets: [{ data_category: text }] };
+    const category = { key: 'refused', name: 'Refused', action_type: 'access', targets: [{ data_category: text }] };
     expect(
       await answer(await call('PATCH', '/api/v1/dsr/policy/default_access_policy/rule', [rule, target, category])),
     ).toEqual({
@@ -155,54 +173,77 @@ describe.each(TEXTS)('text %j', (text) => {
         succeeded: [],
         failed: [
           { message: `key: ${problem}`, data: rule },
-          { message: `key: ${problem}`, data: target },
-          { message: `targets: data_category: ${problem}`, data: category },
+          { message: `targets: key: ${problem}`, data: target },
+          {
+            message: `The data category '${text}' was not found in the database, and is therefore not valid for use here.`,
+            data: category,
+          },
         ],
       },
     });
+    const targets = '/api/v1/dsr/policy/default_access_policy/rule/default_access_policy_rule/target';
+    const keyed = { key: text, data_category: 'user' };
+    expect(await answer(await call('PATCH', targets, [keyed]))).toEqual({
+      status: 200,
+      body: { succeeded: [], failed: [{ message: `key: ${problem}`, data: keyed }] },
+    });
+    expect(await answer(await call('PATCH', targets, [{ data_category: text }]))).toEqual({
+      status: 422,
+      body: { detail: `Invalid data categories: [${text}]` },
+    });
   });
 
-  // Renaming goes through INSERT … ON CONFLICT DO UPDATE … RETURNING: the answer must carry the row that was there.
+  // Renaming goes through UPDATE … RETURNING: the answer must carry the row that was there.
   it('is kept exactly as a policy name, a rule name, a target name and a masking configuration', async () => {
     const key = `sql_text_${TEXTS.indexOf(text)}`;
     const first = await call('PATCH', '/api/v1/dsr/policy', [{ key, name: `Policy ${key}` }]);
     expect(first.status).toBe(200);
     const plain = {
-      key: 'erase',
-      name: 'Erase',
+      key: `${key}_erase`,
+      name: `Erase ${key}`,
       action_type: 'erasure',
       masking_strategy: { strategy: 'null_rewrite' },
     };
     expect((await call('PATCH', `/api/v1/dsr/policy/${key}/rule`, [plain])).status).toBe(200);
 
     const rule = {
-      key: 'erase',
+      key: `${key}_erase`,
       name: text,
       action_type: 'erasure',
       masking_strategy: { strategy: text, configuration: { [text]: text } },
-      targets: [{ key: 'name', name: text, data_category: 'user.name' }],
+      targets: [{ key: `${key}_name`, name: text, data_category: 'user.name' }],
     };
+    // The masking configuration is stored as sent, and never answered.
+    const answered = { ...rule, masking_strategy: { strategy: text } };
     expect(await answer(await call('PATCH', `/api/v1/dsr/policy/${key}/rule`, [rule]))).toEqual({
       status: 200,
-      body: { succeeded: [rule], failed: [] },
+      body: { succeeded: [answered], failed: [] },
     });
-    const policy = { key, name: text, drp_action: null, execution_timeframe: null, rules: [rule] };
+    expect(
+      await t.app.db.orm.em
+        .fork()
+        .getConnection()
+        .execute('select masking_strategy from rule where key = ?', [`${key}_erase`]),
+    ).toEqual([{ masking_strategy: rule.masking_strategy }]);
+    const policy = { key, name: text, drp_action: null, execution_timeframe: null, rules: [answered] };
     expect(await answer(await call('PATCH', '/api/v1/dsr/policy', [{ key, name: text }]))).toEqual({
       status: 200,
       body: { succeeded: [policy], failed: [] },
     });
     expect(await answer(await call('GET', `/api/v1/dsr/policy/${key}`))).toEqual({ status: 200, body: policy });
-    expect(await answer(await call('GET', `/api/v1/dsr/policy/${key}/rule/erase`))).toEqual({
+    expect(await answer(await call('GET', `/api/v1/dsr/policy/${key}/rule/${key}_erase`))).toEqual({
       status: 200,
-      body: rule,
+      body: answered,
+    });
+    expect(await answer(await call('GET', `/api/v1/dsr/policy/${key}/rule/${key}_erase/target/${key}_name`))).toEqual({
+      status: 200,
+      body: rule.targets[0],
     });
     expect(await answer(await call('PATCH', '/api/v1/dsr/policy', [{ key: `${key}_twin`, name: text }]))).toEqual({
       status: 200,
       body: {
         succeeded: [],
-        failed: [
-          { message: `A policy with the name ${text} already exists.`, data: { key: `${key}_twin`, name: text } },
-        ],
+        failed: [{ message: `Name ${text} already exists in Policy.`, data: { key: `${key}_twin`, name: text } }],
       },
     });
     expect(await answer(await call('DELETE', `/api/v1/dsr/policy/${key}`))).toEqual({ status: 204, body: '' });
@@ -215,23 +256,25 @@ describe.each(TEXTS)('text %j', (text) => {
 
 describe('a FidesKey that SQL reads as a comment', () => {
   it.each(['--', '--<>--', 'a--b'])('%j is kept exactly as a policy, rule and target key', async (key) => {
-    const rule = {
-      key,
-      name: `Rule ${key}`,
-      action_type: 'access',
-      masking_strategy: null,
-      targets: [{ key, name: null, data_category: 'user' }],
-    };
     const policy = { key, name: `Policy ${key}`, drp_action: null, execution_timeframe: null };
     expect(await answer(await call('PATCH', '/api/v1/dsr/policy', [{ key, name: policy.name }]))).toEqual({
       status: 200,
       body: { succeeded: [{ ...policy, rules: [] }], failed: [] },
     });
-    const ruleInput = { key, name: rule.name, action_type: 'access', targets: [{ key, data_category: 'user' }] };
-    expect(await answer(await call('PATCH', `/api/v1/dsr/policy/${key}/rule`, [ruleInput]))).toEqual({
-      status: 200,
-      body: { succeeded: [rule], failed: [] },
-    });
+    const ruleInput = { key, name: `Rule ${key}`, action_type: 'access', targets: [{ key, data_category: 'user' }] };
+    const response = await answer(await call('PATCH', `/api/v1/dsr/policy/${key}/rule`, [ruleInput]));
+    const [row] = (await t.app.db.orm.em
+      .fork()
+      .getConnection()
+      .execute('select id from rule where key = ?', [key])) as { id: string }[];
+    const rule = {
+      key,
+      name: `Rule ${key}`,
+      action_type: 'access',
+      masking_strategy: null,
+      targets: [{ key, name: `${row!.id}-user`, data_category: 'user' }],
+    };
+    expect(response).toEqual({ status: 200, body: { succeeded: [rule], failed: [] } });
     expect(await answer(await call('GET', `/api/v1/dsr/policy/${key}`))).toEqual({
       status: 200,
       body: { ...policy, rules: [rule] },
@@ -239,6 +282,14 @@ describe('a FidesKey that SQL reads as a comment', () => {
     expect(await answer(await call('GET', `/api/v1/dsr/policy/${key}/rule/${key}`))).toEqual({
       status: 200,
       body: rule,
+    });
+    expect(await answer(await call('GET', `/api/v1/dsr/policy/${key}/rule/${key}/target/${key}`))).toEqual({
+      status: 200,
+      body: rule.targets[0],
+    });
+    expect(await answer(await call('DELETE', `/api/v1/dsr/policy/${key}/rule/${key}/target/${key}`))).toEqual({
+      status: 204,
+      body: '',
     });
     expect(await answer(await call('DELETE', `/api/v1/dsr/policy/${key}/rule/${key}`))).toEqual({
       status: 204,

@@ -11,7 +11,8 @@ export const PolicySchema = defineEntity({
       .onCreate(() => crypto.randomUUID()),
     key: p.string().length(200).unique(),
     name: p.string().length(200).unique(),
-    drpAction: p.string().length(32).nullable(),
+    /** Fides' wire value (`access`, `sale:opt_out`, …); one policy per DRP action, as in Fides. */
+    drpAction: p.string().length(32).nullable().unique(),
     executionTimeframe: p.integer().nullable(),
     /** The client that created it; null for the policies seeded with the database. */
     createdBy: p.string().length(64).nullable(),

@@ -1,7 +1,7 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
 import { PolicySchema } from './policy.entity.js';
 
-/** A rule of a policy; its key and name are unique within the policy. */
+/** A rule of a policy. Its key and its name are unique across all policies, as in Fides. */
 export const RuleSchema = defineEntity({
   name: 'Rule',
   tableName: 'rule',
@@ -11,8 +11,8 @@ export const RuleSchema = defineEntity({
       .primary()
       .onCreate(() => crypto.randomUUID()),
     policy: p.manyToOne(PolicySchema).deleteRule('cascade'),
-    key: p.string().length(200),
-    name: p.string().length(200),
+    key: p.string().length(200).unique(),
+    name: p.string().length(200).unique(),
     actionType: p.string().length(16),
     maskingStrategy: p.json<{ strategy: string; configuration: Record<string, unknown> }>().nullable(),
     createdBy: p.string().length(64).nullable(),
@@ -22,7 +22,8 @@ export const RuleSchema = defineEntity({
       .onCreate(() => new Date())
       .onUpdate(() => new Date()),
   }),
-  uniques: [{ properties: ['policy', 'key'] }, { properties: ['policy', 'name'] }],
+  // Its policy's rules are read and cascaded by policy: the (policy, key) constraint that indexed them is gone.
+  indexes: [{ properties: ['policy'] }],
 });
 
 export type Rule = InferEntity<typeof RuleSchema>;

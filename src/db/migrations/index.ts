@@ -7,6 +7,7 @@ import { Migration20261128193000 } from './Migration20261128193000.js';
 import { Migration20261128201500 } from './Migration20261128201500.js';
 import { Migration20261201024245 } from './Migration20261201024245.js';
 import { Migration20261201042757 } from './Migration20261201042757.js';
+import { Migration20261201042844 } from './Migration20261201042844.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128170111', class: Migration20261128170111 },
@@ -16,4 +17,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128201500', class: Migration20261128201500 },
   { name: 'Migration20261201024245', class: Migration20261201024245 },
   { name: 'Migration20261201042757', class: Migration20261201042757 },
+  { name: 'Migration20261201042844', class: Migration20261201042844 },
 ];

@@ -1,13 +1,18 @@
 import {
+  DEFAULT_ERASURE_MASKING_STRATEGY,
   deletePolicy,
   deleteRule,
+  deleteRuleTarget,
+  DRP_ACTIONS,
   getPolicy,
   listPolicies,
+  listRuleTargets,
   MAX_BULK_ITEMS,
   SUPPORTED_ACTION_TYPES,
   SUPPORTED_DRP_ACTIONS,
   upsertPolicies,
   upsertRules,
+  upsertRuleTargets,
   type BulkResult,
   type PolicyView,
   type RuleTargetView,
@@ -18,11 +23,11 @@ import { needs, PAGING } from '../describe.js';
 import { pageOf } from './page.js';
 
 const RuleTarget = builder.objectRef<RuleTargetView>('RuleTarget').implement({
-  description: 'A data category a rule applies to.',
+  description: 'A data category a rule applies to. Keys and names are unique across rules.',
   fields: (t) => ({
     key: t.exposeString('key'),
-    name: t.exposeString('name', { nullable: true }),
-    dataCategory: t.exposeString('dataCategory'),
+    name: t.exposeString('name'),
+    dataCategory: t.exposeString('dataCategory', { description: 'A category of Fides’ default taxonomy.' }),
   }),
 });
 
@@ -35,7 +40,9 @@ const Rule = builder.objectRef<RuleView>('Rule').implement({
     maskingStrategy: t.field({
       type: 'JSON',
       nullable: true,
-      description: '{strategy, configuration}; erasure rules only.',
+      description:
+        '`{strategy}`: the strategy’s name only, as Fides answers; its configuration may hold secrets and is never ' +
+        'answered. Erasure rules have one, access rules none.',
       resolve: (rule) => rule.maskingStrategy,
     }),
     targets: t.field({ type: [RuleTarget], resolve: (rule) => [...rule.targets] }),
@@ -47,7 +54,10 @@ const Policy = builder.objectRef<PolicyView>('Policy').implement({
   fields: (t) => ({
     key: t.exposeString('key'),
     name: t.exposeString('name'),
-    drpAction: t.exposeString('drpAction', { nullable: true }),
+    drpAction: t.exposeString('drpAction', {
+      nullable: true,
+      description: `One of ${SUPPORTED_DRP_ACTIONS.join(', ')}; one policy per DRP action.`,
+    }),
     executionTimeframe: t.exposeInt('executionTimeframe', { nullable: true, description: 'Days.' }),
     rules: t.field({
       type: [Rule],
@@ -61,6 +71,7 @@ const Policy = builder.objectRef<PolicyView>('Policy').implement({
 });
 
 const PolicyPage = pageOf('PolicyPage', Policy, 'A page of policies, newest first.');
+const RuleTargetPage = pageOf('RuleTargetPage', RuleTarget, 'A page of a rule’s targets, newest first.');
 
 const BulkFailure = builder.objectRef<{ message: string; data: unknown }>('BulkFailure').implement({
   description: 'An item that was not saved, why, and the item as it was sent.',
@@ -84,14 +95,10 @@ const RuleBulkResult = builder.objectRef<BulkResult<RuleView>>('RuleBulkResult')
   }),
 });
 
-const PolicyInput = builder.inputType('PolicyInput', {
+const RuleTargetBulkResult = builder.objectRef<BulkResult<RuleTargetView>>('RuleTargetBulkResult').implement({
   fields: (t) => ({
-    key: t.string({ description: 'A FidesKey; generated from the snake-cased name when absent.' }),
-    name: t.string({ required: true }),
-    drpAction: t.string({
-      description: `One of ${SUPPORTED_DRP_ACTIONS.join(', ')} (the other Fides actions fail their item).`,
-    }),
-    executionTimeframe: t.int({ description: 'Days.' }),
+    succeeded: t.field({ type: [RuleTarget], resolve: (result) => [...result.succeeded] }),
+    failed: t.field({ type: [BulkFailure], resolve: (result) => [...result.failed] }),
   }),
 });
 
@@ -101,7 +108,9 @@ const RuleTargetInput = builder.inputType('RuleTargetInput', {
 
 const RuleInput = builder.inputType('RuleInput', {
   fields: (t) => ({
-    key: t.string({ description: 'A FidesKey; generated from the snake-cased name when absent.' }),
+    key: t.string({
+      description: 'A FidesKey. With it the item updates that rule of the policy; without it the item creates one.',
+    }),
     name: t.string({ required: true }),
     actionType: t.string({
       required: true,
@@ -111,7 +120,32 @@ const RuleInput = builder.inputType('RuleInput', {
       type: 'JSON',
       description: '{strategy, configuration}: required for erasure, refused for access.',
     }),
-    targets: t.field({ type: [RuleTargetInput], description: 'Replace the rule’s targets when given.' }),
+    targets: t.field({
+      type: [RuleTargetInput],
+      description: 'Replace the rule’s targets when given, with the checks of upsertRuleTargets.',
+    }),
+  }),
+});
+
+const PolicyInput = builder.inputType('PolicyInput', {
+  fields: (t) => ({
+    key: t.string({
+      description: 'A FidesKey. With it the item updates that policy if there is one; without it the item creates one.',
+    }),
+    name: t.string({ required: true }),
+    drpAction: t.string({
+      description: `One of ${DRP_ACTIONS.join(', ')}; only ${SUPPORTED_DRP_ACTIONS.join(' and ')} are supported. One policy per action.`,
+    }),
+    executionTimeframe: t.int({ description: 'Days.' }),
+    actionType: t.string({
+      description:
+        `On create: one rule of this type (${SUPPORTED_ACTION_TYPES.join(', ')}) targeting Fides’ default user ` +
+        `categories (none for consent), \`${DEFAULT_ERASURE_MASKING_STRATEGY}\` masking for erasure. Not with rules.`,
+    }),
+    rules: t.field({
+      type: [RuleInput],
+      description: 'On create: these rules, with their targets. Not with actionType.',
+    }),
   }),
 });
 
@@ -134,6 +168,19 @@ builder.queryFields((t) => ({
     authScopes: { requires: 'readPolicy' },
     args: { page: t.arg.int(), size: t.arg.int() },
     resolve: (_root, args, { auth, principal }) => listPolicies(auth, principal, args),
+  }),
+  ruleTargets: t.field({
+    type: RuleTargetPage,
+    nullable: true,
+    description: `A rule’s targets, newest first; ${PAGING}. NOT_FOUND for an unknown policy or rule. ${needs('readRuleTarget')}.`,
+    authScopes: { requires: 'readRuleTarget' },
+    args: {
+      policyKey: t.arg.string({ required: true }),
+      ruleKey: t.arg.string({ required: true }),
+      page: t.arg.int(),
+      size: t.arg.int(),
+    },
+    resolve: (_root, args, { auth, principal }) => listRuleTargets(auth, principal, args.policyKey, args.ruleKey, args),
   }),
 }));
 
@@ -159,5 +206,28 @@ builder.mutationFields((t) => ({
     description: `Deletes a rule. NOT_FOUND for an unknown policy or rule. ${needs('deleteRule')}.`,
     args: { policyKey: t.arg.string({ required: true }), key: t.arg.string({ required: true }) },
     resolve: (_root, args, { auth, principal }) => deleteRule(auth, principal, args.policyKey, args.key),
+  }),
+  upsertRuleTargets: t.field({
+    type: RuleTargetBulkResult,
+    description:
+      `Creates or updates up to ${MAX_BULK_ITEMS} targets of a rule by key; categories outside the taxonomy refuse the ` +
+      `whole batch (BAD_USER_INPUT), anything else fails its item alone. ${needs('upsertRuleTarget')}.`,
+    args: {
+      policyKey: t.arg.string({ required: true }),
+      ruleKey: t.arg.string({ required: true }),
+      targets: t.arg({ type: [RuleTargetInput], required: true }),
+    },
+    resolve: (_root, args, { auth, principal }) =>
+      upsertRuleTargets(auth, principal, args.policyKey, args.ruleKey, items(args.targets)),
+  }),
+  deleteRuleTarget: t.boolean({
+    description: `Deletes a rule’s target. NOT_FOUND for an unknown policy, rule or target. ${needs('deleteRuleTarget')}.`,
+    args: {
+      policyKey: t.arg.string({ required: true }),
+      ruleKey: t.arg.string({ required: true }),
+      key: t.arg.string({ required: true }),
+    },
+    resolve: (_root, args, { auth, principal }) =>
+      deleteRuleTarget(auth, principal, args.policyKey, args.ruleKey, args.key),
   }),
 }));
