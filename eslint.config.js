@@ -12,13 +12,14 @@ const ALLOWED = {
   db: ['config'],
   core: ['db', 'config'],
   access: ['core', 'db', 'config'],
-  clients: ['access', 'core', 'db', 'config'],
-  tokens: ['clients', 'access', 'core', 'db', 'config'],
-  policies: ['access', 'core', 'db', 'config'],
+  audit: ['access', 'core', 'db', 'config'],
+  clients: ['audit', 'access', 'core', 'db', 'config'],
+  tokens: ['clients', 'audit', 'access', 'core', 'db', 'config'],
+  policies: ['audit', 'access', 'core', 'db', 'config'],
   // The transports see view types, never entities: no db.
-  graphql: ['policies', 'tokens', 'clients', 'access', 'core', 'config'],
-  rest: ['policies', 'tokens', 'clients', 'access', 'core', 'config'],
-  server: ['graphql', 'rest', 'policies', 'tokens', 'clients', 'access', 'core', 'db', 'config'],
+  graphql: ['policies', 'tokens', 'clients', 'audit', 'access', 'core', 'config'],
+  rest: ['policies', 'tokens', 'clients', 'audit', 'access', 'core', 'config'],
+  server: ['graphql', 'rest', 'policies', 'tokens', 'clients', 'audit', 'access', 'core', 'db', 'config'],
 };
 
 const SRC = resolve(import.meta.dirname, 'src');

@@ -25,6 +25,7 @@ export const REQUIRED_SCOPES = {
   deleteClient: ['client:delete'],
   revokeClientTokens: ['client:update'],
   readScopes: ['scope:read'],
+  readAudit: ['client:read'],
   // As Fides guards GET /oauth/role.
   readRoles: ['scope:read'],
   readPolicy: ['policy:read'],

@@ -8,6 +8,7 @@ import {
   requireScopes,
   type Principal,
 } from '../access/index.js';
+import { auditContext, recordAudit } from '../audit/index.js';
 import type { ClientsEnv } from './env.js';
 import { newClientId, newClientSecret } from './secrets.js';
 
@@ -48,6 +49,12 @@ export async function createClient(
     name: input.name ?? null,
     description: input.description ?? null,
   });
+  recordAudit(env.em, auditContext(env, caller), {
+    action: 'client.created',
+    clientId,
+    details: { scopes, roles, name: input.name ?? null },
+  });
+  // One flush, so one transaction: the client and its audit event.
   await env.em.flush();
   // The creator has just chosen everything the view holds.
   return { clientId, clientSecret, client: toClientView(client, true) };

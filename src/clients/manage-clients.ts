@@ -13,6 +13,7 @@ import {
   requireScopes,
   type Principal,
 } from '../access/index.js';
+import { auditContext, recordAudit, type AuditAction } from '../audit/index.js';
 import type { ClientsEnv } from './env.js';
 import { newClientSecret } from './secrets.js';
 
@@ -98,7 +99,7 @@ export function setClientScopes(
   clientId: string,
   scopes: readonly string[],
 ): Promise<ClientView | null> {
-  return applyUpdate(env, principal, clientId, { scopes });
+  return applyUpdate(env, principal, clientId, { scopes }, 'client.scopes_set');
 }
 
 async function applyUpdate(
@@ -106,14 +107,29 @@ async function applyUpdate(
   principal: Principal | null,
   clientId: string,
   input: UpdateClientInput,
+  action: 'client.updated' | 'client.scopes_set' = 'client.updated',
 ): Promise<ClientView | null> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.updateClient);
   checkClientLabels(input);
-  const client = await changeClient(env, caller, clientId, (found) => {
-    if (input.scopes != null) found.scopes = checkGrantableScopes(env.settings, caller, input.scopes);
-    if (input.roles != null) found.roles = checkGrantableRoles(env.settings, caller, input.roles);
-    if (input.name != null) found.name = input.name;
-    if (input.description !== undefined) found.description = input.description;
+  const client = await changeClient(env, caller, clientId, action, (found) => {
+    const changed: string[] = [];
+    if (input.scopes != null) {
+      found.scopes = checkGrantableScopes(env.settings, caller, input.scopes);
+      changed.push('scopes');
+    }
+    if (input.roles != null) {
+      found.roles = checkGrantableRoles(env.settings, caller, input.roles);
+      changed.push('roles');
+    }
+    if (input.name != null) {
+      found.name = input.name;
+      changed.push('name');
+    }
+    if (input.description !== undefined) {
+      found.description = input.description;
+      changed.push('description');
+    }
+    return { changed, scopes: found.scopes, roles: found.roles };
   });
   return client && toClientView(client, holdsScopes(caller, REQUIRED_SCOPES.readClient));
 }
@@ -126,8 +142,9 @@ export async function rotateClientSecret(
 ): Promise<CreatedClient> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.updateClient);
   const clientSecret = newClientSecret();
-  const client = await changeClient(env, caller, clientId, async (found) => {
+  const client = await changeClient(env, caller, clientId, 'client.secret_rotated', async (found) => {
     found.secretHash = await env.secrets.hash(clientSecret);
+    return {};
   });
   if (!client) throw new NotFoundError(CLIENT_NOT_FOUND);
   return {
@@ -148,7 +165,10 @@ export async function revokeClientTokens(
 ): Promise<Date> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.revokeClientTokens);
   const revokedAt = new Date();
-  const client = await changeClient(env, caller, clientId, (_found, em) => markTokensRevoked(em, clientId, revokedAt));
+  const client = await changeClient(env, caller, clientId, 'client.tokens_revoked', async (_found, em) => {
+    await markTokensRevoked(em, clientId, revokedAt);
+    return { revoked_before: revokedAt.toISOString() };
+  });
   if (!client) throw new NotFoundError(CLIENT_NOT_FOUND);
   return revokedAt;
 }
@@ -168,30 +188,34 @@ export async function markTokensRevoked(em: EntityManager, clientId: string, rev
 /** Deletes a client; its tokens stop working at once. Returns whether there was one (an unknown id is no error). */
 export async function deleteClient(env: ClientsEnv, principal: Principal | null, clientId: string): Promise<boolean> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.deleteClient);
-  const deleted = await changeClient(env, caller, clientId, async (found, em) => {
+  const deleted = await changeClient(env, caller, clientId, 'client.deleted', async (found, em) => {
     em.remove(found);
     await em.nativeDelete(ClientRevocationSchema, { clientId });
+    return { scopes: found.scopes, roles: found.roles };
   });
   return deleted !== null;
 }
 
 /**
  * The shape of every write to a client: in one transaction, lock its row, refuse a caller that does not hold what
- * it holds (its scopes and its roles' scopes), apply the change; after the commit, forget what this process
- * remembered of it (other processes hear the database trigger) before the caller answers. Null, with nothing done,
- * when there is no such client: each use case decides what that means.
+ * it holds (its scopes and its roles' scopes), apply the change and record it in the audit trail (`action`, with the
+ * details `change` answers); after the commit, forget what this process remembered of it (other processes hear the
+ * database trigger) before the caller answers. Null, with nothing done, when there is no such client: each use case
+ * decides what that means.
  */
 async function changeClient(
   env: ClientsEnv,
   caller: Principal,
   clientId: string,
-  change: (client: Client, em: EntityManager) => void | Promise<void>,
+  action: AuditAction,
+  change: (client: Client, em: EntityManager) => Record<string, unknown> | Promise<Record<string, unknown>>,
 ): Promise<Client | null> {
   const client = await env.em.transactional(async (em) => {
     const found = await findClient(em, clientId, LockMode.PESSIMISTIC_WRITE);
     if (!found) return null;
     requireModifiable(env.settings, caller, found);
-    await change(found, em);
+    const details = await change(found, em);
+    recordAudit(em, auditContext(env, caller), { action, clientId, details });
     return found;
   });
   if (client) env.clientChanged(clientId);

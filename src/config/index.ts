@@ -6,6 +6,7 @@ export { renderConfigTable, withConfigTable } from './readme-table.js';
 export type {
   Config,
   DatabaseConfig,
+  AuditConfig,
   LoggingConfig,
   MetricsConfig,
   RateLimit,

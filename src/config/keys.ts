@@ -1,7 +1,7 @@
 import * as parse from './parsers.js';
 import type { Parser } from './parsers.js';
 
-export type Section = 'security' | 'database' | 'webserver' | 'redis' | 'logging' | 'metrics';
+export type Section = 'security' | 'database' | 'webserver' | 'redis' | 'logging' | 'metrics' | 'audit';
 
 /** A value as it would be written in fides.toml. */
 export type TomlValue = string | number | boolean | readonly string[];
@@ -152,6 +152,11 @@ export const CONFIG_KEYS = {
     parse: parse.redisUrl,
     shownDefault: 'none',
     doc: '`redis://…`: share the rate-limit counters between processes; in memory without it',
+  }),
+  'audit.retention_days': key({
+    parse: parse.positiveDays,
+    default: 90,
+    doc: 'how long audit events (client changes, revocations, lockouts, key rotations, policy changes) are kept; older ones are purged at start and every hour',
   }),
   'metrics.enabled': key({
     parse: parse.bool,

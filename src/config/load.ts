@@ -95,6 +95,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
     redis: { url: values['redis.url'] ?? null },
     logging: { level: withDefault(values, 'logging.level') },
     metrics: { enabled: withDefault(values, 'metrics.enabled') },
+    audit: { retentionDays: withDefault(values, 'audit.retention_days') },
   });
 }
 

@@ -37,6 +37,17 @@ export function positiveMinutes(entry: Entry): number {
   return value;
 }
 
+/** A whole number of days, at least one. */
+export function positiveDays(entry: Entry): number {
+  const value = typeof entry.value === 'string' && /^\d+$/.test(entry.value.trim()) ? Number(entry.value) : entry.value;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 36500) {
+    throw new ConfigError(
+      `${entry.source}: must be a whole number of days from 1 to 36500, got ${JSON.stringify(entry.value)}`,
+    );
+  }
+  return value;
+}
+
 export function port(entry: Entry): number {
   const value = typeof entry.value === 'string' && /^\d+$/.test(entry.value) ? Number(entry.value) : entry.value;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65535) {

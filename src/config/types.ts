@@ -14,6 +14,7 @@ export interface Config {
   readonly redis: RedisConfig;
   readonly logging: LoggingConfig;
   readonly metrics: MetricsConfig;
+  readonly audit: AuditConfig;
   /** Where the config file was read from, or `null` when none was found. */
   readonly configPath: string | null;
 }
@@ -82,6 +83,11 @@ export type DatabaseConfig =
 export interface RateLimit {
   readonly points: number;
   readonly durationSeconds: number;
+}
+
+export interface AuditConfig {
+  /** Days an audit event is kept. */
+  readonly retentionDays: number;
 }
 
 export interface MetricsConfig {

@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import { REQUIRED_SCOPES, requireScopes, type Principal } from '../access/index.js';
+import { auditContext, recordAudit } from '../audit/index.js';
 import {
   checkPage,
   InvalidDataCategoriesError,
@@ -15,7 +16,7 @@ import type { BulkItem, BulkResult, RuleTargetView } from './model.js';
 import { findRule, targetView } from './read.js';
 import { saveTarget, writeItem } from './save.js';
 import { ItemError, validateTargetInput } from './validation.js';
-import { checkBulkSize, eachItem } from './write.js';
+import { checkBulkSize, eachItem, keyExists } from './write.js';
 
 // A rule's targets on their own routes (Fides' `/dsr/policy/{policy_key}/rule/{rule_key}/target`).
 
@@ -87,7 +88,13 @@ export async function upsertRuleTargets(
       if (!policy) throw new ItemError(policyNotFound(policyKey).message);
       const rule = await em.findOne(RuleSchema, { policy, key: ruleKey });
       if (!rule) throw new ItemError(ruleNotFoundOnPolicy(ruleKey, policyKey).message);
-      return saveTarget(em, policy, rule, input, caller, 'route');
+      const existed = await keyExists(em, 'rule_target', input.key);
+      const saved = await saveTarget(em, policy, rule, input, caller, 'route');
+      recordAudit(em, auditContext(env, caller), {
+        action: existed ? 'rule_target.updated' : 'rule_target.created',
+        details: { policy_key: policyKey, rule_key: ruleKey, key: saved.key, data_category: saved.dataCategory },
+      });
+      return saved;
     });
     return targetView(target);
   });
@@ -100,10 +107,16 @@ export async function deleteRuleTarget(
   ruleKey: string,
   targetKey: string,
 ): Promise<true> {
-  requireScopes(principal, REQUIRED_SCOPES.deleteRuleTarget);
+  const caller = requireScopes(principal, REQUIRED_SCOPES.deleteRuleTarget);
   const rule = await findRuleOnPolicy(env, policyKey, ruleKey);
-  if ((await env.em.nativeDelete(RuleTargetSchema, { rule, key: targetKey })) === 0)
-    throw targetNotFoundOnRule(targetKey, ruleKey, policyKey);
+  await env.em.transactional(async (em) => {
+    if ((await em.nativeDelete(RuleTargetSchema, { rule, key: targetKey })) === 0)
+      throw targetNotFoundOnRule(targetKey, ruleKey, policyKey);
+    recordAudit(em, auditContext(env, caller), {
+      action: 'rule_target.deleted',
+      details: { policy_key: policyKey, rule_key: ruleKey, key: targetKey },
+    });
+  });
   return true;
 }
 

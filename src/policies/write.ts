@@ -1,5 +1,6 @@
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, type EntityManager } from '@mikro-orm/core';
 import { REQUIRED_SCOPES, requireScopes, type Principal } from '../access/index.js';
+import { auditContext, recordAudit } from '../audit/index.js';
 import { ValidationError, type RequestEnv } from '../core/index.js';
 import { PolicySchema, RuleSchema } from '../db/entities/index.js';
 import { policyNotFound, ruleNotFound } from './messages.js';
@@ -21,7 +22,15 @@ export async function upsertPolicies(
   checkBulkSize(items);
   return eachItem(items, async (value) => {
     const input = validatePolicyInput(value);
-    const row = await writeItem(env.em, (em) => savePolicy(em, input, caller));
+    const row = await writeItem(env.em, async (em) => {
+      const existed = await keyExists(em, 'policy', input.keyGiven ? input.key : null);
+      const saved = await savePolicy(em, input, caller);
+      recordAudit(em, auditContext(env, caller), {
+        action: existed ? 'policy.updated' : 'policy.created',
+        details: { key: saved.key, name: saved.name, drp_action: saved.drpAction ?? null },
+      });
+      return saved;
+    });
     return (await policyViews(env.em.fork(), caller, [row]))[0]!;
   });
 }
@@ -45,7 +54,13 @@ export async function upsertRules(
     const rule = await writeItem(env.em, async (em) => {
       const policy = await em.findOne(PolicySchema, { key: policyKey }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!policy) throw new ItemError(policyNotFound(policyKey).message);
-      return saveRule(em, policy, input, caller);
+      const existed = await keyExists(em, 'rule', input.keyGiven ? input.key : null);
+      const saved = await saveRule(em, policy, input, caller);
+      recordAudit(em, auditContext(env, caller), {
+        action: existed ? 'rule.updated' : 'rule.created',
+        details: { policy_key: policyKey, key: saved.key, action_type: saved.actionType },
+      });
+      return saved;
     });
     return (await ruleViews(env.em.fork(), [rule]))[0]!;
   });
@@ -53,8 +68,11 @@ export async function upsertRules(
 
 /** Deletes a policy with its rules and targets: one statement, the foreign keys cascading. */
 export async function deletePolicy(env: RequestEnv, principal: Principal | null, key: string): Promise<true> {
-  requireScopes(principal, REQUIRED_SCOPES.deletePolicy);
-  if ((await env.em.nativeDelete(PolicySchema, { key })) === 0) throw policyNotFound(key);
+  const caller = requireScopes(principal, REQUIRED_SCOPES.deletePolicy);
+  await env.em.transactional(async (em) => {
+    if ((await em.nativeDelete(PolicySchema, { key })) === 0) throw policyNotFound(key);
+    recordAudit(em, auditContext(env, caller), { action: 'policy.deleted', details: { key } });
+  });
   return true;
 }
 
@@ -64,11 +82,35 @@ export async function deleteRule(
   policyKey: string,
   ruleKey: string,
 ): Promise<true> {
-  requireScopes(principal, REQUIRED_SCOPES.deleteRule);
-  const policy = await env.em.findOne(PolicySchema, { key: policyKey });
-  if (!policy) throw policyNotFound(policyKey);
-  if ((await env.em.nativeDelete(RuleSchema, { policy, key: ruleKey })) === 0) throw ruleNotFound(ruleKey, policyKey);
+  const caller = requireScopes(principal, REQUIRED_SCOPES.deleteRule);
+  await env.em.transactional(async (em) => {
+    const policy = await em.findOne(PolicySchema, { key: policyKey });
+    if (!policy) throw policyNotFound(policyKey);
+    if ((await em.nativeDelete(RuleSchema, { policy, key: ruleKey })) === 0) throw ruleNotFound(ruleKey, policyKey);
+    recordAudit(em, auditContext(env, caller), {
+      action: 'rule.deleted',
+      details: { policy_key: policyKey, key: ruleKey },
+    });
+  });
   return true;
+}
+
+/** Whether a row with this key exists already (then the item is an update, for the audit trail). */
+export async function keyExists(
+  em: EntityManager,
+  table: 'policy' | 'rule' | 'rule_target',
+  key: string | null,
+): Promise<boolean> {
+  if (key === null) return false;
+  const [row] = await em
+    .getConnection()
+    .execute<{ found: boolean }[]>(
+      `select exists (select 1 from "${table}" where "key" = ?) as "found"`,
+      [key],
+      'all',
+      em.getTransactionContext(),
+    );
+  return row?.found === true;
 }
 
 export function checkBulkSize(items: readonly BulkItem[]): void {

@@ -1,3 +1,4 @@
+import { auditRoutes } from './audit-routes.js';
 import { clientRoutes } from './client-routes.js';
 import { docsRoutes } from './docs-routes.js';
 import { policyRoutes } from './policy-routes.js';
@@ -6,7 +7,13 @@ import { tokenRoutes } from './token-routes.js';
 import { wellKnownRoutes } from './well-known-routes.js';
 
 /** Every route the OpenAPI document describes. */
-export const apiRoutes: readonly Route[] = [...tokenRoutes, ...clientRoutes, ...policyRoutes, ...wellKnownRoutes];
+export const apiRoutes: readonly Route[] = [
+  ...tokenRoutes,
+  ...clientRoutes,
+  ...auditRoutes,
+  ...policyRoutes,
+  ...wellKnownRoutes,
+];
 
 /** What the shim serves: the API, its document and the docs UI. */
 export const restRoutes: readonly Route[] = [...apiRoutes, ...docsRoutes(apiRoutes)];

@@ -2,6 +2,7 @@
 // modules that enforce them.
 import { ROLE_REGISTRY } from '../access/index.js';
 import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH as CLIENT_NAME_MAX_LENGTH } from '../clients/index.js';
+import { AUDIT_ACTIONS } from '../audit/index.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/index.js';
 import {
   ACTION_TYPES,
@@ -221,6 +222,21 @@ export const components = {
   },
   ClientPage: page('Client'),
   ScopeList: scopeList,
+  AuditEvent: {
+    type: 'object',
+    required: ['id', 'at', 'action', 'actor_client_id', 'client_id', 'ip', 'request_id', 'details'],
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      at: { type: 'string', format: 'date-time', description: 'ISO 8601 in UTC with a `+00:00` offset.' },
+      action: { type: 'string', enum: [...AUDIT_ACTIONS] },
+      actor_client_id: { type: ['string', 'null'], description: 'Who made the change; null for the server itself.' },
+      client_id: { type: ['string', 'null'], description: 'The client the change is about, when there is one.' },
+      ip: { type: ['string', 'null'] },
+      request_id: { type: ['string', 'null'] },
+      details: { type: 'object', description: 'What changed; never a secret or a token.' },
+    },
+  },
+  AuditPage: page('AuditEvent'),
   Start: {
     type: 'object',
     required: ['name', 'description', 'docs', 'openapi', 'graphql', 'metadata', 'token_endpoint'],

@@ -1,5 +1,6 @@
 // The one composition root: config → database → keys → process state → app. main.ts, the CLI, the scripts and the
 // tests all build the system here, so tests exercise the production wiring, not a copy of it.
+import { purgeAuditEvents } from '../audit/index.js';
 import type { Config } from '../config/index.js';
 import { safeErrorFields, type Logger } from '../core/index.js';
 import { createOrm, migrate, type Database } from '../db/orm.js';
@@ -11,6 +12,8 @@ import { startProcessState, type ProcessState, type ProcessStateOptions } from '
 
 /** How often running servers reload the signing keys; well under the CLI's default activation delay. */
 const KEY_REFRESH_MS = 60_000;
+/** How often old audit events are purged. */
+const AUDIT_PURGE_MS = 3_600_000;
 
 /**
  * Opens the configured database, applies pending migrations and prepares the signing keys (re-encrypting legacy
@@ -69,6 +72,17 @@ export async function composeSystem(config: Config, options: SystemOptions): Pro
       keys.refresh().catch((error: unknown) => log.warn(safeErrorFields(error), 'reloading the signing keys failed'));
     }, KEY_REFRESH_MS);
     keyRefresh.unref();
+    // Audit events older than the retention go at start and every hour.
+    const purge = () =>
+      purgeAuditEvents({ em: db.orm.em.fork() }, config.audit.retentionDays).then(
+        (count) => {
+          if (count > 0) log.info({ count, retentionDays: config.audit.retentionDays }, 'purged old audit events');
+        },
+        (error: unknown) => log.warn(safeErrorFields(error), 'purging old audit events failed'),
+      );
+    await purge();
+    const auditPurge = setInterval(() => void purge(), AUDIT_PURGE_MS);
+    auditPurge.unref();
     let closing: Promise<void> | undefined;
     return {
       config,
@@ -81,6 +95,7 @@ export async function composeSystem(config: Config, options: SystemOptions): Pro
       close: () =>
         (closing ??= (async () => {
           clearInterval(keyRefresh);
+          clearInterval(auditPurge);
           await closeAll();
         })()),
     };

@@ -1,5 +1,6 @@
 import { ThrottledError } from '../access/index.js';
-import { forLog, hasNulCharacter, InvalidClientError, InvalidRequestError } from '../core/index.js';
+import { auditContext, recordAudit } from '../audit/index.js';
+import { forLog, hasNulCharacter, InvalidClientError, InvalidRequestError, safeErrorFields } from '../core/index.js';
 import type { AuthEnv } from './env.js';
 
 export interface ClientCredentials {
@@ -46,6 +47,7 @@ export async function authenticateClient(env: AuthEnv, credentials: ClientCreden
   } catch (error) {
     if (error instanceof ThrottledError && error.lockout) {
       env.log.warn({ ...who, limit: error.lockout }, 'client authentication locked out: too many failures');
+      await recordLockout(env, who.clientId, error.lockout);
     }
     throw error;
   }
@@ -59,6 +61,20 @@ export async function authenticateClient(env: AuthEnv, credentials: ClientCreden
     // Refused before any verdict (argon2 queue full): nothing was learnt, so nothing is counted.
     else await attempt.refund();
     throw error;
+  }
+}
+
+/** The lockout in the audit trail; a database that cannot take it must not turn the 429 into something else. */
+async function recordLockout(env: AuthEnv, clientId: string, limit: 'pair' | 'address'): Promise<void> {
+  try {
+    const em = env.em.fork();
+    recordAudit(em, auditContext(env, null), { action: 'auth.locked_out', clientId, details: { limit } });
+    await em.flush();
+  } catch (error) {
+    env.log.warn(
+      { requestId: env.requestId, ...safeErrorFields(error) },
+      'could not record a lockout in the audit trail',
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { recordAudit, SERVER_ITSELF } from '../audit/index.js';
 import { SigningKeySchema, type SigningKey } from '../db/entities/index.js';
 import { decryptPrivateKey, encryptPrivateKey, KeyDecryptionError, upgradeSealedPrivateKey } from './key-encryption.js';
 
@@ -87,10 +88,16 @@ export async function rotateSigningKey(
   encryptionKey: string,
   options: { activatesAt: Date; tokenLifetimeSeconds: number },
 ): Promise<RotationResult> {
-  const fork = em.fork();
-  const kid = await createSigningKey(fork, encryptionKey, options.activatesAt);
-  const removed = await removeExpiredKeys(fork, options.tokenLifetimeSeconds);
-  return { kid, activatesAt: options.activatesAt, removed };
+  // The new key, the removal of expired ones and the audit event: one transaction.
+  return em.fork().transactional(async (tx) => {
+    const kid = await createSigningKey(tx, encryptionKey, options.activatesAt);
+    const removed = await removeExpiredKeys(tx, options.tokenLifetimeSeconds);
+    recordAudit(tx, SERVER_ITSELF, {
+      action: 'signing_key.rotated',
+      details: { kid, activates_at: options.activatesAt.toISOString(), removed },
+    });
+    return { kid, activatesAt: options.activatesAt, removed };
+  });
 }
 
 /** Deletes keys superseded by an active successor more than one token lifetime ago. */

@@ -1,4 +1,5 @@
 import { RevokedTokenSchema } from '../db/entities/index.js';
+import { auditContext, recordAudit } from '../audit/index.js';
 import { InvalidTokenError } from '../core/index.js';
 import { verifyToken } from './authenticate-bearer.js';
 import type { AuthEnv } from './env.js';
@@ -21,11 +22,16 @@ export async function revokeToken(
     throw error;
   }
   if (claims.clientId !== caller.clientId && !caller.isRoot) return false;
-  await env.em.upsert(
-    RevokedTokenSchema,
-    { jti: claims.jti, clientId: claims.clientId, expiresAt: new Date(claims.exp * 1000), revokedAt: new Date() },
-    { onConflictFields: ['jti'], onConflictAction: 'ignore' },
-  );
+  const { jti, clientId, exp } = claims;
+  await env.em.transactional(async (em) => {
+    await em.upsert(
+      RevokedTokenSchema,
+      { jti, clientId, expiresAt: new Date(exp * 1000), revokedAt: new Date() },
+      { onConflictFields: ['jti'], onConflictAction: 'ignore' },
+    );
+    // The jti names the token without being it: the token itself is never kept.
+    recordAudit(em, auditContext(env, caller), { action: 'token.revoked', clientId, details: { jti } });
+  });
   // Committed: drop this process's cached state before answering (other processes hear the trigger).
   env.caches.tokenStates.tokenRevoked(claims.jti);
   await purgeExpiredRevocations(env);

@@ -53,6 +53,7 @@ describe('/openapi.json', () => {
         'GET /api/v1/dsr/policy/{policy_key}/rule/{rule_key}',
         'DELETE /api/v1/dsr/policy/{policy_key}/rule/{rule_key}',
         'GET /',
+        'GET /api/v1/oauth/audit',
         'GET /api/v1/dsr/policy/{policy_key}/rule/{rule_key}/target',
         'PATCH /api/v1/dsr/policy/{policy_key}/rule/{rule_key}/target',
         'GET /api/v1/dsr/policy/{policy_key}/rule/{rule_key}/target/{rule_target_key}',
@@ -67,6 +68,7 @@ describe('/openapi.json', () => {
     expect(scopes['POST /api/v1/oauth/client/{client_id}/revoke']).toEqual(REQUIRED_SCOPES.revokeClientTokens);
     expect(scopes['PUT /api/v1/oauth/client/{client_id}/scope']).toEqual(REQUIRED_SCOPES.updateClient);
     expect(scopes['GET /api/v1/oauth/scope']).toEqual(REQUIRED_SCOPES.readScopes);
+    expect(scopes['GET /api/v1/oauth/audit']).toEqual(REQUIRED_SCOPES.readAudit);
     expect(scopes['GET /api/v1/oauth/role']).toEqual(REQUIRED_SCOPES.readRoles);
     expect(scopes['PATCH /api/v1/dsr/policy/{policy_key}/rule']).toEqual(REQUIRED_SCOPES.upsertRule);
     expect(scopes['PATCH /api/v1/dsr/policy/{policy_key}/rule/{rule_key}/target']).toEqual(

@@ -42,6 +42,7 @@ const SAMPLES: Record<KeyName, TomlValue> = {
   'logging.level': 'debug',
   'redis.url': 'redis://127.0.0.1:6379',
   'metrics.enabled': false,
+  'audit.retention_days': 30,
 };
 
 const NAMES = Object.keys(CONFIG_KEYS) as KeyName[];

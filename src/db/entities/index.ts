@@ -1,3 +1,4 @@
+import { AuditEventSchema } from './audit-event.entity.js';
 import { ClientRevocationSchema } from './client-revocation.entity.js';
 import { ClientSchema } from './client.entity.js';
 import { PolicySchema } from './policy.entity.js';
@@ -14,8 +15,10 @@ export const entities = [
   PolicySchema,
   RuleSchema,
   RuleTargetSchema,
+  AuditEventSchema,
 ];
 export {
+  AuditEventSchema,
   ClientRevocationSchema,
   ClientSchema,
   PolicySchema,
@@ -24,6 +27,7 @@ export {
   RuleTargetSchema,
   SigningKeySchema,
 };
+export type { AuditEvent } from './audit-event.entity.js';
 export type { Client } from './client.entity.js';
 export type { ClientRevocation } from './client-revocation.entity.js';
 export type { Policy } from './policy.entity.js';

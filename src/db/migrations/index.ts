@@ -8,6 +8,7 @@ import { Migration20261128201500 } from './Migration20261128201500.js';
 import { Migration20261201024245 } from './Migration20261201024245.js';
 import { Migration20261201042757 } from './Migration20261201042757.js';
 import { Migration20261201042844 } from './Migration20261201042844.js';
+import { Migration20261201051440 } from './Migration20261201051440.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128170111', class: Migration20261128170111 },
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201024245', class: Migration20261201024245 },
   { name: 'Migration20261201042757', class: Migration20261201042757 },
   { name: 'Migration20261201042844', class: Migration20261201042844 },
+  { name: 'Migration20261201051440', class: Migration20261201051440 },
 ];

@@ -2,6 +2,7 @@
 import './date-time.js';
 import './json.js';
 import './access-token.js';
+import './audit-event.js';
 import './client.js';
 import './policy.js';
 import './revoke-token.js';
