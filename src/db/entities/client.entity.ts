@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { timestamps } from './columns.js';
 
 /** A machine client created through the API. The root client lives in configuration, never here. */
 export const ClientSchema = defineEntity({
@@ -14,11 +15,7 @@ export const ClientSchema = defineEntity({
     roles: p.array().columnType('text[]').defaultRaw(`'{}'`),
     name: p.text().nullable(),
     description: p.text().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   }),
   indexes: [{ properties: ['createdAt'] }],
 });

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { createdBy, fidesKeyAndName, generatedId, timestamps } from './columns.js';
 import { RuleSchema } from './rule.entity.js';
 
 /**
@@ -9,21 +10,13 @@ export const RuleTargetSchema = defineEntity({
   name: 'RuleTarget',
   tableName: 'rule_target',
   properties: (p) => ({
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => crypto.randomUUID()),
+    id: generatedId(),
     rule: p.manyToOne(RuleSchema).deleteRule('cascade'),
-    key: p.string().length(200).unique(),
-    name: p.string().length(200).unique(),
+    ...fidesKeyAndName(),
     dataCategory: p.string().length(200),
     /** The client that created it; null for the targets seeded with the database and those written before. */
-    createdBy: p.string().length(64).nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    createdBy: createdBy(),
+    ...timestamps(),
   }),
   uniques: [{ properties: ['rule', 'dataCategory'] }],
 });

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { timestamps } from './columns.js';
 
 /** A token-signing key pair. The private half is encrypted with `app_encryption_key`. */
 export const SigningKeySchema = defineEntity({
@@ -15,11 +16,7 @@ export const SigningKeySchema = defineEntity({
      * resource servers that cache the JWKS already know it.
      */
     activatesAt: p.datetime(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestamps(),
   }),
 });
 
