@@ -83,7 +83,7 @@ export function createMetrics(): Metrics {
   // Registered by `watch` only when there is a LISTEN connection.
   const listenerReconnects = new Counter({
     name: 'gatehouse_token_state_listener_reconnects_total',
-    help: 'Token-state LISTEN connections given up and replaced, by reason (failed, or stalled: no heartbeat heard).',
+    help: 'PostgreSQL only: token-state LISTEN connections given up and replaced, by reason (failed, or stalled: no heartbeat heard).',
     labelNames: ['reason'] as const,
     registers: [],
   });
