@@ -90,9 +90,19 @@ export function createMetrics(): Metrics {
 
   for (const result of GRANT_RESULTS) grants.inc({ result }, 0);
   for (const limit of THROTTLE_LIMITS) lockouts.inc({ limit }, 0);
-  for (const cache of CACHES) for (const result of ['hit', 'miss']) cacheRequests.inc({ cache, result }, 0);
   for (const reason of ['address_share_full', 'queue_full']) argon2Refusals.inc({ reason }, 0);
   for (const reason of LISTENER_LOSSES) listenerReconnects.inc({ reason }, 0);
+  // Each warm request looks up two caches: their series are resolved once, not hashed from labels every time.
+  const lookups = new Map(
+    CACHES.map((cache) => [
+      cache,
+      { hit: cacheRequests.labels(cache, 'hit'), miss: cacheRequests.labels(cache, 'miss') },
+    ]),
+  );
+  for (const { hit, miss } of lookups.values()) {
+    hit.inc(0);
+    miss.inc(0);
+  }
 
   const telemetry: Telemetry = {
     grant: (result) => grants.inc({ result }),
@@ -100,7 +110,10 @@ export function createMetrics(): Metrics {
       throttled.inc();
       if (lockout) lockouts.inc({ limit: lockout });
     },
-    cacheLookup: (cache, hit) => cacheRequests.inc({ cache, result: hit ? 'hit' : 'miss' }),
+    cacheLookup(cache, hit) {
+      const series = lookups.get(cache)!;
+      (hit ? series.hit : series.miss).inc();
+    },
     argon2Refused: (reason) => argon2Refusals.inc({ reason }),
     tokenStateListenerLost: (reason) => listenerReconnects.inc({ reason }),
   };
