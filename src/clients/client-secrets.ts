@@ -1,4 +1,5 @@
-import { createArgon2Queue, type Argon2Bounds, type Argon2Queue } from './secrets.js';
+import { NO_TELEMETRY, type Telemetry } from '../core/index.js';
+import { createArgon2Queue, type Argon2Bounds, type Argon2Load, type Argon2Queue } from './secrets.js';
 import { createVerifiedSecrets } from './verified-secrets.js';
 
 /**
@@ -16,20 +17,26 @@ export interface ClientSecrets {
   verify(secretHash: string, secret: string, address: string): Promise<boolean>;
   /** Drops what is remembered of a client's secret (it changed, or the client is gone). */
   forget(clientId: string): void;
+  /** The argon2 queue's computations running and waiting now. */
+  argon2Load(): Argon2Load;
 }
 
-export function createClientSecrets(bounds?: Argon2Bounds): ClientSecrets {
-  const argon2: Argon2Queue = createArgon2Queue(bounds);
+export function createClientSecrets(options: { bounds?: Argon2Bounds; telemetry?: Telemetry } = {}): ClientSecrets {
+  const telemetry = options.telemetry ?? NO_TELEMETRY;
+  const argon2: Argon2Queue = createArgon2Queue(options.bounds, telemetry);
   const verified = createVerifiedSecrets();
   return {
     hash: (secret) => argon2.hash(secret),
     async check(clientId, secretHash, secret, address) {
-      if (verified.matches(clientId, secretHash, secret)) return true;
+      const remembered = verified.matches(clientId, secretHash, secret);
+      telemetry.cacheLookup('verified_secret', remembered);
+      if (remembered) return true;
       const ok = await argon2.verify(secretHash, secret, address);
       if (ok) verified.remember(clientId, secretHash, secret);
       return ok;
     },
     verify: (secretHash, secret, address) => argon2.verify(secretHash, secret, address),
     forget: (clientId) => verified.forget(clientId),
+    argon2Load: () => argon2.load(),
   };
 }

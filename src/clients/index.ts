@@ -16,4 +16,4 @@ export {
   updateClient,
   type UpdateClientInput,
 } from './manage-clients.js';
-export { DEFAULT_ARGON2_BOUNDS, hashSecret, newClientSecret, type Argon2Bounds } from './secrets.js';
+export { DEFAULT_ARGON2_BOUNDS, hashSecret, newClientSecret, type Argon2Bounds, type Argon2Load } from './secrets.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
-import { RateLimitedError, ServiceUnavailableError } from '../core/index.js';
+import { NO_TELEMETRY, RateLimitedError, ServiceUnavailableError, type Telemetry } from '../core/index.js';
 
 /** 128 random bits, hex: not secret, but unguessable so ids leak nothing about each other. */
 export function newClientId(): string {
@@ -48,11 +48,21 @@ export interface Argon2Queue {
    * or `RateLimitedError` without verifying when the queue, or the address's share of it, is full.
    */
   verify(secretHash: string, secret: string, address: string): Promise<boolean>;
+  /** Computations (verifications and hashes) running now, and waiting for a slot: for the metrics. */
+  load(): Argon2Load;
+}
+
+export interface Argon2Load {
+  readonly running: number;
+  readonly waiting: number;
 }
 
 type Job = () => Promise<void>;
 
-export function createArgon2Queue(bounds: Argon2Bounds = DEFAULT_ARGON2_BOUNDS): Argon2Queue {
+export function createArgon2Queue(
+  bounds: Argon2Bounds = DEFAULT_ARGON2_BOUNDS,
+  telemetry: Telemetry = NO_TELEMETRY,
+): Argon2Queue {
   /** Waiting jobs by address, in the order the addresses get their turn (a Map keeps insertion order). */
   const lines = new Map<string, Job[]>();
   /** Jobs running or waiting, by address. */
@@ -91,13 +101,16 @@ export function createArgon2Queue(bounds: Argon2Bounds = DEFAULT_ARGON2_BOUNDS):
     async verify(secretHash, secret, address) {
       const mine = held.get(address) ?? 0;
       if (mine >= bounds.maxPerAddress) {
+        telemetry.argon2Refused('address_share_full');
         throw new RateLimitedError(
           1,
           'Too many client authentications from this address at once. Try again in a second.',
         );
       }
-      if (waiting >= bounds.maxQueued)
+      if (waiting >= bounds.maxQueued) {
+        telemetry.argon2Refused('queue_full');
         throw new ServiceUnavailableError(1, 'The server is busy verifying client secrets. Try again shortly.');
+      }
       held.set(address, mine + 1);
       try {
         return await enqueue(`@${address}`, () => verify(secretHash, secret));
@@ -110,5 +123,6 @@ export function createArgon2Queue(bounds: Argon2Bounds = DEFAULT_ARGON2_BOUNDS):
         else held.set(address, left);
       }
     },
+    load: () => ({ running, waiting }),
   };
 }

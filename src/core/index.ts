@@ -3,4 +3,13 @@ export * from './errors.js';
 export { safeErrorFields, type Logger } from './logger.js';
 export { checkPage, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, toPage, type Page, type PageRequest } from './pagination.js';
 export type { RequestEnv } from './request-env.js';
+export {
+  NO_TELEMETRY,
+  type Argon2Refusal,
+  type CacheName,
+  type GrantResult,
+  type ListenerLoss,
+  type Telemetry,
+  type ThrottleLimit,
+} from './telemetry.js';
 export { forLog, hasNulCharacter, isBlank, isNestedDeeperThan } from './text.js';

@@ -132,6 +132,37 @@ export async function createOrm(database: DatabaseConfig): Promise<Database> {
   });
 }
 
+/** How the PostgreSQL connection pool is used now. */
+export interface PoolUsage {
+  /** Connections lent out to a query or transaction. */
+  readonly used: number;
+  /** Connections open and idle. */
+  readonly free: number;
+  /** Requests waiting for a connection. */
+  readonly pendingAcquires: number;
+  /** The most connections the pool opens. */
+  readonly max: number;
+}
+
+/** The part of knex's pool (tarn) that says how it is used. */
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  readonly max: number;
+}
+
+/**
+ * The connection pool's usage, for the metrics: null on an embedded database (one in-process connection, no pool to
+ * run dry) and once the pool is gone.
+ */
+export function poolUsage(db: Database): PoolUsage | null {
+  if (db.kind !== 'postgresql') return null;
+  const pool = (db.orm.em as SqlEntityManager).getKnex().client.pool as TarnPool | undefined;
+  if (!pool) return null;
+  return { used: pool.numUsed(), free: pool.numFree(), pendingAcquires: pool.numPendingAcquires(), max: pool.max };
+}
+
 function onceClosing(kind: DatabaseConfig['kind'], orm: Orm, close: () => Promise<void>): Database {
   let closing: Promise<void> | undefined;
   return { orm, kind, close: () => (closing ??= close()) };

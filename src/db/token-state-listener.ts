@@ -19,6 +19,11 @@ interface TokenStateListenerHandlers {
   live(live: boolean): void;
   /** Why the connection failed, for the log: never a secret (the URL is not included). */
   error(error: Error): void;
+  /**
+   * A connection was given up, because it failed (or could not be made) or went quiet, and a new one will be tried:
+   * for the metrics. Not called when the listener is closed.
+   */
+  reconnecting?(reason: 'failed' | 'stalled'): void;
 }
 
 export interface TokenStateListenerOptions {
@@ -78,7 +83,7 @@ export function listenForTokenStateChanges(
   let retry: NodeJS.Timeout | undefined;
   let beat: NodeJS.Timeout | undefined;
 
-  const lost = (connection: pg.Client, error?: Error) => {
+  const lost = (connection: pg.Client, error?: Error, reason: 'failed' | 'stalled' = 'failed') => {
     if (client !== connection) return;
     client = undefined;
     clearInterval(beat);
@@ -89,6 +94,7 @@ export function listenForTokenStateChanges(
     connection.on('error', () => {});
     release(connection);
     if (!closed) {
+      handlers.reconnecting?.(reason);
       retry = setTimeout(connect, retryMs);
       retry.unref();
       retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
@@ -111,7 +117,11 @@ export function listenForTokenStateChanges(
     let sending = false;
     const sendHeartbeat = () => {
       if (performance.now() - heardAt > stalledAfterMs) {
-        lost(connection, new Error(`no heartbeat heard for ${stalledAfterMs} ms: the connection is stalled`));
+        lost(
+          connection,
+          new Error(`no heartbeat heard for ${stalledAfterMs} ms: the connection is stalled`),
+          'stalled',
+        );
         return;
       }
       // One at a time: behind a stall they would only queue up on the connection.

@@ -3,7 +3,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AuthThrottle, Principal } from '../access/index.js';
 import type { SecurityConfig } from '../config/index.js';
-import { safeErrorFields, type Logger } from '../core/index.js';
+import { NO_TELEMETRY, safeErrorFields, type Logger } from '../core/index.js';
 import type { AuthEnv, AuthSettings, KeyStore } from '../tokens/index.js';
 import type { Orm } from '../db/orm.js';
 import { createContextFactory, type GraphQLContext } from '../graphql/context.js';
@@ -50,6 +50,7 @@ const GRAPHQL_ENDPOINT = '/graphql';
 export function createApp(deps: AppDeps): App {
   const info = useRequestInfo({ trustedProxies: deps.security.trustedProxies });
   const errorLog = createUnexpectedErrorLog(deps.log, (request) => info.store.get(request).id);
+  const telemetry = deps.metrics?.telemetry ?? NO_TELEMETRY;
   const authEnv = (request: Request): AuthEnv => {
     let em: EntityManager | undefined;
     const { id, ip } = info.store.get(request);
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps): App {
       clientIp: ip,
       requestId: id,
       log: deps.log,
+      telemetry,
     };
   };
   const requestId = (request: Request) => info.store.get(request).id;

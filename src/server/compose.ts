@@ -2,8 +2,8 @@
 // tests all build the system here, so tests exercise the production wiring, not a copy of it.
 import { purgeAuditEvents } from '../audit/index.js';
 import type { Config } from '../config/index.js';
-import { safeErrorFields, type Logger } from '../core/index.js';
-import { createOrm, migrate, type Database } from '../db/orm.js';
+import { NO_TELEMETRY, safeErrorFields, type Logger } from '../core/index.js';
+import { createOrm, migrate, poolUsage, type Database } from '../db/orm.js';
 import { createAuthSettings, openKeyStore, prepareSigningKeys, type KeyStore } from '../tokens/index.js';
 import { createApp, type App } from './app.js';
 import { createLimits, type Limits } from './limits.js';
@@ -63,9 +63,15 @@ export async function composeSystem(config: Config, options: SystemOptions): Pro
     opened.push(limits);
     if (!(await limits.ready()))
       log.warn({}, 'Redis is not reachable yet: the throttles count in this process until it is');
-    const state = startProcessState(config.database, log, options.processState);
-    opened.push(state);
     const metrics = config.metrics.enabled ? createMetrics() : null;
+    const telemetry = metrics?.telemetry ?? NO_TELEMETRY;
+    const state = startProcessState(config.database, log, { ...options.processState, telemetry });
+    opened.push(state);
+    metrics?.watch({
+      argon2: state.secrets.argon2Load,
+      tokenStateListenerLive: state.tokenStateListenerLive,
+      pool: db.kind === 'postgresql' ? () => poolUsage(db) : null,
+    });
     const app = createApp({ orm: db.orm, keys, settings, log, ...limits, state, metrics, security: config.security });
     // Pick up keys rotated in by `npm run cli -- keys rotate` (possibly from another machine) well before they sign.
     const keyRefresh = setInterval(() => {

@@ -1,5 +1,5 @@
 import { createClientSecrets, type ClientSecrets } from '../clients/index.js';
-import { safeErrorFields, type Logger } from '../core/index.js';
+import { NO_TELEMETRY, safeErrorFields, type Logger, type Telemetry } from '../core/index.js';
 import type { DatabaseConfig } from '../config/index.js';
 import { listenForTokenStateChanges, type TokenStateListenerOptions } from '../db/token-state-listener.js';
 import { createTokenCaches, type TokenCaches } from '../tokens/index.js';
@@ -10,12 +10,19 @@ export interface ProcessState {
   readonly caches: TokenCaches;
   /** The one thing a client write tells this process after its commit (see `ClientsEnv.clientChanged`). */
   readonly clientChanged: (clientId: string) => void;
+  /**
+   * On PostgreSQL, whether the token-state LISTEN connection is live now (it has heard its own heartbeat and not
+   * lost it since); null on an embedded database, which has no such connection.
+   */
+  readonly tokenStateListenerLive: (() => boolean) | null;
   close(): Promise<void>;
 }
 
 export interface ProcessStateOptions extends TokenStateListenerOptions {
   /** Where the listener connects, if not the database URL itself (a test puts a proxy it can pause in between). */
   readonly listenUrl?: string;
+  /** Told of cache lookups, argon2 refusals and lost LISTEN connections. */
+  readonly telemetry?: Telemetry;
 }
 
 /**
@@ -29,14 +36,15 @@ export function startProcessState(
   options: ProcessStateOptions = {},
 ): ProcessState {
   const shared = database.kind === 'postgresql';
-  const secrets = createClientSecrets();
-  const caches = createTokenCaches({ sharedDatabase: shared });
+  const telemetry = options.telemetry ?? NO_TELEMETRY;
+  const secrets = createClientSecrets({ telemetry });
+  const caches = createTokenCaches({ sharedDatabase: shared, telemetry });
   const clientChanged = (clientId: string) => {
     caches.tokenStates.clientChanged(clientId);
     secrets.forget(clientId);
   };
   const state = { secrets, caches, clientChanged };
-  if (!shared) return { ...state, close: async () => {} };
+  if (!shared) return { ...state, tokenStateListenerLive: null, close: async () => {} };
 
   let wasLive = false;
   let reported = false;
@@ -60,8 +68,9 @@ export function startProcessState(
           'cannot listen for token-state notifications: reading token state from the database',
         );
       },
+      reconnecting: (reason) => telemetry.tokenStateListenerLost(reason),
     },
     options,
   );
-  return { ...state, close: () => listener.close() };
+  return { ...state, tokenStateListenerLive: () => wasLive, close: () => listener.close() };
 }

@@ -23,7 +23,9 @@ export async function verifyToken(env: AuthEnv, token: string): Promise<AccessTo
 
 function rememberedClaims(env: AuthEnv, token: string): AccessTokenClaims | undefined {
   const cached = env.caches.verifiedTokens.get(token);
-  return cached && env.keys.has(cached.kid) ? cached : undefined;
+  const claims = cached && env.keys.has(cached.kid) ? cached : undefined;
+  env.telemetry.cacheLookup('verified_token', claims !== undefined);
+  return claims;
 }
 
 async function verifyAndRemember(env: AuthEnv, token: string): Promise<AccessTokenClaims> {

@@ -45,6 +45,7 @@ export async function authenticateClient(env: AuthEnv, credentials: ClientCreden
   try {
     attempt = await env.throttle.attempt(clientId, env.clientIp);
   } catch (error) {
+    if (error instanceof ThrottledError) env.telemetry.authThrottled(error.lockout);
     if (error instanceof ThrottledError && error.lockout) {
       env.log.warn({ ...who, limit: error.lockout }, 'client authentication locked out: too many failures');
       await recordLockout(env, who.clientId, error.lockout);

@@ -1,6 +1,6 @@
 import { authenticateClient, type ClientCredentials } from './authenticate-client.js';
-import { scopesHeld, type Holdings } from '../access/index.js';
-import { InvalidScopeError } from '../core/index.js';
+import { scopesHeld, ThrottledError, type Holdings } from '../access/index.js';
+import { InvalidClientError, InvalidScopeError, type GrantResult } from '../core/index.js';
 import { signAccessToken } from './access-token.js';
 import type { AuthEnv } from './env.js';
 import { msUntilGrantable } from './revocation-mark.js';
@@ -21,14 +21,41 @@ export interface TokenGrant {
 /**
  * The client-credentials grant: authenticate the client, settle what the token carries (all the client holds, its
  * scopes and its roles, or only the scopes it asked for), sign the token.
+ *
+ * Counted here, once per attempt, whichever transport called (`gatehouse_token_grants_total`). An attempt that ends
+ * with no verdict on the client (an over-long `client_id`, the argon2 queue full, the database away) is not a grant
+ * result: the argon2 refusals and the HTTP statuses count those.
  */
 export async function issueToken(
   env: AuthEnv,
   credentials: ClientCredentials,
   options: { scope?: string | undefined } = {},
 ): Promise<TokenGrant> {
+  try {
+    const grant = await grantToken(env, credentials, options.scope);
+    env.telemetry.grant('issued');
+    return grant;
+  } catch (error) {
+    const result = refusal(error);
+    if (result) env.telemetry.grant(result);
+    throw error;
+  }
+}
+
+function refusal(error: unknown): GrantResult | null {
+  if (error instanceof ThrottledError) return 'throttled';
+  if (error instanceof InvalidClientError) return 'invalid_client';
+  if (error instanceof InvalidScopeError) return 'invalid_scope';
+  return null;
+}
+
+async function grantToken(
+  env: AuthEnv,
+  credentials: ClientCredentials,
+  requestedScope: string | undefined,
+): Promise<TokenGrant> {
   const client = await authenticateClient(env, credentials);
-  const { carried, grants } = settle(client, scopesHeld(env.settings, client), options.scope);
+  const { carried, grants } = settle(client, scopesHeld(env.settings, client), requestedScope);
   // Right after a revoke-all, a token signed in the same second would count as revoked (see revocation-mark.ts).
   // Checked again after each wait: a timer may fire a millisecond before the clock says it should.
   for (let wait = msUntilGrantable(client.tokensRevokedAt); wait > 0; wait = msUntilGrantable(client.tokensRevokedAt)) {

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { NO_TELEMETRY, type Telemetry } from '../core/index.js';
 import { readClientState, type ClientState } from '../db/queries/client-state.js';
 import { readTokenState, type TokenState, type TokenStateChange } from '../db/queries/token-state.js';
 
@@ -23,7 +24,10 @@ export interface TokenStates {
    * `db.em` is touched only on a miss (a request's fork is made lazily, and a hit should not pay for one).
    */
   read(db: { readonly em: EntityManager }, clientId: string, jti: string): Promise<TokenState>;
-  /** What `read` would answer from memory, without a promise; undefined when it would have to query. */
+  /**
+   * What `read` would answer from memory, without a promise; undefined when it would have to query. Counts a hit,
+   * not a miss: the `read` that follows a miss counts it, so each state wanted counts once.
+   */
   peek(clientId: string, jti: string): TokenState | undefined;
   /** A client's state; cached and invalidated exactly like `read`. */
   readClient(db: { readonly em: EntityManager }, clientId: string): Promise<ClientState>;
@@ -45,11 +49,14 @@ interface TokenStatesOptions {
   readonly live: boolean;
   readonly ttlMs?: number;
   readonly maxEntries?: number;
+  /** Told of every lookup, hit or miss (a miss includes every read while not live). */
+  readonly telemetry?: Telemetry;
 }
 
 export function createTokenStates(options: TokenStatesOptions): TokenStates {
   const ttlMs = options.ttlMs ?? 30_000;
   const maxEntries = options.maxEntries ?? 50_000;
+  const telemetry = options.telemetry ?? NO_TELEMETRY;
   let live = options.live;
   let epoch = 0;
   const clients = new Map<string, Entry<ClientState>>();
@@ -72,7 +79,7 @@ export function createTokenStates(options: TokenStatesOptions): TokenStates {
     tokens.clear();
   };
 
-  const peek = (clientId: string, jti: string): TokenState | undefined => {
+  const remembered = (clientId: string, jti: string): TokenState | undefined => {
     if (!live) return undefined;
     const now = Date.now();
     const revoked = fresh(tokens.get(jti), now);
@@ -81,9 +88,14 @@ export function createTokenStates(options: TokenStatesOptions): TokenStates {
   };
 
   return {
-    peek,
+    peek(clientId, jti) {
+      const cached = remembered(clientId, jti);
+      if (cached) telemetry.cacheLookup('token_state', true);
+      return cached;
+    },
     async read(db, clientId, jti) {
-      const cached = peek(clientId, jti);
+      const cached = remembered(clientId, jti);
+      telemetry.cacheLookup('token_state', cached !== undefined);
       if (cached) return cached;
       const started = epoch;
       const state = await readTokenState(db.em, clientId, jti);
@@ -96,6 +108,7 @@ export function createTokenStates(options: TokenStatesOptions): TokenStates {
     },
     async readClient(db, clientId) {
       const cached = live ? fresh(clients.get(clientId), Date.now()) : undefined;
+      telemetry.cacheLookup('token_state', cached !== undefined);
       if (cached) return cached.value;
       const started = epoch;
       const client = await readClientState(db.em, clientId);
