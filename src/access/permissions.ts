@@ -6,8 +6,7 @@ import {
   RoleEscalationError,
   ScopeEscalationError,
   UnauthenticatedError,
-  UnknownRoleError,
-  UnknownScopeError,
+  UnknownNameError,
   ValidationError,
 } from '../core/index.js';
 
@@ -63,7 +62,7 @@ export function checkGrantableScopes(
   const unique = uniqueNames(scopes, 'scopes');
   const registry = new Set(settings.registry);
   const unknown = unique.filter((scope) => !registry.has(scope));
-  if (unknown.length > 0) throw new UnknownScopeError(unknown, settings.registry);
+  if (unknown.length > 0) throw new UnknownNameError('Scope', settings.registry);
   if (!principal.isRoot) {
     const held = new Set(principal.scopes);
     const missing = unique.filter((scope) => !held.has(scope));
@@ -85,7 +84,7 @@ export function checkGrantableRoles(
   const unique = uniqueNames(roles, 'roles');
   const names = settings.roles.map((role) => role.name);
   const unknown = unique.filter((role) => !names.includes(role));
-  if (unknown.length > 0) throw new UnknownRoleError(unknown, names);
+  if (unknown.length > 0) throw new UnknownNameError('Role', names);
   if (!principal.isRoot) {
     const held = new Set(principal.scopes);
     const missing = [...scopesOfRoles(settings, unique)].filter((scope) => !held.has(scope)).sort();

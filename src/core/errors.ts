@@ -184,29 +184,13 @@ export class ClientModificationForbiddenError extends GatehouseError {
   }
 }
 
-/** A scope name that is not in the registry. */
-export class UnknownScopeError extends GatehouseError {
+/** A scope or role name that is not in its registry; the message lists the registry, as Fides' does. */
+export class UnknownNameError extends GatehouseError {
   readonly status = 422;
   readonly code = 'BAD_USER_INPUT';
-  override name = 'UnknownScopeError';
-  constructor(
-    readonly unknownScopes: readonly string[],
-    registry: readonly string[],
-  ) {
-    super(`Invalid Scope. Scopes must be one of [${registry.join(', ')}].`);
-  }
-}
-
-/** A role name that is not in the role registry. */
-export class UnknownRoleError extends GatehouseError {
-  readonly status = 422;
-  readonly code = 'BAD_USER_INPUT';
-  override name = 'UnknownRoleError';
-  constructor(
-    readonly unknownRoles: readonly string[],
-    registry: readonly string[],
-  ) {
-    super(`Invalid Role. Roles must be one of [${registry.join(', ')}].`);
+  override name = 'UnknownNameError';
+  constructor(kind: 'Scope' | 'Role', registry: readonly string[]) {
+    super(`Invalid ${kind}. ${kind}s must be one of [${registry.join(', ')}].`);
   }
 }
 
