@@ -18,14 +18,14 @@ export function createContextFactory(options: {
   log: Logger;
   requestId: (request: Request) => string;
   /** Told who called, once a bearer token has verified (for the access log). */
-  onCaller?: (request: Request, principal: Principal) => void;
+  onClient?: (request: Request, clientId: string) => void;
 }) {
   const { authEnv, log, requestId } = options;
   return async ({ request }: { request: Request }): Promise<GraphQLContext> => {
     const auth = authEnv(request);
     try {
       const principal = await principalFromAuthorization(auth, request.headers.get('authorization'));
-      if (principal) options.onCaller?.(request, principal);
+      if (principal) options.onClient?.(request, principal.clientId);
       return { auth, principal };
     } catch (error) {
       if (!(error instanceof InvalidTokenError)) throw error;

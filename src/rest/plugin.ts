@@ -19,7 +19,8 @@ export interface RestOptions {
   /** Told which route template matched (for metrics and the access log: never the raw path). */
   onRoute?: (request: Request, template: string) => void;
   /** Told who called, once a bearer token has verified. */
-  onCaller?: (request: Request, principal: Principal) => void;
+  /** The client a request authenticated as, by bearer token or by its credentials. */
+  onClient?: (request: Request, clientId: string) => void;
 }
 
 /**
@@ -49,14 +50,15 @@ export function useRest(options: RestOptions): Plugin {
         let principal: Promise<Principal | null> | undefined;
         const caller = () =>
           (principal ??= principalFromAuthorization(auth, request.headers.get('authorization')).then((found) => {
-            if (found) options.onCaller?.(request, found);
+            if (found) options.onClient?.(request, found.clientId);
             return found;
           }));
         // The token and its scopes first, from the same table the use case checks: a caller that may not call the
         // route learns nothing about its body (no 422 before the 401 or 403, as Fides answers).
         const needed = route.doc?.auth;
         if (typeof needed === 'object') requireScopes(await caller(), needed.bearer);
-        endResponse(await route.handle({ request, url, params, auth, principal: caller, log }));
+        const identified = (clientId: string) => options.onClient?.(request, clientId);
+        endResponse(await route.handle({ request, url, params, auth, principal: caller, identified, log }));
       } catch (error) {
         endResponse(errorResponse(error, { request, oauth, requestId: options.requestId(request), log }));
       }

@@ -11,6 +11,8 @@ export interface RouteContext {
   readonly auth: AuthEnv;
   /** Verifies the bearer token on first call; null when the request carries none. */
   principal(): Promise<Principal | null>;
+  /** Names the client that authenticated with its credentials (not a bearer token), for the access log. */
+  identified(clientId: string): void;
   readonly log: Logger;
 }
 

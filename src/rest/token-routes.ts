@@ -30,9 +30,10 @@ export const tokenRoutes: Route[] = [
         },
       },
     },
-    handle: async ({ request, auth }) => {
+    handle: async ({ request, auth, identified }) => {
       const { credentials, scope } = await parseTokenRequest(request);
       const grant = await issueToken(auth, credentials, { scope });
+      identified(grant.clientId);
       return json(
         200,
         {
@@ -61,11 +62,12 @@ export const tokenRoutes: Route[] = [
       body: { required: true, content: { 'application/x-www-form-urlencoded': ref('TokenParameter') } },
       responses: { 200: { description: 'The token’s claims, or `{"active": false}`.', schema: ref('Introspection') } },
     },
-    handle: async ({ request, auth }) => {
+    handle: async ({ request, auth, identified }) => {
       const oauth = await readOAuthRequest(request, ['token', 'token_type_hint']);
       const credentials = requireCredentials(oauth);
       const token = requireParam(oauth, 'token');
       const caller = await authenticateClient(auth, credentials);
+      identified(caller.clientId);
       return json(200, await introspectToken(auth, caller, token), NO_STORE);
     },
   },
@@ -82,11 +84,12 @@ export const tokenRoutes: Route[] = [
       body: { required: true, content: { 'application/x-www-form-urlencoded': ref('TokenParameter') } },
       responses: { 200: { description: '`null`.', schema: { type: 'null' } } },
     },
-    handle: async ({ request, auth }) => {
+    handle: async ({ request, auth, identified }) => {
       const oauth = await readOAuthRequest(request, ['token', 'token_type_hint']);
       const credentials = requireCredentials(oauth);
       const token = requireParam(oauth, 'token');
       const caller = await authenticateClient(auth, credentials);
+      identified(caller.clientId);
       // RFC 7009 §2.2: 200 whether or not there was anything to revoke.
       await revokeToken(auth, caller, token);
       return json(200, null, NO_STORE);

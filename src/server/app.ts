@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { AuthThrottle, Principal } from '../access/index.js';
+import type { AuthThrottle } from '../access/index.js';
 import type { SecurityConfig } from '../config/index.js';
 import { NO_TELEMETRY, safeErrorFields, type Logger } from '../core/index.js';
 import type { AuthEnv, AuthSettings, KeyStore } from '../tokens/index.js';
@@ -72,8 +72,8 @@ export function createApp(deps: AppDeps): App {
     };
   };
   const requestId = (request: Request) => info.store.get(request).id;
-  const onCaller = (request: Request, principal: Principal) => {
-    info.store.get(request).clientId = principal.clientId;
+  const onClient = (request: Request, clientId: string) => {
+    info.store.get(request).clientId = clientId;
   };
   const head = useHead();
   const plugins: Plugin[] = [
@@ -94,7 +94,7 @@ export function createApp(deps: AppDeps): App {
       onRoute: (request, template) => {
         info.store.get(request).route = template;
       },
-      onCaller,
+      onClient,
     }),
     useNotFound({ graphqlEndpoint: GRAPHQL_ENDPOINT }),
     useNotAcceptable(),
@@ -107,7 +107,7 @@ export function createApp(deps: AppDeps): App {
   ].map((plugin) => guardHooks(plugin, deps.log));
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
-    context: createContextFactory({ authEnv, log: deps.log, requestId, onCaller }),
+    context: createContextFactory({ authEnv, log: deps.log, requestId, onClient }),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     // GraphiQL's assets are inlined by @graphql-yoga/render-graphiql, so it works with no internet access. That
     // module is a 9 MB script: loaded when GraphiQL is first opened, not by every server that never shows it.

@@ -6,6 +6,8 @@ import type { AuthEnv } from './env.js';
 import { msUntilGrantable } from './revocation-mark.js';
 
 export interface TokenGrant {
+  /** The client it was issued to. */
+  readonly clientId: string;
   readonly accessToken: string;
   readonly tokenType: 'Bearer';
   /** Seconds from now. */
@@ -69,6 +71,7 @@ async function grantToken(
     lifetimeSeconds,
   });
   return {
+    clientId: client.clientId,
     accessToken: token,
     tokenType: 'Bearer',
     expiresIn: lifetimeSeconds,

@@ -109,8 +109,10 @@ describe('the access log', () => {
       clientId: client_id,
       ip: 'unknown',
     });
+    // By bearer token, or by the credentials of a grant; a refused grant names none (its own line says who tried).
     expect(fields[0]).toHaveProperty('clientId', ROOT.clientId);
-    expect(fields[1]).not.toHaveProperty('clientId');
+    expect(fields[1]).toHaveProperty('clientId', client_id);
+    expect(fields[7]).not.toHaveProperty('clientId');
     // Probes at debug, the rest at info.
     expect(lines.map((line) => line.level)).toEqual(['info', 'info', 'info', 'info', 'info', 'debug', 'info', 'info']);
     const logged = JSON.stringify(t.app.log.lines);
