@@ -2,7 +2,7 @@ import { authenticateClient, introspectToken, issueToken, revokeToken } from '..
 import { isoUtc, json, NO_STORE } from './http.js';
 import { parseTokenRequest, readOAuthRequest, requireCredentials, requireParam } from './oauth-request.js';
 import { ref } from './openapi-schemas.js';
-import type { Route } from './routes.js';
+import type { Route, RouteContext } from './routes.js';
 
 /** The OAuth endpoints proper: token (RFC 6749), introspection (RFC 7662), revocation (RFC 7009). */
 export const tokenRoutes: Route[] = [
@@ -62,13 +62,9 @@ export const tokenRoutes: Route[] = [
       body: { required: true, content: { 'application/x-www-form-urlencoded': ref('TokenParameter') } },
       responses: { 200: { description: 'The token’s claims, or `{"active": false}`.', schema: ref('Introspection') } },
     },
-    handle: async ({ request, auth, identified }) => {
-      const oauth = await readOAuthRequest(request, ['token', 'token_type_hint']);
-      const credentials = requireCredentials(oauth);
-      const token = requireParam(oauth, 'token');
-      const caller = await authenticateClient(auth, credentials);
-      identified(caller.clientId);
-      return json(200, await introspectToken(auth, caller, token), NO_STORE);
+    handle: async (context) => {
+      const { caller, token } = await clientAndToken(context);
+      return json(200, await introspectToken(context.auth, caller, token), NO_STORE);
     },
   },
   {
@@ -84,15 +80,21 @@ export const tokenRoutes: Route[] = [
       body: { required: true, content: { 'application/x-www-form-urlencoded': ref('TokenParameter') } },
       responses: { 200: { description: '`null`.', schema: { type: 'null' } } },
     },
-    handle: async ({ request, auth, identified }) => {
-      const oauth = await readOAuthRequest(request, ['token', 'token_type_hint']);
-      const credentials = requireCredentials(oauth);
-      const token = requireParam(oauth, 'token');
-      const caller = await authenticateClient(auth, credentials);
-      identified(caller.clientId);
+    handle: async (context) => {
+      const { caller, token } = await clientAndToken(context);
       // RFC 7009 §2.2: 200 whether or not there was anything to revoke.
-      await revokeToken(auth, caller, token);
+      await revokeToken(context.auth, caller, token);
       return json(200, null, NO_STORE);
     },
   },
 ];
+
+/** Introspection and revocation: the calling client, authenticated by its credentials, and the `token` it names. */
+async function clientAndToken({ request, auth, identified }: RouteContext) {
+  const oauth = await readOAuthRequest(request, ['token', 'token_type_hint']);
+  const credentials = requireCredentials(oauth);
+  const token = requireParam(oauth, 'token');
+  const caller = await authenticateClient(auth, credentials);
+  identified(caller.clientId);
+  return { caller, token };
+}
