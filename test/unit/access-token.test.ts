@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair } from 'jose';
+import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InvalidTokenError } from '../../src/core/index.js';
 import {
@@ -63,6 +63,43 @@ describe('signAccessToken', () => {
     });
     expect(await verifyAccessToken(keys, AUDIENCE, token)).toEqual(signed);
   });
+
+  // The token is signed with node:crypto rather than jose's SignJWT (a third of the cost): it must be the very token
+  // SignJWT would make, and verify with jose against the published keys, with and without roles, for any claims.
+  it.each([
+    { clientId: 'c1', scopes: ['a:b', 'c:d'], roles: [] },
+    { clientId: 'ü-client "quoted"', scopes: [], roles: ['viewer', 'approver'] },
+    { clientId: 'c'.repeat(64), scopes: Array.from({ length: 130 }, (_, i) => `scope:${i}`), roles: ['owner'] },
+  ])(
+    'makes, byte for byte, the token jose SignJWT makes, which jose verifies with the JWKS ($clientId)',
+    async (input) => {
+      const { token, claims } = await signAccessToken(keys, AUDIENCE, { ...input, lifetimeSeconds: 300 });
+      const key = keys.signingKey();
+      const expected = await new SignJWT({
+        client_id: input.clientId,
+        scope: input.scopes.join(' '),
+        ...(input.roles.length > 0 ? { roles: input.roles } : {}),
+      })
+        .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: key.kid })
+        .setIssuer(AUDIENCE.issuer)
+        .setAudience(AUDIENCE.audience)
+        .setSubject(input.clientId)
+        .setJti(claims.jti)
+        .setIssuedAt(claims.iat)
+        .setExpirationTime(claims.exp)
+        .sign(key.privateKey);
+      // Ed25519 signatures are deterministic: the same header and claims give the same signature.
+      expect(token).toBe(expected);
+      const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(keys.jwks()), {
+        algorithms: ['EdDSA'],
+        issuer: AUDIENCE.issuer,
+        audience: AUDIENCE.audience,
+        typ: 'at+jwt',
+      });
+      expect(protectedHeader).toEqual({ alg: 'EdDSA', typ: 'at+jwt', kid: key.kid });
+      expect(payload.client_id).toBe(input.clientId);
+    },
+  );
 
   it('publishes the public half only', () => {
     const [jwk] = keys.jwks().keys;
