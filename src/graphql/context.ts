@@ -7,6 +7,8 @@ import { principalFromAuthorization, type AuthEnv } from '../tokens/index.js';
 export interface GraphQLContext {
   readonly auth: AuthEnv;
   readonly principal: Principal | null;
+  /** Names the client that authenticated with its credentials (issueToken), for the access log. */
+  identified(clientId: string): void;
 }
 
 /**
@@ -17,7 +19,7 @@ export function createContextFactory(options: {
   authEnv: (request: Request) => AuthEnv;
   log: Logger;
   requestId: (request: Request) => string;
-  /** Told who called, once a bearer token has verified (for the access log). */
+  /** Told who called, once a bearer token has verified or a client authenticated (for the access log). */
   onClient?: (request: Request, clientId: string) => void;
 }) {
   const { authEnv, log, requestId } = options;
@@ -25,8 +27,9 @@ export function createContextFactory(options: {
     const auth = authEnv(request);
     try {
       const principal = await principalFromAuthorization(auth, request.headers.get('authorization'));
-      if (principal) options.onClient?.(request, principal.clientId);
-      return { auth, principal };
+      const identified = (clientId: string) => options.onClient?.(request, clientId);
+      if (principal) identified(principal.clientId);
+      return { auth, principal, identified };
     } catch (error) {
       if (!(error instanceof InvalidTokenError)) throw error;
       log.info({ requestId: requestId(request), reason: error.reason }, 'bearer token rejected');

@@ -121,6 +121,18 @@ describe('the access log', () => {
   });
 });
 
+describe('the access log of a GraphQL grant', () => {
+  it('names the client that authenticated through issueToken, and none when it failed', async () => {
+    const before = t.app.log.lines.length;
+    for (const secret of [ROOT.clientSecret, 'not-the-secret']) {
+      const { status } = await graphql(t.app, ISSUE, { id: ROOT.clientId, secret });
+      expect(status).toBe(200);
+    }
+    const lines = t.app.log.lines.slice(before).filter((line) => line.message === 'request');
+    expect(lines.map((line) => (line.fields as Record<string, unknown>).clientId)).toEqual([ROOT.clientId, undefined]);
+  });
+});
+
 /** One scrape of `/metrics`, parsed with a Prometheus text parser. */
 async function scrape(app: TestApp): Promise<{ text: string; families: Map<string, MetricFamily> }> {
   const response = await app.fetch('/metrics');

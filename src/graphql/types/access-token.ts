@@ -25,11 +25,14 @@ builder.mutationField('issueToken', (t) =>
       clientSecret: t.arg.string({ required: true }),
       scope: t.arg.string(),
     },
-    resolve: (_root, args, { auth }) =>
-      issueToken(
+    resolve: async (_root, args, { auth, identified }) => {
+      const grant = await issueToken(
         auth,
         { clientId: args.clientId, clientSecret: args.clientSecret },
         { scope: args.scope ?? undefined },
-      ),
+      );
+      identified(grant.clientId);
+      return grant;
+    },
   }),
 );
