@@ -90,7 +90,9 @@ describe('signing keys stored by an older version', () => {
       await expect(startStep()).rejects.toThrow(
         new KeyDecryptionError(
           `signing key ${kid} cannot be decrypted with the configured app_encryption_key ` +
-            '(was the key changed since the signing keys were created, or the row altered?)',
+            '(was the key changed since the signing keys were created, or the row altered?). ' +
+            'If the stored signing keys were encrypted with another app_encryption_key, run ' +
+            '`npm run cli -- keys reencrypt --from-key <old key>` with the server stopped, or configure the old key again',
         ),
       );
       expect(await sealedOf(kid!)).toBe(legacy);
@@ -113,7 +115,9 @@ describe('a signing-key row altered in the database', () => {
     try {
       const refused = new KeyDecryptionError(
         `signing key ${second} cannot be decrypted with the configured app_encryption_key ` +
-          '(was the key changed since the signing keys were created, or the row altered?)',
+          '(was the key changed since the signing keys were created, or the row altered?). ' +
+          'If the stored signing keys were encrypted with another app_encryption_key, run ' +
+          '`npm run cli -- keys reencrypt --from-key <old key>` with the server stopped, or configure the old key again',
       );
       await expect(openKeyStore(t.app.db.orm.em, KEY)).rejects.toThrow(refused);
       // A running server keeps the keys it has rather than take the altered set.
