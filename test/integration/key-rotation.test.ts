@@ -104,6 +104,11 @@ describe('GET and POST /api/v1/oauth/keys', () => {
       await callJson(t.app, 'GET', '/api/v1/oauth/audit?action=signing_key.rotated&size=1', root)
     ).json()) as { items: { actor_client_id: string; details: { kid: string } }[] };
     expect(events.items[0]).toMatchObject({ actor_client_id: ROOT.clientId, details: { kid: body.kid } });
+    // No body: the default delay, ten minutes (what `keys rotate` without options sends).
+    const byDefault = (await (await callJson(t.app, 'POST', '/api/v1/oauth/keys', root)).json()) as {
+      activates_at: string;
+    };
+    expect(Math.round((Date.parse(byDefault.activates_at) - Date.now()) / 10_000)).toBe(60);
   });
 
   it('refuses every other client, even one holding every client scope, and a bad delay', async () => {

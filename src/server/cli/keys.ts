@@ -5,7 +5,10 @@ import { readFileSync } from 'node:fs';
 import type { Command } from './command.js';
 import { CliError, instant, UsageError } from './output.js';
 
-/** The API's default (tokens/manage-keys.ts), said again here so `--help` needs no crypto module loaded. */
+/**
+ * The API's default (tokens/manage-keys.ts), for the help text only: without --activate-in or --now the CLI sends no
+ * delay and the API applies its own. Said again here so `--help` loads no crypto module.
+ */
 const DEFAULT_ACTIVATE_IN_SECONDS = 600;
 
 interface KeyBody {
@@ -55,7 +58,7 @@ export const keyCommands: Command[] = [
     async run({ values, out, api }) {
       if (values.now && values['activate-in'] !== undefined)
         throw new UsageError('give --activate-in or --now, not both');
-      let activateIn = DEFAULT_ACTIVATE_IN_SECONDS;
+      let activateIn: number | undefined;
       if (values.now) activateIn = 0;
       else if (typeof values['activate-in'] === 'string') {
         if (!/^\d+$/.test(values['activate-in'])) {
@@ -65,7 +68,11 @@ export const keyCommands: Command[] = [
       }
       const rotation = await (
         await api()
-      ).call<Rotation>('POST', '/api/v1/oauth/keys', { activate_in_seconds: activateIn });
+      ).call<Rotation>(
+        'POST',
+        '/api/v1/oauth/keys',
+        activateIn === undefined ? {} : { activate_in_seconds: activateIn },
+      );
       out.answer(
         rotation,
         () =>
@@ -83,8 +90,9 @@ export const keyCommands: Command[] = [
       'For a data folder or database whose keys were encrypted with another app_encryption_key (the server then ' +
       'refuses to start, naming this command): every key that opens with the old key is re-encrypted with the ' +
       'configured one, in one transaction. Keys already under the configured key are left, so running it twice is ' +
-      'harmless; if a key opens with neither, nothing is changed. Works on the database itself: stop the server ' +
-      'first on the embedded database. --from-key-file keeps the old key out of the shell history.',
+      'harmless; if a key opens with neither, nothing is changed. Works on the database itself: stop every server ' +
+      'first (on the embedded database the CLI checks; on PostgreSQL it cannot). --from-key-file keeps the old key ' +
+      'out of the shell history.',
     synopsis: '(--from-key OLD | --from-key-file PATH)',
     options: {
       'from-key': { type: 'string', value: 'OLD', description: 'The app_encryption_key the keys were encrypted with.' },
