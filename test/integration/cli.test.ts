@@ -145,6 +145,7 @@ describe.skipIf(TEST_DATABASE_URL)('on the embedded database', () => {
   const clientA = { id: '', secret: '', firstSecret: '' };
   const clientB = { id: '', secret: '' };
   let rootTokenBefore = '';
+  let followedToken = '';
   let server: ServerProcess;
   let port: number;
 
@@ -382,7 +383,12 @@ describe.skipIf(TEST_DATABASE_URL)('on the embedded database', () => {
   it('follows the audit trail until Ctrl-C', async () => {
     const follow = startCli(env, ['audit', 'tail', '--action', 'client.created', '--size', '1', '--follow', '--json']);
     await eventually(() => follow.output().includes('"action":"client.created"'), 20_000);
-    const created = json<{ client_id: string }>(await run(env, 'clients', 'create', '--name', 'followed', '--json'));
+    const created = json<{ client_id: string; client_secret: string }>(
+      await run(env, 'clients', 'create', '--name', 'followed', '--scope', 'scope:read', '--json'),
+    );
+    followedToken = (
+      (await (await grant(port, created.client_id, created.client_secret)).json()) as { access_token: string }
+    ).access_token;
     await eventually(() => follow.output().includes(created.client_id), 20_000);
     follow.child.kill('SIGINT');
     const result = await follow.done;
@@ -438,11 +444,22 @@ describe.skipIf(TEST_DATABASE_URL)('on the embedded database', () => {
     expect(again.reencrypted).toEqual([]);
     expect(again.unchanged).toHaveLength(3);
 
+    // The root client's tokens, in the database itself while the server is stopped.
+    const rootRevoked = json<{ root: boolean; revoked_before: string }>(
+      await run(envB, 'clients', 'revoke', '--root', '--json'),
+    );
+    expect(rootRevoked).toEqual({ root: true, revoked_before: expect.stringMatching(new RegExp(`^${ISO_Z}$`)) });
+
     const restarted = startServerProcess(cwd, envB);
     started.push(restarted);
     const newPort = await restarted.listening;
     // A token signed before the move still verifies: the keys are the same, only their sealing changed.
-    expect((await call(newPort, rootTokenBefore, '/api/v1/oauth/keys')).status).toBe(200);
+    expect((await call(newPort, followedToken, '/api/v1/oauth/scope')).status).toBe(200);
+    expect((await call(newPort, rootTokenBefore, '/api/v1/oauth/keys')).status).toBe(401);
+    const rootAfter = (
+      (await (await grant(newPort, ROOT.clientId, ROOT.clientSecret)).json()) as { access_token: string }
+    ).access_token;
+    expect((await call(newPort, rootAfter, '/api/v1/oauth/keys')).status).toBe(200);
     restarted.child.kill('SIGTERM');
     expect(await restarted.exited).toBe(0);
   }, 120_000);

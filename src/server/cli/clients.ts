@@ -186,7 +186,7 @@ export const clientCommands: Command[] = [
     name: 'clients revoke',
     args: '<client_id> | --root',
     positionals: { min: 0, max: 1 },
-    summary: 'Revoke every token issued to a client so far, everywhere at once (the containment step after a leak).',
+    summary: 'Revoke every token issued to a client so far, everywhere at once (after a leak).',
     description:
       'New grants work from the next second. --root does it for the root client, which the API cannot touch: it ' +
       'writes to the database itself, so on the embedded database it needs the server stopped. Change ' +

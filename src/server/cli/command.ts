@@ -52,7 +52,10 @@ export interface Command {
 
 /** Options every command takes. */
 export const COMMON_OPTIONS: Readonly<Record<string, OptionSpec>> = {
-  json: { type: 'boolean', description: 'Print the answer as JSON on stdout (the API’s body), for scripts.' },
+  json: {
+    type: 'boolean',
+    description: 'Print the answer as JSON on stdout (the API’s body where there is one), for scripts.',
+  },
   verbose: { type: 'boolean', short: 'v', description: 'Say on stderr which way the command reached the system.' },
   help: { type: 'boolean', short: 'h', description: 'Show this help.' },
 };
