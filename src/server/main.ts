@@ -49,7 +49,14 @@ async function main(): Promise<void> {
     log.info({ database: config.database.kind, port }, `listening on http://${config.webserver.host}:${port}`);
     // The operator CLI finds the folder locked by this process and goes through it: tell it where (PORT=0 included).
     const lockFile = embeddedLockFile(config.database);
-    if (lockFile) recordServerUrl(lockFile, reachableUrl(config.webserver.host, port));
+    if (lockFile) {
+      try {
+        recordServerUrl(lockFile, reachableUrl(config.webserver.host, port));
+      } catch (error) {
+        // Not worth stopping for: the CLI then tries the configured host and port.
+        log.warn(safeErrorFields(error), 'could not record the listening URL in the data folder’s lock file');
+      }
+    }
     // For the person who just typed `npm start`: where to go next, and where the root credentials are.
     const local = `http://${['0.0.0.0', '::'].includes(config.webserver.host) ? 'localhost' : config.webserver.host}:${port}`;
     log.info(
