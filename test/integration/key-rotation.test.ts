@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openKeyStore, removeExpiredKeys, rotateSigningKey, signAccessToken } from '../../src/tokens/index.js';
-import { bearer, callJson, clientWithToken, rootToken } from '../helpers/oauth.js';
+import { bearer, callJson, clientWithToken, graphql, rootToken } from '../helpers/oauth.js';
 import { ROOT, TEST_DATABASE_URL } from '../helpers/test-app.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 
@@ -133,6 +133,35 @@ describe('GET and POST /api/v1/oauth/keys', () => {
         },
       ],
     });
+  });
+});
+
+describe('GraphQL signingKeys and rotateSigningKey', () => {
+  it('list and rotate for the root client; any other caller gets FORBIDDEN', async () => {
+    const root = await rootToken(t.app);
+    const rotated = await graphql(
+      t.app,
+      'mutation { rotateSigningKey(activateInSeconds: 0) { kid activatesAt removed keys { kid state } } }',
+      {},
+      bearer(root),
+    );
+    expect(rotated.body.errors).toBeUndefined();
+    const rotation = rotated.body.data!.rotateSigningKey as { kid: string; keys: { kid: string; state: string }[] };
+    expect(rotation.keys.find((key) => key.kid === rotation.kid)?.state).toBe('signing');
+    const listed = await graphql(t.app, '{ signingKeys { kid state activatesAt } }', {}, bearer(root));
+    expect((listed.body.data!.signingKeys as { kid: string }[]).map((key) => key.kid)).toEqual(
+      rotation.keys.map((key) => key.kid),
+    );
+
+    const admin = await clientWithToken(t.app, ['client:read', 'client:update'], { creator: root });
+    const refused = await graphql(t.app, '{ signingKeys { kid } }', {}, bearer(admin.token));
+    expect(refused.status).toBe(200);
+    expect(refused.body.data).toEqual({ signingKeys: null });
+    expect(refused.body.errors).toMatchObject([
+      { message: 'Only the root client may manage the signing keys.', extensions: { code: 'FORBIDDEN' } },
+    ]);
+    const anonymous = await graphql(t.app, 'mutation { rotateSigningKey { kid } }');
+    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
 
