@@ -154,6 +154,16 @@ export class ForbiddenError extends GatehouseError {
   }
 }
 
+/** An operator's operation (signing keys) asked by a client other than the root client, whatever its scopes. */
+export class RootOnlyError extends GatehouseError {
+  readonly status = 403;
+  readonly code = 'FORBIDDEN';
+  override name = 'RootOnlyError';
+  constructor() {
+    super('Only the root client may manage the signing keys.');
+  }
+}
+
 /** A non-root caller tried to grant scopes it does not hold itself. */
 export class ScopeEscalationError extends GatehouseError {
   readonly status = 403;

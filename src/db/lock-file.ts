@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 
 /** Another live process holds the embedded database folder. */
 export class DataFolderLockedError extends Error {
@@ -42,6 +42,32 @@ export function acquireLockFile(path: string, folderForMessage: string): () => v
     }
   }
   throw new DataFolderLockedError(`could not lock ${folderForMessage}: another process took it at the same moment`);
+}
+
+/**
+ * Adds the URL a server listens on to the lock it holds (`<pid>\n<url>\n`), so the operator CLI, finding the folder
+ * locked, can go through that server (even one started on a random port). Written beside and renamed over the lock,
+ * so no reader ever sees it empty (which would look like a stale lock). Does nothing unless this process holds it.
+ */
+export function recordServerUrl(path: string, url: string): void {
+  if (readPid(path) !== process.pid) return;
+  const next = `${path}.${process.pid}.tmp`;
+  writeFileSync(next, `${process.pid}\n${url}\n`, { mode: 0o600 });
+  renameSync(next, path);
+}
+
+/** The URL the process holding this lock listens on, if it is alive and recorded one. */
+export function lockHolderUrl(path: string): string | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+  const [pidLine, url] = text.split('\n');
+  const pid = Number.parseInt(pidLine ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !url || !/^https?:\/\//.test(url)) return null;
+  return url;
 }
 
 function readPid(path: string): number | null {

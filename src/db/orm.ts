@@ -25,6 +25,11 @@ export interface Database {
 const PGLITE_SUBFOLDER = 'pgdata';
 const LOCK_FILE = 'gatehouse.lock';
 
+/** The lock file of an embedded data folder (which also records the URL of the server holding it); null otherwise. */
+export function embeddedLockFile(database: DatabaseConfig): string | null {
+  return database.kind === 'pglite-dir' ? join(database.dir, LOCK_FILE) : null;
+}
+
 // Return dates, timestamps and intervals as text, as `pg` does, so MikroORM parses them the same on both drivers.
 const asText = (value: string) => value;
 const PGLITE_PARSERS = { 1082: asText, 1114: asText, 1184: asText, 1186: asText };

@@ -1,6 +1,7 @@
 import { auditRoutes } from './audit-routes.js';
 import { clientRoutes } from './client-routes.js';
 import { docsRoutes } from './docs-routes.js';
+import { keyRoutes } from './key-routes.js';
 import { policyRoutes } from './policy-routes.js';
 import type { Route } from './routes.js';
 import { tokenRoutes } from './token-routes.js';
@@ -11,6 +12,7 @@ export const apiRoutes: readonly Route[] = [
   ...tokenRoutes,
   ...clientRoutes,
   ...auditRoutes,
+  ...keyRoutes,
   ...policyRoutes,
   ...wellKnownRoutes,
 ];

@@ -237,6 +237,49 @@ export const components = {
     },
   },
   AuditPage: page('AuditEvent'),
+  SigningKey: {
+    type: 'object',
+    required: ['kid', 'activates_at', 'state'],
+    additionalProperties: false,
+    properties: {
+      kid: { type: 'string' },
+      activates_at: { type: 'string', format: 'date-time', description: 'When it signs (or began to sign) tokens.' },
+      state: {
+        type: 'string',
+        enum: ['signing', 'pending', 'verifying'],
+        description:
+          '`signing`: signs new tokens now; `pending`: published, signs from `activates_at`; `verifying`: ' +
+          'superseded, still verifies the tokens it signed.',
+      },
+    },
+  },
+  SigningKeyList: { type: 'array', items: { $ref: '#/components/schemas/SigningKey' } },
+  KeyRotate: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      activate_in_seconds: {
+        type: ['integer', 'null'],
+        minimum: 0,
+        description: 'Seconds until the new key signs; 0 signs at once.',
+      },
+    },
+  },
+  KeyRotation: {
+    type: 'object',
+    required: ['kid', 'activates_at', 'removed', 'keys'],
+    additionalProperties: false,
+    properties: {
+      kid: { type: 'string', description: 'The new key.' },
+      activates_at: { type: 'string', format: 'date-time' },
+      removed: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'Keys removed: every token they signed has expired.',
+      },
+      keys: { $ref: '#/components/schemas/SigningKeyList' },
+    },
+  },
   Start: {
     type: 'object',
     required: ['name', 'description', 'docs', 'openapi', 'graphql', 'metadata', 'token_endpoint'],

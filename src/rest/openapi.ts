@@ -7,6 +7,7 @@ import {
   InvalidTokenError,
   PayloadTooLargeError,
   RateLimitedError,
+  RootOnlyError,
   UnauthenticatedError,
   type GatehouseError,
 } from '../core/index.js';
@@ -167,7 +168,13 @@ function commonErrors(route: Route, doc: RouteDoc): Record<number, ResponseDoc> 
       schema: ref('Error'),
       examples: { 'no token': example(new UnauthenticatedError()), 'bad token': example(new InvalidTokenError('')) },
     };
-    if (auth.bearer.length)
+    if (auth.rootOnly)
+      errors[403] = {
+        description: 'A token of a client other than the root client, whatever its scopes.',
+        schema: ref('Error'),
+        examples: { 'not root': example(new RootOnlyError()) },
+      };
+    else if (auth.bearer.length)
       errors[403] = {
         description: 'The token lacks a required scope (`error="insufficient_scope"`).',
         schema: ref('Error'),

@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { requireScopes, type Principal } from '../access/index.js';
-import { type Logger } from '../core/index.js';
+import { RootOnlyError, type Logger } from '../core/index.js';
 import { principalFromAuthorization, type AuthEnv } from '../tokens/index.js';
 import { errorResponse } from './errors.js';
 import { json } from './http.js';
@@ -56,7 +56,10 @@ export function useRest(options: RestOptions): Plugin {
         // The token and its scopes first, from the same table the use case checks: a caller that may not call the
         // route learns nothing about its body (no 422 before the 401 or 403, as Fides answers).
         const needed = route.doc?.auth;
-        if (typeof needed === 'object') requireScopes(await caller(), needed.bearer);
+        if (typeof needed === 'object') {
+          const checked = requireScopes(await caller(), needed.bearer);
+          if (needed.rootOnly && !checked.isRoot) throw new RootOnlyError();
+        }
         const identified = (clientId: string) => options.onClient?.(request, clientId);
         endResponse(await route.handle({ request, url, params, auth, principal: caller, identified, log }));
       } catch (error) {

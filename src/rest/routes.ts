@@ -31,8 +31,11 @@ export interface RouteDoc {
   readonly summary: string;
   readonly description?: string;
   readonly tag: 'OAuth' | 'Clients' | 'Scopes' | 'Policies' | 'Discovery';
-  /** A bearer token holding these scopes, the client's own credentials, or nothing. */
-  readonly auth: { readonly bearer: readonly string[] } | 'client' | 'none';
+  /**
+   * A bearer token holding these scopes (and, with `rootOnly`, the root client's), the client's own credentials, or
+   * nothing. Checked before the body is read.
+   */
+  readonly auth: { readonly bearer: readonly string[]; readonly rootOnly?: true } | 'client' | 'none';
   readonly query?: readonly { readonly name: string; readonly description: string; readonly schema: Schema }[];
   readonly body?: { readonly required: boolean; readonly content: Readonly<Record<string, Schema>> };
   /** The success response and any route-specific errors. */

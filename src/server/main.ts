@@ -2,10 +2,12 @@
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { safeErrorFields } from '../core/index.js';
-import { DataFolderLockedError } from '../db/lock-file.js';
+import { DataFolderLockedError, recordServerUrl } from '../db/lock-file.js';
+import { embeddedLockFile } from '../db/orm.js';
 import { KeyDecryptionError } from '../tokens/index.js';
 import { composeSystem } from './compose.js';
 import { createHttpServer } from './http-server.js';
+import { reachableUrl } from './reachable-url.js';
 
 /** JSON lines for machines; human-readable lines (pino-pretty) when a person watches the terminal. */
 const logger = (level: string) =>
@@ -45,6 +47,16 @@ async function main(): Promise<void> {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.webserver.port;
     log.info({ database: config.database.kind, port }, `listening on http://${config.webserver.host}:${port}`);
+    // The operator CLI finds the folder locked by this process and goes through it: tell it where (PORT=0 included).
+    const lockFile = embeddedLockFile(config.database);
+    if (lockFile) {
+      try {
+        recordServerUrl(lockFile, reachableUrl(config.webserver.host, port));
+      } catch (error) {
+        // Not worth stopping for: the CLI then tries the configured host and port.
+        log.warn(safeErrorFields(error), 'could not record the listening URL in the data folder’s lock file');
+      }
+    }
     // For the person who just typed `npm start`: where to go next, and where the root credentials are.
     const local = `http://${['0.0.0.0', '::'].includes(config.webserver.host) ? 'localhost' : config.webserver.host}:${port}`;
     log.info(

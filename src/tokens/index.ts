@@ -16,10 +16,14 @@ export {
   listSigningKeys,
   openKeyStore,
   prepareSigningKeys,
+  reencryptSigningKeys,
   removeExpiredKeys,
   rotateSigningKey,
   SIGNING_ALG,
   type KeyStore,
+  type ReencryptionResult,
+  type RotationResult,
 } from './keys.js';
+export { DEFAULT_ACTIVATE_IN_SECONDS, describeKeys, listKeys, rotateKeys, type SigningKeyView } from './manage-keys.js';
 export { revokeToken } from './revoke-token.js';
 export { createAuthSettings, type AuthSettings } from './settings.js';

@@ -46,6 +46,21 @@ export function upgradeSealedPrivateKey(sealed: string, encryptionKey: string, k
   return encryptPrivateKey(open(parts, encryptionKey, kid, null), encryptionKey, kid);
 }
 
+/**
+ * The plaintext of a stored private key if `encryptionKey` opens it, in the current or the legacy format; `null`
+ * otherwise. For `keys reencrypt`, which must tell the old key's rows from the new key's.
+ */
+export function opensWith(sealed: string, encryptionKey: string, kid: string): string | null {
+  const parts = sealed.split('.');
+  try {
+    if (parts.length === 4 && parts[0] === VERSION) return decryptPrivateKey(sealed, encryptionKey, kid);
+    if (parts.length === 3) return open(parts, encryptionKey, kid, null);
+  } catch (error) {
+    if (!(error instanceof KeyDecryptionError)) throw error;
+  }
+  return null;
+}
+
 function open(parts: string[], encryptionKey: string, kid: string, aad: Buffer | null): string {
   const [iv, body, tag] = parts.map((part) => Buffer.from(part, 'base64url'));
   try {
@@ -63,6 +78,8 @@ function open(parts: string[], encryptionKey: string, kid: string, aad: Buffer |
 function cannotDecrypt(kid: string): KeyDecryptionError {
   return new KeyDecryptionError(
     `signing key ${kid} cannot be decrypted with the configured app_encryption_key ` +
-      '(was the key changed since the signing keys were created, or the row altered?)',
+      '(was the key changed since the signing keys were created, or the row altered?). ' +
+      'If the stored signing keys were encrypted with another app_encryption_key, run ' +
+      '`npm run cli -- keys reencrypt --from-key <old key>` with the server stopped, or configure the old key again',
   );
 }

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import { recordAudit, SERVER_ITSELF } from '../audit/index.js';
+import { recordAudit, SERVER_ITSELF, type AuditContext } from '../audit/index.js';
 import { SigningKeySchema, type SigningKey } from '../db/entities/index.js';
-import { decryptPrivateKey, encryptPrivateKey, KeyDecryptionError, upgradeSealedPrivateKey } from './key-encryption.js';
+import {
+  decryptPrivateKey,
+  encryptPrivateKey,
+  KeyDecryptionError,
+  opensWith,
+  upgradeSealedPrivateKey,
+} from './key-encryption.js';
 
 export const SIGNING_ALG = 'EdDSA';
 
@@ -30,6 +36,8 @@ export interface KeyStore {
   jwks(): { keys: JWK[] };
   /** Reloads the keys from the database. */
   refresh(): Promise<void>;
+  /** Rotates a new key in (see `rotateSigningKey`) and reloads, so this process publishes it at once. */
+  rotate(options: RotationOptions): Promise<RotationResult>;
 }
 
 /**
@@ -72,6 +80,13 @@ export async function createSigningKey(em: EntityManager, encryptionKey: string,
   return kid;
 }
 
+export interface RotationOptions {
+  readonly activatesAt: Date;
+  readonly tokenLifetimeSeconds: number;
+  /** Who asked: the root client through the API, or the server itself (the default). */
+  readonly audit?: AuditContext;
+}
+
 export interface RotationResult {
   readonly kid: string;
   readonly activatesAt: Date;
@@ -86,13 +101,13 @@ export interface RotationResult {
 export async function rotateSigningKey(
   em: EntityManager,
   encryptionKey: string,
-  options: { activatesAt: Date; tokenLifetimeSeconds: number },
+  options: RotationOptions,
 ): Promise<RotationResult> {
   // The new key, the removal of expired ones and the audit event: one transaction.
   return em.fork().transactional(async (tx) => {
     const kid = await createSigningKey(tx, encryptionKey, options.activatesAt);
     const removed = await removeExpiredKeys(tx, options.tokenLifetimeSeconds);
-    recordAudit(tx, SERVER_ITSELF, {
+    recordAudit(tx, options.audit ?? SERVER_ITSELF, {
       action: 'signing_key.rotated',
       details: { kid, activates_at: options.activatesAt.toISOString(), removed },
     });
@@ -115,6 +130,50 @@ export async function removeExpiredKeys(
   if (expired.length === 0) return [];
   await em.nativeDelete(SigningKeySchema, { kid: { $in: expired.map((row) => row.kid) } });
   return expired.map((row) => row.kid);
+}
+
+export interface ReencryptionResult {
+  /** Keys that opened with the old key and are now sealed with the new one. */
+  readonly reencrypted: readonly string[];
+  /** Keys already sealed with the new key, left as they were. */
+  readonly unchanged: readonly string[];
+}
+
+/**
+ * `keys reencrypt`: seals every stored private key with `toKey`. A row that already opens with `toKey` is left (so a
+ * second run, or one interrupted before, is harmless); one that opens with `fromKey` (in either format) is
+ * re-encrypted; one that opens with neither stops the whole run before anything is written. One transaction.
+ */
+export async function reencryptSigningKeys(
+  em: EntityManager,
+  fromKey: string,
+  toKey: string,
+): Promise<ReencryptionResult> {
+  return em.fork().transactional(async (tx) => {
+    const rows = await tx.find(
+      SigningKeySchema,
+      {},
+      { orderBy: { activatesAt: 'asc', kid: 'asc' }, populate: ['privateJwkEncrypted'] },
+    );
+    const reencrypted: string[] = [];
+    const unchanged: string[] = [];
+    for (const row of rows) {
+      if (opensWith(row.privateJwkEncrypted, toKey, row.kid) !== null) {
+        unchanged.push(row.kid);
+        continue;
+      }
+      const plaintext = opensWith(row.privateJwkEncrypted, fromKey, row.kid);
+      if (plaintext === null) {
+        throw new KeyDecryptionError(
+          `signing key ${row.kid} opens neither with --from-key nor with the configured app_encryption_key; ` +
+            'nothing was changed',
+        );
+      }
+      row.privateJwkEncrypted = encryptPrivateKey(plaintext, toKey, row.kid);
+      reencrypted.push(row.kid);
+    }
+    return { reencrypted, unchanged };
+  });
 }
 
 export async function listSigningKeys(em: EntityManager): Promise<SigningKey[]> {
@@ -163,6 +222,11 @@ export async function openKeyStore(
     has: (kid) => keys.some((key) => key.kid === kid),
     jwks: () => ({ keys: keys.map((key) => ({ ...key.publicJwk })) }),
     refresh,
+    async rotate(options) {
+      const result = await rotateSigningKey(em, encryptionKey, options);
+      await refresh();
+      return result;
+    },
   };
 }
 

@@ -16,7 +16,14 @@ beforeAll(async () => {
 const protectedRoutes = apiRoutes.flatMap((route) => {
   const auth = route.doc?.auth;
   return typeof auth === 'object'
-    ? [{ method: route.method, path: route.path.replace(/\{\w+\}/g, 'some_key'), scopes: auth.bearer }]
+    ? [
+        {
+          method: route.method,
+          path: route.path.replace(/\{\w+\}/g, 'some_key'),
+          scopes: auth.bearer,
+          rootOnly: auth.rootOnly === true,
+        },
+      ]
     : [];
 });
 
@@ -25,7 +32,7 @@ describe('authentication and scopes before the body', () => {
     expect(protectedRoutes.length).toBeGreaterThanOrEqual(18);
   });
 
-  for (const { method, path, scopes } of protectedRoutes) {
+  for (const { method, path, scopes, rootOnly } of protectedRoutes) {
     const send = (headers: Record<string, string>, body: string) =>
       t.app.fetch(`${path}?page=0`, {
         method,
@@ -43,7 +50,9 @@ describe('authentication and scopes before the body', () => {
         const unscoped = await send(bearer(nobody), body);
         expect(unscoped.status).toBe(403);
         expect(await unscoped.json()).toEqual({
-          detail: `Not Authorized for this action. Required scope(s): [${scopes.join(', ')}]`,
+          detail: rootOnly
+            ? 'Only the root client may manage the signing keys.'
+            : `Not Authorized for this action. Required scope(s): [${scopes.join(', ')}]`,
         });
       }
     });

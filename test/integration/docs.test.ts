@@ -54,6 +54,8 @@ describe('/openapi.json', () => {
         'DELETE /api/v1/dsr/policy/{policy_key}/rule/{rule_key}',
         'GET /',
         'GET /api/v1/oauth/audit',
+        'GET /api/v1/oauth/keys',
+        'POST /api/v1/oauth/keys',
         'GET /api/v1/dsr/policy/{policy_key}/rule/{rule_key}/target',
         'PATCH /api/v1/dsr/policy/{policy_key}/rule/{rule_key}/target',
         'GET /api/v1/dsr/policy/{policy_key}/rule/{rule_key}/target/{rule_target_key}',
@@ -70,6 +72,15 @@ describe('/openapi.json', () => {
     expect(scopes['GET /api/v1/oauth/scope']).toEqual(REQUIRED_SCOPES.readScopes);
     expect(scopes['GET /api/v1/oauth/audit']).toEqual(REQUIRED_SCOPES.readAudit);
     expect(scopes['GET /api/v1/oauth/role']).toEqual(REQUIRED_SCOPES.readRoles);
+    // The signing keys are the root client's alone: no scope opens them.
+    expect(scopes['GET /api/v1/oauth/keys']).toEqual([]);
+    expect(operations.find(([name]) => name === 'POST /api/v1/oauth/keys')![1].responses['403']).toMatchObject({
+      content: {
+        'application/json': {
+          examples: { 'not root': { value: { detail: 'Only the root client may manage the signing keys.' } } },
+        },
+      },
+    });
     expect(scopes['PATCH /api/v1/dsr/policy/{policy_key}/rule']).toEqual(REQUIRED_SCOPES.upsertRule);
     expect(scopes['PATCH /api/v1/dsr/policy/{policy_key}/rule/{rule_key}/target']).toEqual(
       REQUIRED_SCOPES.upsertRuleTarget,

@@ -5,10 +5,11 @@ import {
   KeyDecryptionError,
   openKeyStore,
   prepareSigningKeys,
+  reencryptSigningKeys,
   rotateSigningKey,
   verifyAccessToken,
 } from '../../src/tokens/index.js';
-import { decryptPrivateKey } from '../../src/tokens/key-encryption.js';
+import { decryptPrivateKey, encryptPrivateKey } from '../../src/tokens/key-encryption.js';
 import { migrate } from '../../src/db/orm.js';
 import { bearer, rootToken } from '../helpers/oauth.js';
 import { ROOT } from '../helpers/test-app.js';
@@ -90,7 +91,9 @@ describe('signing keys stored by an older version', () => {
       await expect(startStep()).rejects.toThrow(
         new KeyDecryptionError(
           `signing key ${kid} cannot be decrypted with the configured app_encryption_key ` +
-            '(was the key changed since the signing keys were created, or the row altered?)',
+            '(was the key changed since the signing keys were created, or the row altered?). ' +
+            'If the stored signing keys were encrypted with another app_encryption_key, run ' +
+            '`npm run cli -- keys reencrypt --from-key <old key>` with the server stopped, or configure the old key again',
         ),
       );
       expect(await sealedOf(kid!)).toBe(legacy);
@@ -113,7 +116,9 @@ describe('a signing-key row altered in the database', () => {
     try {
       const refused = new KeyDecryptionError(
         `signing key ${second} cannot be decrypted with the configured app_encryption_key ` +
-          '(was the key changed since the signing keys were created, or the row altered?)',
+          '(was the key changed since the signing keys were created, or the row altered?). ' +
+          'If the stored signing keys were encrypted with another app_encryption_key, run ' +
+          '`npm run cli -- keys reencrypt --from-key <old key>` with the server stopped, or configure the old key again',
       );
       await expect(openKeyStore(t.app.db.orm.em, KEY)).rejects.toThrow(refused);
       // A running server keeps the keys it has rather than take the altered set.
@@ -161,5 +166,50 @@ describe('a signing-key row altered in the database', () => {
       await sql('update signing_key set public_jwk = ? where kid = ?', [original, first]);
     }
     await expect(openKeyStore(t.app.db.orm.em, KEY)).resolves.toBeDefined();
+  });
+});
+
+// `npm run cli -- keys reencrypt`: from an old app_encryption_key to the configured one.
+describe('re-encrypting the stored keys with another app_encryption_key', () => {
+  it('moves rows under the old key (either format), leaves those under the new one, and refuses all or nothing', async () => {
+    const OLD = randomBytes(24).toString('base64');
+    const OTHER = randomBytes(24).toString('base64');
+    await rotateSigningKey(t.app.db.orm.em, KEY, { activatesAt: new Date(), tokenLifetimeSeconds: 3600 });
+    const all = await kids();
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    const [legacyKid, movedKid, keptKid] = all.slice(-3) as [string, string, string];
+    const plaintexts = new Map<string, string>();
+    for (const kid of all) plaintexts.set(kid, decryptPrivateKey(await sealedOf(kid), KEY, kid));
+    const kept = await sealedOf(keptKid);
+    // Every row but the last as the old key left it; one of them in the format before v2.
+    for (const kid of all.filter((kid) => kid !== keptKid)) {
+      await storeSealed(kid, encryptPrivateKey(plaintexts.get(kid)!, OLD, kid));
+    }
+    await storeSealed(legacyKid, encryptLegacy(plaintexts.get(legacyKid)!, OLD));
+    await expect(openKeyStore(t.app.db.orm.em, KEY)).rejects.toThrow(KeyDecryptionError);
+
+    // A row under a third key: nothing is written, the others stay under the old key.
+    const movedBefore = await sealedOf(movedKid);
+    await storeSealed(keptKid, encryptPrivateKey(plaintexts.get(keptKid)!, OTHER, keptKid));
+    await expect(reencryptSigningKeys(t.app.db.orm.em, OLD, KEY)).rejects.toThrow(
+      new KeyDecryptionError(
+        `signing key ${keptKid} opens neither with --from-key nor with the configured app_encryption_key; ` +
+          'nothing was changed',
+      ),
+    );
+    expect(await sealedOf(movedKid)).toBe(movedBefore);
+    await storeSealed(keptKid, kept);
+
+    const result = await reencryptSigningKeys(t.app.db.orm.em, OLD, KEY);
+    expect(result).toEqual({ reencrypted: all.filter((kid) => kid !== keptKid), unchanged: [keptKid] });
+    expect(await sealedOf(keptKid)).toBe(kept);
+    for (const kid of all) {
+      const sealed = await sealedOf(kid);
+      expect(sealed, kid).toMatch(/^v2\./);
+      expect(decryptPrivateKey(sealed, KEY, kid), kid).toBe(plaintexts.get(kid));
+    }
+    await expect(openKeyStore(t.app.db.orm.em, KEY)).resolves.toBeDefined();
+    // Twice is harmless.
+    expect(await reencryptSigningKeys(t.app.db.orm.em, OLD, KEY)).toEqual({ reencrypted: [], unchanged: all });
   });
 });

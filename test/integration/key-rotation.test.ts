@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openKeyStore, removeExpiredKeys, rotateSigningKey, signAccessToken } from '../../src/tokens/index.js';
-import { bearer, rootToken } from '../helpers/oauth.js';
+import { bearer, callJson, clientWithToken, graphql, rootToken } from '../helpers/oauth.js';
 import { ROOT, TEST_DATABASE_URL } from '../helpers/test-app.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 
@@ -76,6 +76,95 @@ describe('signing-key rotation', () => {
   });
 });
 
+// The operator's routes behind `npm run cli -- keys list|rotate`: the root client's alone, whatever the scopes.
+describe('GET and POST /api/v1/oauth/keys', () => {
+  it('lists and rotates for the root client, recording who rotated', async () => {
+    const root = await rootToken(t.app);
+    const before = (await (await callJson(t.app, 'GET', '/api/v1/oauth/keys', root)).json()) as { kid: string }[];
+    const rotated = await callJson(t.app, 'POST', '/api/v1/oauth/keys', root, { activate_in_seconds: 120 });
+    expect(rotated.status).toBe(200);
+    const body = (await rotated.json()) as {
+      kid: string;
+      activates_at: string;
+      removed: string[];
+      keys: { kid: string; activates_at: string; state: string }[];
+    };
+    expect(Date.parse(body.activates_at) - Date.now()).toBeGreaterThan(110_000);
+    expect(body.activates_at).toMatch(/\+00:00$/);
+    // Ordered by activation: an earlier test left a key pending for longer.
+    expect(body.keys.find((key) => key.kid === body.kid)).toEqual({
+      kid: body.kid,
+      activates_at: body.activates_at,
+      state: 'pending',
+    });
+    expect(body.keys.map((key) => key.kid).sort()).toEqual([...before.map((key) => key.kid), body.kid].sort());
+    // This process publishes it at once: no waiting for the minute's reload.
+    expect(await jwksKids()).toContain(body.kid);
+    const events = (await (
+      await callJson(t.app, 'GET', '/api/v1/oauth/audit?action=signing_key.rotated&size=1', root)
+    ).json()) as { items: { actor_client_id: string; details: { kid: string } }[] };
+    expect(events.items[0]).toMatchObject({ actor_client_id: ROOT.clientId, details: { kid: body.kid } });
+    // No body: the default delay, ten minutes (what `keys rotate` without options sends).
+    const byDefault = (await (await callJson(t.app, 'POST', '/api/v1/oauth/keys', root)).json()) as {
+      activates_at: string;
+    };
+    expect(Math.round((Date.parse(byDefault.activates_at) - Date.now()) / 10_000)).toBe(60);
+  });
+
+  it('refuses every other client, even one holding every client scope, and a bad delay', async () => {
+    const admin = await clientWithToken(t.app, ['client:create', 'client:read', 'client:update', 'client:delete'], {
+      creator: await rootToken(t.app),
+    });
+    for (const method of ['GET', 'POST'] as const) {
+      const refused = await callJson(t.app, method, '/api/v1/oauth/keys', admin.token);
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toEqual({ detail: 'Only the root client may manage the signing keys.' });
+    }
+    const bad = await callJson(t.app, 'POST', '/api/v1/oauth/keys', await rootToken(t.app), {
+      activate_in_seconds: -1,
+    });
+    expect(bad.status).toBe(422);
+    expect(await bad.json()).toEqual({
+      detail: [
+        {
+          loc: ['body', 'activate_in_seconds'],
+          msg: 'Input should be a whole number of seconds from 0 to 31622400',
+          type: 'int_range',
+        },
+      ],
+    });
+  });
+});
+
+describe('GraphQL signingKeys and rotateSigningKey', () => {
+  it('list and rotate for the root client; any other caller gets FORBIDDEN', async () => {
+    const root = await rootToken(t.app);
+    const rotated = await graphql(
+      t.app,
+      'mutation { rotateSigningKey(activateInSeconds: 0) { kid activatesAt removed keys { kid state } } }',
+      {},
+      bearer(root),
+    );
+    expect(rotated.body.errors).toBeUndefined();
+    const rotation = rotated.body.data!.rotateSigningKey as { kid: string; keys: { kid: string; state: string }[] };
+    expect(rotation.keys.find((key) => key.kid === rotation.kid)?.state).toBe('signing');
+    const listed = await graphql(t.app, '{ signingKeys { kid state activatesAt } }', {}, bearer(root));
+    expect((listed.body.data!.signingKeys as { kid: string }[]).map((key) => key.kid)).toEqual(
+      rotation.keys.map((key) => key.kid),
+    );
+
+    const admin = await clientWithToken(t.app, ['client:read', 'client:update'], { creator: root });
+    const refused = await graphql(t.app, '{ signingKeys { kid } }', {}, bearer(admin.token));
+    expect(refused.status).toBe(200);
+    expect(refused.body.data).toEqual({ signingKeys: null });
+    expect(refused.body.errors).toMatchObject([
+      { message: 'Only the root client may manage the signing keys.', extensions: { code: 'FORBIDDEN' } },
+    ]);
+    const anonymous = await graphql(t.app, 'mutation { rotateSigningKey { kid } }');
+    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
 // The operator command, as a user runs it, on its own embedded data folder.
 describe.skipIf(TEST_DATABASE_URL)('npm run cli -- keys', () => {
   const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -88,9 +177,9 @@ describe.skipIf(TEST_DATABASE_URL)('npm run cli -- keys', () => {
     });
 
   it('explains itself with --help', () => {
-    const result = cli('--help');
+    const result = cli('keys', 'rotate', '--help');
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('keys rotate [--activate-in S]');
+    expect(result.stdout).toContain('Usage: npm run cli -- keys rotate [--activate-in S | --now] [--json]\n');
   });
 
   it('rotates: a new key, pending until its activation, beside the signing one', () => {
@@ -106,6 +195,6 @@ describe.skipIf(TEST_DATABASE_URL)('npm run cli -- keys', () => {
     expect(cli('keys', 'shred').status).toBe(2);
     const bad = cli('keys', 'rotate', '--activate-in', 'soon');
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toBe('--activate-in: a whole number of seconds, 0 or more\n');
+    expect(bad.stderr).toBe('keys rotate: --activate-in: a whole number of seconds, 0 or more\n');
   });
 });

@@ -21,7 +21,9 @@ function encryptLegacy(plaintext: string, key: string): string {
 const cannotDecrypt = (kid: string) =>
   new KeyDecryptionError(
     `signing key ${kid} cannot be decrypted with the configured app_encryption_key ` +
-      '(was the key changed since the signing keys were created, or the row altered?)',
+      '(was the key changed since the signing keys were created, or the row altered?). ' +
+      'If the stored signing keys were encrypted with another app_encryption_key, run ' +
+      '`npm run cli -- keys reencrypt --from-key <old key>` with the server stopped, or configure the old key again',
   );
 const notV2 = (kid: string) =>
   new KeyDecryptionError(

@@ -8,4 +8,5 @@ import './policy.js';
 import './revoke-token.js';
 import './roles.js';
 import './scopes.js';
+import './signing-key.js';
 import './viewer.js';
