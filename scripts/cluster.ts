@@ -44,7 +44,7 @@ Gatehouse at ${cluster.url} (HAProxy over ${cluster.replicas.length} replicas; C
   PostgreSQL   ${cluster.postgres ? 'private, ' : ''}${cluster.databaseUrl}
   Redis        ${cluster.redis ? 'private, ' : ''}${cluster.redisUrl}
   root client  ${join(cluster.dir, 'root-client.txt')}
-  logs         ${cluster.dir}/gatehouse-*.log
+  logs         ${cluster.dir}/gatehouse-*.log, haproxy.log (errors and retries only)
 
   curl ${cluster.url}/health/ready
 `);

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
@@ -36,10 +36,15 @@ export function balancerConfig(settings: BalancerSettings): string {
   return `# Written by scripts/cluster/haproxy.ts for npm run cluster; deploy/haproxy.cfg is the production one.
 global
   maxconn 4096
+  log stderr format raw local0 info
   stats socket ${join(settings.dir, 'haproxy.sock')} mode 600 level admin
 
 defaults
   mode http
+  # Only what went wrong (errors, retries, redispatches), to haproxy.log beside the replicas' logs.
+  log global
+  option httplog
+  option dontlog-normal
   option forwardfor
   option redispatch 1
   retries 3
@@ -69,6 +74,8 @@ export interface Balancer {
   readonly url: string;
   /** Each server's state as HAProxy sees it: `UP`, `DOWN`, `MAINT`, … */
   states(): Promise<Record<string, string>>;
+  /** Each server's requests in flight now (HAProxy's current sessions to it). */
+  inFlight(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -88,38 +95,46 @@ export async function startBalancer(settings: BalancerSettings): Promise<Balance
   const configPath = join(settings.dir, 'haproxy.cfg');
   writeFileSync(configPath, balancerConfig(settings));
   // -db: in the foreground, a child of this process, stopped with it.
-  const child: ChildProcess = spawn('haproxy', ['-db', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const logPath = join(settings.dir, 'haproxy.log');
+  const log = openSync(logPath, 'a');
+  const child: ChildProcess = spawn('haproxy', ['-db', '-f', configPath], { stdio: ['ignore', log, log] });
+  closeSync(log);
+  const stderr = () => readFileSync(logPath, 'utf8');
   const socketPath = join(settings.dir, 'haproxy.sock');
-  const states = async () => {
+  /** One column of `show stat` per server of the backend. */
+  const column = async (name: string) => {
     const csv = await ask(socketPath, 'show stat');
     const [header, ...rows] = csv.trim().split('\n');
     const columns = header!.replace(/^# /, '').split(',');
-    const [px, sv, status] = ['pxname', 'svname', 'status'].map((name) => columns.indexOf(name));
+    const [px, sv, wanted] = ['pxname', 'svname', name].map((field) => columns.indexOf(field));
     const result: Record<string, string> = {};
     for (const row of rows) {
       const cells = row.split(',');
       if (cells[px!] === 'gatehouse' && !['FRONTEND', 'BACKEND'].includes(cells[sv!]!)) {
-        result[cells[sv!]!] = cells[status!]!.split(' ')[0]!;
+        result[cells[sv!]!] = cells[wanted!]!;
       }
     }
     return result;
   };
+  const states = async () =>
+    Object.fromEntries(Object.entries(await column('status')).map(([name, value]) => [name, value.split(' ')[0]!]));
+  const inFlight = async () =>
+    Object.fromEntries(Object.entries(await column('scur')).map(([name, value]) => [name, Number(value)]));
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`haproxy exited (${child.exitCode}):\n${stderr}`);
+    if (child.exitCode !== null) throw new Error(`haproxy exited (${child.exitCode}):\n${stderr()}`);
     try {
       await states();
       break;
     } catch {
-      if (Date.now() > deadline) throw new Error(`haproxy did not open its admin socket within 10 s:\n${stderr}`);
+      if (Date.now() > deadline) throw new Error(`haproxy did not open its admin socket within 10 s:\n${stderr()}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
   return {
     url: `http://127.0.0.1:${settings.port}`,
     states,
+    inFlight,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
