@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { EntityManager } from '@mikro-orm/core';
+import { SigningKeySchema } from '../../src/db/entities/index.js';
 import { openKeyStore, removeExpiredKeys, rotateSigningKey, signAccessToken } from '../../src/tokens/index.js';
 import { bearer, rootToken } from '../helpers/oauth.js';
 import { eventually } from '../helpers/wait.js';
@@ -52,6 +54,42 @@ describe('signing-key rotation', () => {
     expect(await removeExpiredKeys(t.app.db.orm.em.fork(), LIFETIME)).toEqual([oldKid]);
     await t.app.keys.refresh();
     expect(await jwksKids()).toEqual([newKid]);
+  });
+
+  it('reloads once more when asked during a reload, which may have read before the rotation', async () => {
+    const read = () =>
+      t.app.db.orm.em
+        .fork()
+        .find(SigningKeySchema, {}, { orderBy: { activatesAt: 'asc', kid: 'asc' }, populate: ['privateJwkEncrypted'] });
+    const before = await read();
+    const { kid } = await rotateSigningKey(t.app.db.orm.em, t.app.config.security.appEncryptionKey, {
+      activatesAt: new Date(Date.now() + 600_000),
+      tokenLifetimeSeconds: LIFETIME,
+    });
+    const after = await read();
+    // The database as the store sees it: the opening read, then a periodic reload that read before the rotation
+    // committed and answers only when released, then whatever comes next.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reads = 0;
+    const em = {
+      fork: () => ({
+        find: async () => {
+          reads++;
+          if (reads === 1) return before;
+          if (reads === 2) return held.then(() => before);
+          return after;
+        },
+      }),
+    } as unknown as EntityManager;
+    const store = await openKeyStore(em, t.app.config.security.appEncryptionKey);
+    const periodic = store.refresh();
+    // The rotation's notification arrives while that reload is still reading.
+    const notified = store.refresh();
+    release();
+    await Promise.all([periodic, notified]);
+    expect(store.jwks().keys.map((key) => key.kid)).toContain(kid);
+    expect(reads).toBe(3);
   });
 
   // On PostgreSQL the rotation's NOTIFY reloads the keys at once (the next test), so the unknown-kid path is seen on
