@@ -122,6 +122,8 @@ describe('signing-key rotation', () => {
   it.runIf(TEST_DATABASE_URL)(
     'publishes a key another process rotated in as soon as the rotation commits (PostgreSQL NOTIFY)',
     async () => {
+      // Every earlier rotation loaded (their own notifications may still be on their way).
+      await t.app.keys.refresh();
       const before = await jwksKids();
       // The "other process": the rotation alone, through the ORM, with nothing telling this app's key store.
       const { kid } = await rotateSigningKey(t.app.db.orm.em, t.app.config.security.appEncryptionKey, {
