@@ -32,6 +32,11 @@ export interface ThrottleAttempt {
 export interface AuthThrottle {
   /** Counts an attempt; throws `RateLimitedError` when the pair or the address has used its allowance. */
   attempt(clientId: string, ip: string): Promise<ThrottleAttempt>;
+  /**
+   * Throws `RateLimitedError` when the pair or the address has used its allowance, counting nothing: for a secret
+   * already known to be right, which is no guess, but must still be refused while its pair or address is locked.
+   */
+  check(clientId: string, ip: string): Promise<void>;
 }
 
 /** Which key an attempt put over its allowance first, for the lockout log line; null when it was already over. */
@@ -62,10 +67,25 @@ export function createAuthThrottle(limits: ThrottleLimits, redis?: Redis): AuthT
   const byPair = make('gatehouse:auth-fail:pair', limits.pair);
   const byAddress = make('gatehouse:auth-fail:ip', limits.address);
 
+  // A digest, so a long client id costs the same few bytes of limiter state as a short one.
+  const pairKeyOf = (clientId: string, ip: string) =>
+    `${createHash('sha256').update(clientId).digest('base64url')}|${ip}`;
+
   return {
+    async check(clientId, ip) {
+      const [pair, address] = await Promise.all([byPair.get(pairKeyOf(clientId, ip)), byAddress.get(ip)]);
+      let waitMs = -1;
+      for (const [result, limit] of [
+        [pair, limits.pair],
+        [address, limits.address],
+      ] as const) {
+        // Used up: the next counted attempt would be refused, so this one is too.
+        if (result && result.consumedPoints >= limit.points) waitMs = Math.max(waitMs, result.msBeforeNext);
+      }
+      if (waitMs >= 0) throw new ThrottledError(Math.max(1, Math.ceil(waitMs / 1000)), null);
+    },
     async attempt(clientId, ip) {
-      // A digest, so a long client id costs the same few bytes of limiter state as a short one.
-      const pairKey = `${createHash('sha256').update(clientId).digest('base64url')}|${ip}`;
+      const pairKey = pairKeyOf(clientId, ip);
       const [pair, address] = await Promise.allSettled([byPair.consume(pairKey), byAddress.consume(ip)]);
       const refused = [
         { result: pair, limit: limits.pair, lockout: 'pair' as const },

@@ -13,6 +13,13 @@ export interface ClientSecrets {
    * before, else by argon2 (bounded per `address`; may throw `RateLimitedError` or `ServiceUnavailableError`).
    */
   check(clientId: string, secretHash: string, secret: string, address: string): Promise<boolean>;
+  /**
+   * Whether `secret` was verified against exactly `secretHash` before, without argon2 and without a fallback to it:
+   * counted as a cache hit when it was. `verifiedHash` says first, without the stored hash, whether it can be.
+   */
+  remembers(clientId: string, secretHash: string, secret: string): boolean;
+  /** The hash this secret was verified against, if it was (see `VerifiedSecrets.verifiedHash`); counts nothing. */
+  verifiedHash(clientId: string, secret: string): string | null;
   /** argon2 alone, never remembered: the dummy verification that makes an unknown id cost what a wrong secret does. */
   verify(secretHash: string, secret: string, address: string): Promise<boolean>;
   /** Drops what is remembered of a client's secret (it changed, or the client is gone). */
@@ -35,6 +42,12 @@ export function createClientSecrets(options: { bounds?: Argon2Bounds; telemetry?
       if (ok) verified.remember(clientId, secretHash, secret);
       return ok;
     },
+    remembers(clientId, secretHash, secret) {
+      const remembered = verified.matches(clientId, secretHash, secret);
+      if (remembered) telemetry.cacheLookup('verified_secret', true);
+      return remembered;
+    },
+    verifiedHash: (clientId, secret) => verified.verifiedHash(clientId, secret),
     verify: (secretHash, secret, address) => argon2.verify(secretHash, secret, address),
     forget: (clientId) => verified.forget(clientId),
     argon2Load: () => argon2.load(),

@@ -14,6 +14,11 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 export interface VerifiedSecrets {
   /** Whether this secret was verified against exactly this stored hash. Constant-time in the secret. */
   matches(clientId: string, secretHash: string, secret: string): boolean;
+  /**
+   * The stored hash this secret was verified against, if it was (constant-time in the secret); null otherwise. For a
+   * caller that must know whether a secret is already known good before it has read the client's row.
+   */
+  verifiedHash(clientId: string, secret: string): string | null;
   /** Records a secret that argon2 has just verified against `secretHash`. */
   remember(clientId: string, secretHash: string, secret: string): void;
   forget(clientId: string): void;
@@ -39,6 +44,10 @@ export function createVerifiedSecrets(maxEntries = 10_000): VerifiedSecrets {
       entries.delete(clientId);
       entries.set(clientId, entry);
       return true;
+    },
+    verifiedHash(clientId, secret) {
+      const entry = entries.get(clientId);
+      return entry && timingSafeEqual(entry.digest, digest(secret)) ? entry.secretHash : null;
     },
     remember(clientId, secretHash, secret) {
       entries.delete(clientId);

@@ -95,6 +95,11 @@ export const CONFIG_KEYS = {
     default: 8080,
     doc: 'listen port; `0` picks a free one',
   }),
+  'webserver.shutdown_drain_seconds': key({
+    parse: parse.drainSeconds,
+    default: 0,
+    doc: 'on SIGTERM or SIGINT, answer `/health/ready` with 503 (and close each connection after its answer) for this long before the listener closes, so a load balancer that checks readiness takes the process out first; 0 to 60, fractions allowed (see [Running several replicas](#running-several-replicas))',
+  }),
   'security.auth_rate_limit': key({
     parse: parse.rateLimit,
     default: '10/minute',

@@ -91,7 +91,11 @@ export function loadConfig(options: LoadConfigOptions): Config {
       generated: secrets.generatedKeys.length > 0 ? { path: secrets.path, keys: secrets.generatedKeys } : null,
     },
     database,
-    webserver: { host: withDefault(values, 'webserver.host'), port },
+    webserver: {
+      host: withDefault(values, 'webserver.host'),
+      port,
+      shutdownDrainSeconds: withDefault(values, 'webserver.shutdown_drain_seconds'),
+    },
     redis: { url: values['redis.url'] ?? null },
     logging: { level: withDefault(values, 'logging.level') },
     metrics: { enabled: withDefault(values, 'metrics.enabled') },

@@ -56,6 +56,17 @@ export function port(entry: Entry): number {
   return value;
 }
 
+/** Seconds from 0 to 60, fractions allowed. */
+export function drainSeconds(entry: Entry): number {
+  const value = typeof entry.value === 'string' && entry.value.trim() !== '' ? Number(entry.value) : entry.value;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 60) {
+    throw new ConfigError(
+      `${entry.source}: must be a number of seconds from 0 to 60, got ${JSON.stringify(entry.value)}`,
+    );
+  }
+  return value;
+}
+
 const UNIT_SECONDS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400 };
 
 /** `"10/minute"`; `"off"` is no limit. */

@@ -110,4 +110,10 @@ export interface WebserverConfig {
   readonly host: string;
   /** Listen port; 0 picks a free one. */
   readonly port: number;
+  /**
+   * Seconds between a stop signal and the listener closing, during which `/health/ready` answers 503 and every
+   * answer closes its connection: a balancer checking readiness takes the process out before it stops accepting.
+   * @default 0
+   */
+  readonly shutdownDrainSeconds: number;
 }

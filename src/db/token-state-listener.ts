@@ -9,6 +9,8 @@ const TOKEN_STATE_CHANNEL = 'gatehouse_token_state';
  * heartbeats (an older version, during a rolling upgrade) never mistake one for a change.
  */
 const HEARTBEAT_CHANNEL = 'gatehouse_heartbeat';
+/** The signing-key trigger's channel (Migration20261201060000): a key was rotated in or removed. */
+const SIGNING_KEYS_CHANNEL = 'gatehouse_signing_keys';
 
 interface TokenStateListenerHandlers {
   change(change: TokenStateChange): void;
@@ -24,6 +26,8 @@ interface TokenStateListenerHandlers {
    * for the metrics. Not called when the listener is closed.
    */
   reconnecting?(reason: 'failed' | 'stalled'): void;
+  /** The signing keys changed (a rotation committed somewhere): reload them. */
+  signingKeysChanged?(): void;
 }
 
 export interface TokenStateListenerOptions {
@@ -136,6 +140,7 @@ export function listenForTokenStateChanges(
     };
     connection.on('notification', (message) => {
       if (message.channel === TOKEN_STATE_CHANNEL) handlers.change(parseTokenStateChange(message.payload));
+      else if (message.channel === SIGNING_KEYS_CHANNEL) handlers.signingKeysChanged?.();
       else if (message.channel === HEARTBEAT_CHANNEL && message.payload === nonce) {
         heardAt = performance.now();
         if (!live && client === connection) {
@@ -149,7 +154,9 @@ export function listenForTokenStateChanges(
     connection.on('end', () => lost(connection));
     connection
       .connect()
-      .then(() => connection.query(`listen ${TOKEN_STATE_CHANNEL}; listen ${HEARTBEAT_CHANNEL}`))
+      .then(() =>
+        connection.query(`listen ${TOKEN_STATE_CHANNEL}; listen ${HEARTBEAT_CHANNEL}; listen ${SIGNING_KEYS_CHANNEL}`),
+      )
       .then(() => {
         if (client !== connection) return;
         // Live from the first heartbeat heard, which proves notifications reach this connection.

@@ -40,6 +40,8 @@ export interface AppDeps {
   /** Null when `[metrics] enabled` is false: nothing is counted and `/metrics` is not served. */
   readonly metrics: Metrics | null;
   readonly security: Pick<SecurityConfig, 'trustedProxies' | 'corsOrigins' | 'graphqlIntrospection'>;
+  /** Whether the process is shutting down: `/health/ready` then answers 503. */
+  readonly draining?: () => boolean;
 }
 
 export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
@@ -82,7 +84,7 @@ export function createApp(deps: AppDeps): App {
     useSecurityHeaders(),
     ...(deps.metrics ? [useMetricsEndpoint({ metrics: deps.metrics })] : []),
     useNoStore({ paths: [GRAPHQL_ENDPOINT] }),
-    useHealth({ orm: deps.orm }),
+    useHealth({ orm: deps.orm, draining: deps.draining }),
     ...(deps.requestLimiter ? [useRequestRateLimit({ limiter: deps.requestLimiter, info: info.store })] : []),
     useBodyLimit({ maxBytes: MAX_BODY_BYTES }),
     useRest({

@@ -45,6 +45,13 @@ export interface System {
   readonly state: ProcessState;
   readonly app: App;
   readonly metrics: Metrics | null;
+  /**
+   * The first step of a shutdown: from now on `/health/ready` answers 503, so balancers stop sending requests here
+   * while it still serves those that arrive. main.ts closes the listener after `webserver.shutdown_drain_seconds`.
+   */
+  drain(): void;
+  /** Whether `drain` was called. */
+  draining(): boolean;
   /** Stops background work and closes the listener, Redis and the database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -59,24 +66,41 @@ export async function composeSystem(config: Config, options: SystemOptions): Pro
   try {
     const keys = await openKeyStore(db.orm.em, config.security.appEncryptionKey);
     const settings = await createAuthSettings(config);
-    const limits = createLimits(config);
+    const limits = createLimits(config, { log });
     opened.push(limits);
     if (!(await limits.ready()))
       log.warn({}, 'Redis is not reachable yet: the throttles count in this process until it is');
     const metrics = config.metrics.enabled ? createMetrics() : null;
     const telemetry = metrics?.telemetry ?? NO_TELEMETRY;
-    const state = startProcessState(config.database, log, { ...options.processState, telemetry });
+    const reloadKeys = () =>
+      keys.refresh().catch((error: unknown) => log.warn(safeErrorFields(error), 'reloading the signing keys failed'));
+    const state = startProcessState(config.database, log, {
+      ...options.processState,
+      telemetry,
+      signingKeysChanged: () => void reloadKeys(),
+    });
     opened.push(state);
     metrics?.watch({
       argon2: state.secrets.argon2Load,
       tokenStateListenerLive: state.tokenStateListenerLive,
+      throttleShared: limits.shared,
       pool: db.kind === 'postgresql' ? () => poolUsage(db) : null,
     });
-    const app = createApp({ orm: db.orm, keys, settings, log, ...limits, state, metrics, security: config.security });
-    // Pick up keys rotated in by `npm run cli -- keys rotate` (possibly from another machine) well before they sign.
-    const keyRefresh = setInterval(() => {
-      keys.refresh().catch((error: unknown) => log.warn(safeErrorFields(error), 'reloading the signing keys failed'));
-    }, KEY_REFRESH_MS);
+    let draining = false;
+    const app = createApp({
+      orm: db.orm,
+      keys,
+      settings,
+      log,
+      ...limits,
+      state,
+      metrics,
+      security: config.security,
+      draining: () => draining,
+    });
+    // Keys rotated in by `npm run cli -- keys rotate` (possibly from another machine) arrive at once on PostgreSQL
+    // through the listener; this catches anything it missed, well before the CLI's default activation delay.
+    const keyRefresh = setInterval(() => void reloadKeys(), KEY_REFRESH_MS);
     keyRefresh.unref();
     // Audit events older than the retention go at start and every hour.
     const purge = () =>
@@ -98,6 +122,10 @@ export async function composeSystem(config: Config, options: SystemOptions): Pro
       state,
       app,
       metrics,
+      drain: () => {
+        draining = true;
+      },
+      draining: () => draining,
       close: () =>
         (closing ??= (async () => {
           clearInterval(keyRefresh);

@@ -18,9 +18,21 @@ function answer(socket: Duplex, status: string, body: string): void {
 /**
  * The Node HTTP server around the app. Requests Node itself refuses before the app sees them (headers over its
  * 16 KiB limit, malformed HTTP) are answered in JSON too: 431 and 400.
+ *
+ * While `draining()` holds (a shutdown has begun), every answer carries `Connection: close` and its connection
+ * closes after it: a balancer's pooled keep-alive connection is then never closed under a request it is sending.
  */
-export function createHttpServer(app: App): Server {
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, app);
+export function createHttpServer(app: App, options: { draining?: () => boolean } = {}): Server {
+  const { draining } = options;
+  const server = createServer(
+    { requestTimeout: 30_000, headersTimeout: 10_000 },
+    draining
+      ? (request, response) => {
+          if (draining()) response.setHeader('Connection', 'close');
+          return app(request, response);
+        }
+      : app,
+  );
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (error.code === 'HPE_HEADER_OVERFLOW') answer(socket, '431 Request Header Fields Too Large', HEADERS_TOO_LARGE);
     else if (error.code === 'ECONNRESET') socket.destroy();

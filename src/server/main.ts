@@ -39,7 +39,7 @@ async function main(): Promise<void> {
 
   const system = await composeSystem(config, { log });
   try {
-    const server = createHttpServer(system.app);
+    const server = createHttpServer(system.app, { draining: system.draining });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.webserver.port, config.webserver.host, resolve);
@@ -67,10 +67,10 @@ async function main(): Promise<void> {
     );
 
     let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log.info({ signal }, 'shutting down');
+    let drainTimer: NodeJS.Timeout | undefined;
+    const close = () => {
+      clearTimeout(drainTimer);
+      drainTimer = undefined;
       // Stop accepting, let in-flight requests finish, then close the database; give up after 10 s.
       const deadline = setTimeout(() => {
         server.closeAllConnections();
@@ -88,6 +88,25 @@ async function main(): Promise<void> {
       // Keep-alive connections go as soon as they are idle, including those whose last request just finished.
       server.closeIdleConnections();
       setInterval(() => server.closeIdleConnections(), 250).unref();
+    };
+    const stop = (signal: string) => {
+      if (stopping) {
+        // A second signal during the drain (Ctrl-C twice): skip the rest of it.
+        if (drainTimer) close();
+        return;
+      }
+      stopping = true;
+      const drainMs = config.webserver.shutdownDrainSeconds * 1000;
+      if (drainMs === 0) {
+        log.info({ signal }, 'shutting down');
+        close();
+        return;
+      }
+      log.info({ signal, drainSeconds: config.webserver.shutdownDrainSeconds }, 'shutting down');
+      // Not ready from now on, still serving: a balancer checking /health/ready stops sending requests here before
+      // the listener closes, so none of them meets a refused connection.
+      system.drain();
+      drainTimer = setTimeout(close, drainMs);
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));

@@ -9,6 +9,8 @@ export interface MetricSources {
   readonly argon2: () => Argon2Load;
   /** Whether the token-state LISTEN connection is live; null without one (embedded database): no metric then. */
   readonly tokenStateListenerLive: (() => boolean) | null;
+  /** Whether the throttles count in Redis now; null without `[redis] url`: no metric then. */
+  readonly throttleShared: (() => boolean) | null;
   /** The PostgreSQL connection pool's usage; null without one (embedded database): no metric then. */
   readonly pool: (() => PoolUsage | null) | null;
 }
@@ -146,7 +148,17 @@ function watchProcessState(registry: Registry, sources: MetricSources): void {
       this.set({ state: 'waiting' }, waiting);
     },
   });
-  const { tokenStateListenerLive, pool } = sources;
+  const { tokenStateListenerLive, throttleShared, pool } = sources;
+  if (throttleShared) {
+    new Gauge({
+      name: 'gatehouse_throttle_shared',
+      help: 'With [redis] url only: 1 while the failed-authentication and request counts go to Redis (shared by every process), 0 while Redis cannot be reached and this process counts on its own.',
+      registers,
+      collect() {
+        this.set(throttleShared() ? 1 : 0);
+      },
+    });
+  }
   if (tokenStateListenerLive) {
     new Gauge({
       name: 'gatehouse_token_state_listener_up',

@@ -23,6 +23,11 @@ export interface ProcessStateOptions extends TokenStateListenerOptions {
   readonly listenUrl?: string;
   /** Told of cache lookups, argon2 refusals and lost LISTEN connections. */
   readonly telemetry?: Telemetry;
+  /**
+   * Called when another process (or the CLI) rotated the signing keys, and when the listener comes back after an
+   * outage (a rotation may have been missed): the key store reloads, so the new key is published at once.
+   */
+  readonly signingKeysChanged?: () => void;
 }
 
 /**
@@ -47,6 +52,7 @@ export function startProcessState(
   if (!shared) return { ...state, tokenStateListenerLive: null, close: async () => {} };
 
   let wasLive = false;
+  let everLive = false;
   let reported = false;
   const listener = listenForTokenStateChanges(
     options.listenUrl ?? database.url,
@@ -55,6 +61,9 @@ export function startProcessState(
       live(live) {
         caches.tokenStates.setLive(live);
         if (live && reported) log.info({}, 'token-state notifications are back: caching token state again');
+        // Back after an outage: a rotation may have gone unheard. (At start the keys were loaded just before.)
+        if (live && !wasLive && everLive) options.signingKeysChanged?.();
+        if (live) everLive = true;
         if (!live && wasLive)
           log.warn({}, 'token-state notifications lost: reading token state from the database until they are back');
         if (live) reported = false;
@@ -69,6 +78,7 @@ export function startProcessState(
         );
       },
       reconnecting: (reason) => telemetry.tokenStateListenerLost(reason),
+      signingKeysChanged: options.signingKeysChanged,
     },
     options,
   );

@@ -41,6 +41,19 @@ export async function authenticateClient(env: AuthEnv, credentials: ClientCreden
     throw new InvalidRequestError(`The client_id parameter must be at most ${MAX_CLIENT_ID_PARAMETER} characters.`);
   }
   const who = { requestId: env.requestId, clientId: forLog(clientId), ip: env.clientIp };
+  const known = await rememberedClient(env, credentials);
+  if (known) {
+    // A secret this process already verified against the client's current hash is no guess, so it is not counted:
+    // counting it (and refunding it after) would let a burst of right secrets, 11 workers starting together behind
+    // one address, use up their own pair's allowance and lock it out. A locked pair or address still refuses it.
+    try {
+      await env.throttle.check(clientId, env.clientIp);
+    } catch (error) {
+      if (error instanceof ThrottledError) env.telemetry.authThrottled(null);
+      throw error;
+    }
+    return known;
+  }
   let attempt;
   try {
     attempt = await env.throttle.attempt(clientId, env.clientIp);
@@ -77,6 +90,26 @@ async function recordLockout(env: AuthEnv, clientId: string, limit: 'pair' | 'ad
       'could not record a lockout in the audit trail',
     );
   }
+}
+
+/**
+ * The client, when this secret was already verified against its current hash (no argon2, nothing counted); null
+ * otherwise, and then without reading anything: an id this process has not verified costs no lookup here.
+ */
+async function rememberedClient(env: AuthEnv, credentials: ClientCredentials): Promise<AuthenticatedClient | null> {
+  const { settings } = env;
+  const { clientId, clientSecret } = credentials;
+  const hash = env.secrets.verifiedHash(clientId, clientSecret);
+  if (hash === null) return null;
+  if (clientId === settings.root.clientId) {
+    if (!env.secrets.remembers(clientId, settings.root.secretHash, clientSecret)) return null;
+    const { tokensRevokedAt } = await env.caches.tokenStates.readClient(env, clientId);
+    return { clientId, isRoot: true, scopes: settings.root.scopes, roles: settings.root.roles, tokensRevokedAt };
+  }
+  const state = await env.caches.tokenStates.readClient(env, clientId);
+  if (!state.row || !env.secrets.remembers(clientId, state.row.secretHash, clientSecret)) return null;
+  const { scopes, roles } = state.row;
+  return { clientId, isRoot: false, scopes, roles, tokensRevokedAt: state.tokensRevokedAt };
 }
 
 async function verifyCredentials(env: AuthEnv, credentials: ClientCredentials): Promise<AuthenticatedClient> {

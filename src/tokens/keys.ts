@@ -194,16 +194,30 @@ export async function openKeyStore(
   // A monotonic clock: throttling must not depend on the wall clock, which may jump.
   let lastRefresh = performance.now();
   let refreshing: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
 
-  const refresh = () =>
-    (refreshing ??= loadKeys(em, encryptionKey)
-      .then((loaded) => {
-        keys = loaded;
-        lastRefresh = performance.now();
-      })
-      .finally(() => {
-        refreshing = undefined;
-      }));
+  const refresh = (): Promise<void> => {
+    if (!refreshing) {
+      refreshing = loadKeys(em, encryptionKey)
+        .then((loaded) => {
+          keys = loaded;
+          lastRefresh = performance.now();
+        })
+        .finally(() => {
+          refreshing = undefined;
+        });
+      return refreshing;
+    }
+    // The read in progress may have started before the change this caller heard of (a rotation's notification):
+    // one more read after it, shared by every caller until it starts.
+    queued ??= refreshing
+      .catch(() => {})
+      .then(() => {
+        queued = undefined;
+        return refresh();
+      });
+    return queued;
+  };
 
   return {
     signingKey() {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openKeyStore, removeExpiredKeys, rotateSigningKey, signAccessToken } from '../../src/tokens/index.js';
 import { bearer, callJson, clientWithToken, graphql, rootToken } from '../helpers/oauth.js';
+import { eventually } from '../helpers/wait.js';
 import { ROOT, TEST_DATABASE_URL } from '../helpers/test-app.js';
 import { useTestApp } from '../helpers/use-test-app.js';
 
@@ -53,27 +54,49 @@ describe('signing-key rotation', () => {
     expect(await jwksKids()).toEqual([newKid]);
   });
 
-  it('accepts a token signed by a key another process rotated in, reloading on the unknown kid', async () => {
-    vi.useFakeTimers({ toFake: ['performance'] });
-    await t.app.keys.refresh();
-    // The "other process": its own key store on the same database, after rotating with --now.
-    await rotateSigningKey(t.app.db.orm.em, t.app.config.security.appEncryptionKey, {
-      activatesAt: new Date(),
-      tokenLifetimeSeconds: LIFETIME,
-    });
-    const other = await openKeyStore(t.app.db.orm.em, t.app.config.security.appEncryptionKey);
-    const audience = { issuer: t.app.config.security.oauthIssuer, audience: t.app.config.security.oauthAudience };
-    const { token } = await signAccessToken(other, audience, {
-      clientId: ROOT.clientId,
-      scopes: ['scope:read'],
-      lifetimeSeconds: 60,
-    });
+  // On PostgreSQL the rotation's NOTIFY reloads the keys at once (the next test), so the unknown-kid path is seen on
+  // the embedded database, which has no listener.
+  it.skipIf(TEST_DATABASE_URL)(
+    'accepts a token signed by a key another process rotated in, reloading on the unknown kid',
+    async () => {
+      vi.useFakeTimers({ toFake: ['performance'] });
+      await t.app.keys.refresh();
+      // The "other process": its own key store on the same database, after rotating with --now.
+      await rotateSigningKey(t.app.db.orm.em, t.app.config.security.appEncryptionKey, {
+        activatesAt: new Date(),
+        tokenLifetimeSeconds: LIFETIME,
+      });
+      const other = await openKeyStore(t.app.db.orm.em, t.app.config.security.appEncryptionKey);
+      const audience = { issuer: t.app.config.security.oauthIssuer, audience: t.app.config.security.oauthAudience };
+      const { token } = await signAccessToken(other, audience, {
+        clientId: ROOT.clientId,
+        scopes: ['scope:read'],
+        lifetimeSeconds: 60,
+      });
 
-    // Within the throttle an unknown kid does not reach the database; once it has passed, the app reloads and accepts.
-    expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(401);
-    vi.advanceTimersByTime(5_001);
-    expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(200);
-  });
+      // Within the throttle an unknown kid does not reach the database; once it has passed, the app reloads and accepts.
+      expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(401);
+      vi.advanceTimersByTime(5_001);
+      expect((await t.app.fetch('/api/v1/oauth/scope', { headers: bearer(token) })).status).toBe(200);
+    },
+  );
+
+  it.runIf(TEST_DATABASE_URL)(
+    'publishes a key another process rotated in as soon as the rotation commits (PostgreSQL NOTIFY)',
+    async () => {
+      // Every earlier rotation loaded (their own notifications may still be on their way).
+      await t.app.keys.refresh();
+      const before = await jwksKids();
+      // The "other process": the rotation alone, through the ORM, with nothing telling this app's key store.
+      const { kid } = await rotateSigningKey(t.app.db.orm.em, t.app.config.security.appEncryptionKey, {
+        activatesAt: new Date(Date.now() + 600_000),
+        tokenLifetimeSeconds: LIFETIME,
+      });
+      // Well under the minute of the periodic reload.
+      await eventually(async () => (await jwksKids()).includes(kid), 2_000, 5);
+      expect(await jwksKids()).toEqual([...before, kid]);
+    },
+  );
 });
 
 // The operator's routes behind `npm run cli -- keys list|rotate`: the root client's alone, whatever the scopes.

@@ -156,3 +156,41 @@ describe.skipIf(TEST_DATABASE_URL)('a fresh start with no configuration', () => 
     expect(await again.exited).toBe(0);
   });
 });
+
+// Behind a balancer (README "Running several replicas"): not ready first, still serving, then closed.
+describe.skipIf(TEST_DATABASE_URL)('a shutdown drain (webserver.shutdown_drain_seconds)', () => {
+  it('answers /health/ready 503 and still serves, closing each connection after its answer, then exits 0', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gatehouse-drain-'));
+    const server = startServerProcess(folder, {
+      DATABASE_URL: 'pglite://memory',
+      FIDES__SECURITY__OAUTH_ROOT_CLIENT_ID: 'drain-root',
+      FIDES__SECURITY__OAUTH_ROOT_CLIENT_SECRET: 'drain-root-secret-0123456789abcdef0123',
+      FIDES__SECURITY__APP_ENCRYPTION_KEY: 'drain-test-encryption-key-32chr!',
+      FIDES__WEBSERVER__SHUTDOWN_DRAIN_SECONDS: '1.5',
+    });
+    started.push(server);
+    const port = await server.listening;
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+
+    const signalled = Date.now();
+    server.child.kill('SIGTERM');
+    await eventually(
+      () => server.output().includes('"signal":"SIGTERM","drainSeconds":1.5,"msg":"shutting down"'),
+      5_000,
+    );
+    const ready = await fetch(`${base}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ detail: 'Service Unavailable', server: 'shutting down' });
+    expect(ready.headers.get('connection')).toBe('close');
+    const granted = await grant(port, 'drain-root', 'drain-root-secret-0123456789abcdef0123');
+    expect(granted.status).toBe(200);
+    expect(granted.headers.get('connection')).toBe('close');
+    expect(await refusesConnections(port)).toBe(false);
+
+    // After the drain the listener closes and the process exits.
+    await eventually(() => refusesConnections(port), 5_000);
+    expect(Date.now() - signalled).toBeGreaterThanOrEqual(1_400);
+    expect(await server.exited).toBe(0);
+  }, 30_000);
+});

@@ -135,6 +135,18 @@ describe('the failed-authentication throttle, per (client id, address) pair', ()
     // The right secret after the burst is refused like the rest: the burst gained nothing.
     expect((await grant(client, client.client_secret, address)).status).toBe(429);
   });
+
+  it('never counts a secret already verified: a burst of right ones cannot lock its own pair out', async () => {
+    const client = await createClientWith(t.app, []);
+    const address = ip();
+    // Verified once (argon2), then remembered: 20 workers behind one address starting together, well over the 3.
+    expect((await grant(client, client.client_secret, address)).status).toBe(200);
+    const burst = await Promise.all(Array.from({ length: 20 }, () => grant(client, client.client_secret, address)));
+    expect(burst.map((response) => response.status)).toEqual(Array.from({ length: 20 }, () => 200));
+    // Guesses still count, and once the pair is locked the remembered right secret is refused like any other.
+    for (let i = 0; i < 3; i++) expect((await grant(client, 'guess', address)).status).toBe(401);
+    await expectThrottled(await grant(client, client.client_secret, address));
+  });
 });
 
 describe('the failed-authentication throttle, per address', () => {

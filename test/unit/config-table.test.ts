@@ -32,6 +32,7 @@ const SAMPLES: Record<KeyName, TomlValue> = {
   'database.url': 'pglite://memory',
   'webserver.host': '127.0.0.1',
   'webserver.port': 9000,
+  'webserver.shutdown_drain_seconds': 1.5,
   'security.auth_rate_limit': '5/hour',
   'security.auth_ip_rate_limit': '7/second',
   'security.request_rate_limit': '100/second',

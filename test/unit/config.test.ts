@@ -22,7 +22,7 @@ describe('defaults', () => {
   it('serves on 0.0.0.0:8080 with the embedded database in ./.fides/data and 8-day tokens', () => {
     const cwd = folder();
     const config = load(SECURE, cwd);
-    expect(config.webserver).toEqual({ host: '0.0.0.0', port: 8080 });
+    expect(config.webserver).toEqual({ host: '0.0.0.0', port: 8080, shutdownDrainSeconds: 0 });
     expect(config.database).toEqual({
       kind: 'pglite-dir',
       url: 'pglite://./.fides/data',
@@ -49,7 +49,7 @@ describe('sources', () => {
     );
     const fromFile = load(SECURE, cwd);
     expect(fromFile.configPath).toBe(join(cwd, 'fides.toml'));
-    expect(fromFile.webserver).toEqual({ host: '127.0.0.1', port: 9100 });
+    expect(fromFile.webserver).toEqual({ host: '127.0.0.1', port: 9100, shutdownDrainSeconds: 0 });
     expect(fromFile.security.oauthAccessTokenExpireMinutes).toBe(30);
 
     const fromEnv = load({ ...SECURE, PORT: '9200', FIDES__SECURITY__OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '0.05' }, cwd);

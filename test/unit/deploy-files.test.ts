@@ -501,6 +501,23 @@ describe('the balancer', () => {
   });
 });
 
+describe('a replica that stops', () => {
+  it('drains for longer than the balancer takes to see it not ready, so a rolling restart fails no request', () => {
+    const words = haproxyBackend.lines.find((line) => line[0] === 'server-template' || line[0] === 'server')!;
+    const option = (name: string) => words[words.indexOf(name) + 1];
+    const interMs = Number(/^(\d+)(ms|s)$/.exec(option('inter')!)![1]) * (option('inter')!.endsWith('ms') ? 1 : 1000);
+    const fall = Number(option('fall'));
+    expect(words, 'deploy/haproxy.cfg: the servers are health-checked').toContain('check');
+    for (const [name, service] of gatehouseServices) {
+      const drain = load(filledIn(composeServiceEnv(service), name)).config.webserver.shutdownDrainSeconds;
+      // Out after `fall` failed checks `inter` apart, the first of which can come up to `inter` after the signal.
+      expect(drain * 1000, `compose.yaml ${name}: FIDES__WEBSERVER__SHUTDOWN_DRAIN_SECONDS`).toBeGreaterThanOrEqual(
+        interMs * fall,
+      );
+    }
+  });
+});
+
 describe('the Kubernetes objects', () => {
   it("select the Deployment's pods: the Service and the PodDisruptionBudget", () => {
     const labels = deployments[0]?.spec?.template?.metadata?.labels ?? {};

@@ -9,6 +9,7 @@ import { Migration20261201024245 } from './Migration20261201024245.js';
 import { Migration20261201042757 } from './Migration20261201042757.js';
 import { Migration20261201042844 } from './Migration20261201042844.js';
 import { Migration20261201051440 } from './Migration20261201051440.js';
+import { Migration20261201060000 } from './Migration20261201060000.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128170111', class: Migration20261128170111 },
@@ -20,4 +21,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201042757', class: Migration20261201042757 },
   { name: 'Migration20261201042844', class: Migration20261201042844 },
   { name: 'Migration20261201051440', class: Migration20261201051440 },
+  { name: 'Migration20261201060000', class: Migration20261201060000 },
 ];

@@ -6,16 +6,22 @@ const noStore = (status: number, body: unknown) => json(status, body, { 'Cache-C
 
 /**
  * `useHealth`: `GET /health` (liveness: the process answers) and `GET /health/ready` (readiness: the database
- * answers within `timeoutMs`). Exact paths only.
+ * answers within `timeoutMs`, and the process is not shutting down: while `draining()` holds it answers 503 so that
+ * a balancer takes it out before its listener closes). Exact paths only.
  */
-export function useHealth(options: { orm: Orm; timeoutMs?: number }): Plugin {
+export function useHealth(options: { orm: Orm; timeoutMs?: number; draining?: () => boolean }): Plugin {
   const timeoutMs = options.timeoutMs ?? 2000;
+  const draining = options.draining ?? (() => false);
   return {
     async onRequest({ request, url, endResponse }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
       if (url.pathname === '/health') {
         endResponse(noStore(200, { status: 'ok' }));
       } else if (url.pathname === '/health/ready') {
+        if (draining()) {
+          endResponse(noStore(503, { detail: 'Service Unavailable', server: 'shutting down' }));
+          return;
+        }
         endResponse(
           (await databaseAnswers(options.orm, timeoutMs))
             ? noStore(200, { status: 'ready' })
