@@ -46,8 +46,8 @@ async function main(): Promise<void> {
     });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.webserver.port;
-    log.info({ database: config.database.kind, port }, `listening on http://${config.webserver.host}:${port}`);
-    // The operator CLI finds the folder locked by this process and goes through it: tell it where (PORT=0 included).
+    // The operator CLI finds the folder locked by this process and goes through it: tell it where (PORT=0 included),
+    // before saying it listens, so that whoever waits for that line finds the URL there.
     const lockFile = embeddedLockFile(config.database);
     if (lockFile) {
       try {
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
         log.warn(safeErrorFields(error), 'could not record the listening URL in the data folder’s lock file');
       }
     }
+    log.info({ database: config.database.kind, port }, `listening on http://${config.webserver.host}:${port}`);
     // For the person who just typed `npm start`: where to go next, and where the root credentials are.
     const local = `http://${['0.0.0.0', '::'].includes(config.webserver.host) ? 'localhost' : config.webserver.host}:${port}`;
     log.info(
