@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openKeyStore, removeExpiredKeys, rotateSigningKey, signAccessToken } from '../../src/tokens/index.js';
 import { bearer, callJson, clientWithToken, graphql, rootToken } from '../helpers/oauth.js';
 import { eventually } from '../helpers/wait.js';
@@ -101,6 +101,16 @@ describe('signing-key rotation', () => {
 
 // The operator's routes behind `npm run cli -- keys list|rotate`: the root client's alone, whatever the scopes.
 describe('GET and POST /api/v1/oauth/keys', () => {
+  // The rotation tests above leave, in real time, only a key that signs in the future (the embedded database's
+  // unknown-kid test adds one that signs now; PostgreSQL skips it): these tests need a key signing now.
+  beforeAll(async () => {
+    await rotateSigningKey(t.app.db.orm.em, t.app.config.security.appEncryptionKey, {
+      activatesAt: new Date(),
+      tokenLifetimeSeconds: LIFETIME,
+    });
+    await t.app.keys.refresh();
+  });
+
   it('lists and rotates for the root client, recording who rotated', async () => {
     const root = await rootToken(t.app);
     const before = (await (await callJson(t.app, 'GET', '/api/v1/oauth/keys', root)).json()) as { kid: string }[];
