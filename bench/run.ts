@@ -3,13 +3,13 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hash } from '@node-rs/argon2';
 import autocannon from 'autocannon';
 import knex from 'knex';
+import { freePort } from '../scripts/cluster/free-port.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,17 +38,6 @@ interface Row {
   rssMb: number;
 }
 const rows: Row[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** One server process, its pid the server's own (for peak RSS): `node --import tsx` for TypeScript, plain node for JS. */
 async function startProcess(script: string, argv: string[], env: Record<string, string>, cwd = process.cwd()) {

@@ -4,12 +4,12 @@
 // cannot run here says why in a `<!-- readme-test: skip (reason) -->` line just above it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/cluster/free-port.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 
 const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -47,14 +47,6 @@ const BLOCKS = fencedBlocks(README);
 interface GraphQLAnswer {
   data?: { issueToken?: { accessToken: string }; createClient?: { clientId: string } } | null;
   errors?: unknown[];
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function run(
