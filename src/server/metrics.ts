@@ -148,26 +148,30 @@ function watchProcessState(registry: Registry, sources: MetricSources): void {
       this.set({ state: 'waiting' }, waiting);
     },
   });
+  // A gauge of one unlabelled value, read at each scrape.
+  const readGauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read());
+      },
+    });
   const { tokenStateListenerLive, throttleShared, pool } = sources;
   if (throttleShared) {
-    new Gauge({
-      name: 'gatehouse_throttle_shared',
-      help: 'With [redis] url only: 1 while the failed-authentication and request counts go to Redis (shared by every process), 0 while Redis cannot be reached and this process counts on its own.',
-      registers,
-      collect() {
-        this.set(throttleShared() ? 1 : 0);
-      },
-    });
+    readGauge(
+      'gatehouse_throttle_shared',
+      'With [redis] url only: 1 while the failed-authentication and request counts go to Redis (shared by every process), 0 while Redis cannot be reached and this process counts on its own.',
+      () => (throttleShared() ? 1 : 0),
+    );
   }
   if (tokenStateListenerLive) {
-    new Gauge({
-      name: 'gatehouse_token_state_listener_up',
-      help: 'PostgreSQL only: 1 while the token-state LISTEN connection is live (its heartbeat heard), else 0 (token state is then read from the database).',
-      registers,
-      collect() {
-        this.set(tokenStateListenerLive() ? 1 : 0);
-      },
-    });
+    readGauge(
+      'gatehouse_token_state_listener_up',
+      'PostgreSQL only: 1 while the token-state LISTEN connection is live (its heartbeat heard), else 0 (token state is then read from the database).',
+      () => (tokenStateListenerLive() ? 1 : 0),
+    );
   }
   if (pool) {
     new Gauge({
@@ -181,21 +185,15 @@ function watchProcessState(registry: Registry, sources: MetricSources): void {
         this.set({ state: 'free' }, usage?.free ?? 0);
       },
     });
-    new Gauge({
-      name: 'gatehouse_db_pool_pending_acquires',
-      help: 'PostgreSQL only: queries and transactions waiting for a pooled connection.',
-      registers,
-      collect() {
-        this.set(pool()?.pendingAcquires ?? 0);
-      },
-    });
-    new Gauge({
-      name: 'gatehouse_db_pool_max_connections',
-      help: 'PostgreSQL only: the most connections the pool opens.',
-      registers,
-      collect() {
-        this.set(pool()?.max ?? 0);
-      },
-    });
+    readGauge(
+      'gatehouse_db_pool_pending_acquires',
+      'PostgreSQL only: queries and transactions waiting for a pooled connection.',
+      () => pool()?.pendingAcquires ?? 0,
+    );
+    readGauge(
+      'gatehouse_db_pool_max_connections',
+      'PostgreSQL only: the most connections the pool opens.',
+      () => pool()?.max ?? 0,
+    );
   }
 }
