@@ -1,49 +1,58 @@
-// `npm run bench`: Gatehouse (PostgreSQL and PGlite), oidc-provider and a bare node:http server, side by side in one
-// run, driven by autocannon over loopback. Prints a Markdown table; BENCHMARKS.md records and reads it.
+// `npm run bench`: Gatehouse (PostgreSQL and PGlite), oidc-provider (opaque and JWT access tokens) and a bare node:http
+// server, side by side in one run, driven by autocannon over loopback. Prints every run as a Markdown table, then
+// issue #15's targets against this run's figures; BENCHMARKS.md records and reads both.
+//
+// Gatehouse on PostgreSQL runs compiled, as `npm run build && npm run start:prod` does; on PGlite it runs as
+// `npm start` does (`node --import tsx src/server/main.ts`), the newcomer's default.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { hash } from '@node-rs/argon2';
 import autocannon from 'autocannon';
 import knex from 'knex';
 import { freePort } from '../scripts/cluster/free-port.js';
+import { targetRows, type Row } from './targets.js';
 
 const { values: args } = parseArgs({
   options: {
     duration: { type: 'string', default: '5' },
     postgres: { type: 'string', default: 'postgresql://postgres@127.0.0.1:5432/postgres' },
     clients: { type: 'string', default: '100000' },
-    // Run Gatehouse as `npm run build && npm run start:prod` does (compiled by tsc), instead of through tsx.
-    compiled: { type: 'boolean', default: false },
     // Only the scenarios whose "target scenario" contains this text, e.g. --only __typename --duration 15.
     only: { type: 'string' },
+    // Write a V8 CPU profile of every Gatehouse process into this folder (summed by bench/profile-summary.ts).
+    'cpu-prof': { type: 'string' },
   },
 });
 const DURATION = Number(args.duration);
 const ROOT = { id: 'bench-root', secret: 'bench-root-secret-0123456789abcdef' };
 /** tsx's loader, resolved here: the servers run in other working directories. */
 const TSX = import.meta.resolve('tsx');
+/** Every warm scenario runs at both; the cold ones (failed grants, each paying argon2id) at the first only. */
+const CONNECTIONS = [16, 64] as const;
 
-interface Row {
-  target: string;
-  scenario: string;
-  connections: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  rssMb: number;
-}
 const rows: Row[] = [];
 
-/** One server process, its pid the server's own (for peak RSS): `node --import tsx` for TypeScript, plain node for JS. */
-async function startProcess(script: string, argv: string[], env: Record<string, string>, cwd = process.cwd()) {
+/** Resident set size of a process, in MB, from the kernel: `VmHWM` is its peak so far, `VmRSS` its size now. */
+function rssMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** One server process, its pid the server's own (for its RSS): `node --import tsx` for TypeScript, plain node for JS. */
+async function startProcess(
+  script: string,
+  argv: string[],
+  env: Record<string, string>,
+  options: { cwd?: string; nodeArgs?: string[] } = {},
+) {
   const loader = script.endsWith('.ts') ? ['--import', TSX] : [];
-  const child: ChildProcess = spawn(process.execPath, [...loader, script, ...argv], {
-    cwd,
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, script, ...argv], {
+    cwd: options.cwd ?? process.cwd(),
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -58,8 +67,8 @@ async function startProcess(script: string, argv: string[], env: Record<string, 
     child.on('exit', (code) => reject(new Error(`${script} exited (${code}):\n${output}`)));
   });
   return {
-    /** Peak resident set size so far, from the kernel's high-water mark. */
-    peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    peakRssMb: () => rssMb(child.pid!, 'VmHWM'),
+    rssMb: () => rssMb(child.pid!, 'VmRSS'),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -68,26 +77,30 @@ async function startProcess(script: string, argv: string[], env: Record<string, 
   };
 }
 
-async function load(
+interface LoadOptions {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+async function loadOnce(
   target: string,
   scenario: string,
-  rssMb: () => number,
-  options: {
-    url: string;
-    connections: number;
-    method?: 'GET' | 'POST';
-    headers?: Record<string, string>;
-    body?: string;
-  },
+  peakRss: () => number,
+  connections: number,
+  options: LoadOptions,
 ): Promise<void> {
   if (args.only && !`${target} ${scenario}`.includes(args.only)) return;
+  const run = { ...options, connections, method: options.method ?? 'GET' };
   // One unmeasured second first, so the JIT and the connection pool are warm for every measured run alike.
-  await autocannon({ ...options, duration: 1, method: options.method ?? 'GET' });
-  const result = await autocannon({ ...options, duration: DURATION, method: options.method ?? 'GET' });
+  await autocannon({ ...run, duration: 1 });
+  const result = await autocannon({ ...run, duration: DURATION });
+  const cold = scenario.includes('(401)');
   const row: Row = {
     target,
     scenario,
-    connections: options.connections,
+    connections,
     rps: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -95,13 +108,17 @@ async function load(
     errors:
       result.errors +
       result.timeouts +
-      (scenario.includes('(401)') ? result.non2xx - (result.statusCodeStats?.['401']?.count ?? 0) : result.non2xx),
-    rssMb: Math.round(rssMb()),
+      (cold ? result.non2xx - (result.statusCodeStats?.['401']?.count ?? 0) : result.non2xx),
+    rssMb: Math.round(peakRss()),
+    warm: !cold,
   };
   rows.push(row);
-  console.error(
-    `  ${target} | ${scenario} c${row.connections}: ${row.rps} req/s, p99 ${row.p99} ms, ${row.errors} errors`,
-  );
+  console.error(`  ${target} | ${scenario} c${connections}: ${row.rps} req/s, p99 ${row.p99} ms, ${row.errors} errors`);
+}
+
+/** A warm scenario, at every connection count. */
+async function load(target: string, scenario: string, peakRss: () => number, options: LoadOptions): Promise<void> {
+  for (const connections of CONNECTIONS) await loadOnce(target, scenario, peakRss, connections, options);
 }
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -119,14 +136,20 @@ function build(): string {
   execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
   return join(process.cwd(), 'dist/src/server/main.js');
 }
-const SERVER_ENTRY = args.compiled ? build() : join(process.cwd(), 'src/server/main.ts');
 
-async function gatehouse(label: string, databaseUrl: string, seed?: (count: number) => Promise<void>) {
+async function gatehouse(
+  label: string,
+  entry: string,
+  databaseUrl: string,
+  seed?: (count: number) => Promise<void>,
+): Promise<void> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const cwd = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+  const profileDir = args['cpu-prof'] ? resolve(args['cpu-prof'], label.replace(/\W+/g, '-')) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
   const server = await startProcess(
-    SERVER_ENTRY,
+    entry,
     [],
     {
       PORT: String(port),
@@ -138,11 +161,25 @@ async function gatehouse(label: string, databaseUrl: string, seed?: (count: numb
       FIDES__SECURITY__OAUTH_ISSUER: origin,
       // The throttle counts failures only; the benchmark makes none, but one stray must not skew a run.
       FIDES__SECURITY__AUTH_RATE_LIMIT: '1000000/second',
+      FIDES__SECURITY__AUTH_IP_RATE_LIMIT: '1000000/second',
       LOG_LEVEL: 'info',
     },
-    cwd,
+    { cwd, nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] },
   );
   try {
+    // Idle: started, migrated and ready, nothing asked yet, given a few seconds to settle.
+    await sleep(3000);
+    rows.push({
+      target: label,
+      scenario: 'idle after start (current RSS, no request yet)',
+      connections: 0,
+      rps: 0,
+      p50: 0,
+      p99: 0,
+      errors: 0,
+      rssMb: Math.round(server.rssMb()),
+      warm: false,
+    });
     const tokenUrl = `${origin}/api/v1/oauth/token`;
     const rootToken = (
       await post(
@@ -176,68 +213,46 @@ async function gatehouse(label: string, databaseUrl: string, seed?: (count: numb
     });
     const viewer = JSON.stringify({ query: '{ viewer { clientId scopes } }' });
     const clientQuery = JSON.stringify({ query: `{ client(clientId: "${client.client_id}") { clientId scopes } }` });
+    const rss = server.peakRssMb;
 
     const scenarios = async (suffix: string) => {
-      const rss = server.peakRssMb;
-      await load(label, `token grant${suffix}`, rss, {
-        url: tokenUrl,
-        connections: 16,
-        method: 'POST',
-        headers: FORM,
-        body: grantBody,
-      });
-      await load(label, `token grant${suffix}`, rss, {
-        url: tokenUrl,
-        connections: 64,
-        method: 'POST',
-        headers: FORM,
-        body: grantBody,
-      });
+      await load(label, `token grant${suffix}`, rss, { url: tokenUrl, method: 'POST', headers: FORM, body: grantBody });
       await load(label, `GraphQL viewer${suffix}`, rss, {
         url: `${origin}/graphql`,
-        connections: 16,
         method: 'POST',
         headers: { ...JSON_TYPE, ...auth },
         body: viewer,
       });
       await load(label, `GraphQL client(clientId)${suffix}`, rss, {
         url: `${origin}/graphql`,
-        connections: 16,
         method: 'POST',
         headers: { ...JSON_TYPE, ...auth },
         body: clientQuery,
       });
       await load(label, `REST GET client/{id}${suffix}`, rss, {
         url: `${origin}/api/v1/oauth/client/${client.client_id}`,
-        connections: 16,
         headers: auth,
       });
       await load(label, `introspection${suffix}`, rss, {
         url: `${origin}/api/v1/oauth/introspect`,
-        connections: 16,
         method: 'POST',
         headers: FORM,
         body: introspectBody,
       });
     };
     // The fastest answer this server gives (no body, no auth, no database): the ceiling of its HTTP stack.
-    await load(label, 'GET /health (HTTP stack ceiling)', server.peakRssMb, {
-      url: `${origin}/health`,
-      connections: 16,
-    });
+    await load(label, 'GET /health (HTTP stack ceiling)', rss, { url: `${origin}/health` });
     // Unknown client and wrong secret must cost the same (a dummy argon2 verification): compare their rates.
     const failing = (clientId: string, secret: string) =>
       form({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
-    await load(label, 'failed grant: wrong secret (401)', server.peakRssMb, {
+    await loadOnce(label, 'failed grant: wrong secret (401)', rss, CONNECTIONS[0], {
       url: tokenUrl,
-      connections: 16,
       method: 'POST',
       headers: FORM,
       body: failing(client.client_id, 'wrong'),
     });
-    await load(label, 'failed grant: unknown client (401)', server.peakRssMb, {
+    await loadOnce(label, 'failed grant: unknown client (401)', rss, CONNECTIONS[0], {
       url: tokenUrl,
-      connections: 16,
       method: 'POST',
       headers: FORM,
       body: failing(randomBytes(16).toString('hex'), 'wrong'),
@@ -245,24 +260,21 @@ async function gatehouse(label: string, databaseUrl: string, seed?: (count: numb
     // Auth switched off: the same viewer query without a token (no verification, no client lookup). Without a
     // principal viewer resolves to null, so the pair below isolates auth alone: one document, one answer, with
     // and without a token.
-    await load(label, 'GraphQL viewer, no auth (baseline)', server.peakRssMb, {
+    await load(label, 'GraphQL viewer, no auth (baseline)', rss, {
       url: `${origin}/graphql`,
-      connections: 16,
       method: 'POST',
       headers: JSON_TYPE,
       body: viewer,
     });
     const typename = JSON.stringify({ query: '{ __typename }' });
-    await load(label, 'GraphQL { __typename }, no token', server.peakRssMb, {
+    await load(label, 'GraphQL { __typename }, no token', rss, {
       url: `${origin}/graphql`,
-      connections: 16,
       method: 'POST',
       headers: JSON_TYPE,
       body: typename,
     });
-    await load(label, 'GraphQL { __typename }, with token', server.peakRssMb, {
+    await load(label, 'GraphQL { __typename }, with token', rss, {
       url: `${origin}/graphql`,
-      connections: 16,
       method: 'POST',
       headers: { ...JSON_TYPE, ...auth },
       body: typename,
@@ -272,6 +284,17 @@ async function gatehouse(label: string, databaseUrl: string, seed?: (count: numb
       await seed(Number(args.clients));
       await scenarios(`, ${Number(args.clients).toLocaleString('en')} clients`);
     }
+    rows.push({
+      target: label,
+      scenario: 'whole bench (peak RSS)',
+      connections: 0,
+      rps: 0,
+      p50: 0,
+      p99: 0,
+      errors: 0,
+      rssMb: Math.round(server.peakRssMb()),
+      warm: false,
+    });
   } finally {
     await server.stop();
     rmSync(cwd, { recursive: true, force: true });
@@ -304,74 +327,69 @@ function seederFor(url: string) {
   };
 }
 
+/** oidc-provider with one client-credentials client, minting opaque or JWT access tokens. */
+async function oidcProvider(format: 'opaque' | 'jwt'): Promise<void> {
+  const port = await freePort();
+  const server = await startProcess(join(process.cwd(), 'bench/peer-oidc-provider.ts'), [String(port), format], {});
+  const origin = `http://127.0.0.1:${port}`;
+  const credentials = { client_id: 'bench', client_secret: 'bench-secret-0123456789abcdef0123456789' };
+  const grant = form({ grant_type: 'client_credentials', ...credentials, scope: 'api:read' });
+  const { access_token: token } = await post(`${origin}/token`, grant, FORM);
+  const label = `oidc-provider, ${format} tokens`;
+  try {
+    await load(label, 'token grant', server.peakRssMb, {
+      url: `${origin}/token`,
+      method: 'POST',
+      headers: FORM,
+      body: grant,
+    });
+    // It introspects the tokens it stores: its JWTs are for the resource server to verify itself.
+    if (format === 'opaque') {
+      await loadOnce(label, 'introspection', server.peakRssMb, CONNECTIONS[0], {
+        url: `${origin}/token/introspection`,
+        method: 'POST',
+        headers: FORM,
+        body: form({ token: token as string, ...credentials }),
+      });
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
 async function main() {
+  const compiledEntry = build();
   console.error(
-    `Benchmarks: ${DURATION}s per run, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, Gatehouse ${args.compiled ? 'compiled by tsc' : 'through tsx'}`,
+    `Benchmarks: ${DURATION}s per run, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
   );
 
   // Ceiling.
   {
     const port = await freePort();
     const server = await startProcess(join(process.cwd(), 'bench/peer-bare.ts'), [String(port)], {});
-    await load('bare node:http', 'fixed JSON', server.peakRssMb, { url: `http://127.0.0.1:${port}/`, connections: 16 });
+    await load('bare node:http', 'fixed JSON', server.peakRssMb, { url: `http://127.0.0.1:${port}/` });
     await server.stop();
   }
 
-  // Peer.
-  {
-    const port = await freePort();
-    const server = await startProcess(join(process.cwd(), 'bench/peer-oidc-provider.ts'), [String(port)], {});
-    const origin = `http://127.0.0.1:${port}`;
-    const grant = form({
-      grant_type: 'client_credentials',
-      client_id: 'bench',
-      client_secret: 'bench-secret-0123456789abcdef0123456789',
-      scope: 'api:read',
-    });
-    const { access_token: token } = await post(`${origin}/token`, grant, FORM);
-    await load('oidc-provider', 'token grant', server.peakRssMb, {
-      url: `${origin}/token`,
-      connections: 16,
-      method: 'POST',
-      headers: FORM,
-      body: grant,
-    });
-    await load('oidc-provider', 'token grant', server.peakRssMb, {
-      url: `${origin}/token`,
-      connections: 64,
-      method: 'POST',
-      headers: FORM,
-      body: grant,
-    });
-    await load('oidc-provider', 'introspection', server.peakRssMb, {
-      url: `${origin}/token/introspection`,
-      connections: 16,
-      method: 'POST',
-      headers: FORM,
-      body: form({
-        token: token as string,
-        client_id: 'bench',
-        client_secret: 'bench-secret-0123456789abcdef0123456789',
-      }),
-    });
-    await server.stop();
-  }
+  // Peer, in both of its token formats.
+  await oidcProvider('opaque');
+  await oidcProvider('jwt');
 
-  // Gatehouse on a fresh PostgreSQL database, then grown to 100,000 clients; and on PGlite.
+  // Gatehouse on a fresh PostgreSQL database (compiled), then grown to 100,000 clients; and on PGlite as `npm start`.
   const admin = knex({ client: 'pg', connection: args.postgres, pool: { min: 0, max: 1 } });
   const name = `gatehouse_bench_${randomBytes(4).toString('hex')}`;
   await admin.raw(`create database ${name}`);
   const url = new URL(args.postgres!);
   url.pathname = `/${name}`;
   try {
-    await gatehouse('Gatehouse, PostgreSQL', url.toString(), seederFor(url.toString()));
+    await gatehouse('Gatehouse, PostgreSQL, compiled', compiledEntry, url.toString(), seederFor(url.toString()));
   } finally {
     await admin.raw(`drop database if exists ${name} with (force)`);
     await admin.destroy();
   }
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-pglite-'));
   try {
-    await gatehouse('Gatehouse, PGlite', `pglite://${dir}`);
+    await gatehouse('Gatehouse, PGlite, npm start', join(process.cwd(), 'src/server/main.ts'), `pglite://${dir}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -382,6 +400,11 @@ async function main() {
     console.log(
       `| ${row.target} | ${row.scenario} | ${row.connections} | ${row.rps} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.rssMb} |`,
     );
+  }
+  console.log('\n| measure | this run | target | |');
+  console.log('|---|---|---|---|');
+  for (const target of targetRows(rows)) {
+    console.log(`| ${target.measure} | ${target.measured} | ${target.target} | ${target.verdict} |`);
   }
 }
 
