@@ -6,7 +6,7 @@
 // `npm start` does (`node --import tsx src/server/main.ts`), the newcomer's default.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,6 +32,9 @@ const DURATION = Number(args.duration);
 const ROOT = { id: 'bench-root', secret: 'bench-root-secret-0123456789abcdef' };
 /** tsx's loader, resolved here: the servers run in other working directories. */
 const TSX = import.meta.resolve('tsx');
+/** The V8 options `npm start` and `npm run start:prod` give node unless NODE_OPTIONS is set. */
+const NODE_OPTIONS = (JSON.parse(readFileSync('package.json', 'utf8')) as { config: { node_options: string } }).config
+  .node_options;
 /** Every warm scenario runs at both; the cold ones (failed grants, each paying argon2id) at the first only. */
 const CONNECTIONS = [16, 64] as const;
 
@@ -43,36 +46,54 @@ function rssMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
 }
 
-/** One server process, its pid the server's own (for its RSS): `node --import tsx` for TypeScript, plain node for JS. */
+/**
+ * One server process and the pid whose memory is read: `node --import tsx` for a TypeScript peer, plain node for
+ * JS, or `npm run <script>` for Gatehouse, exactly as a user starts it (the scripts `exec` node, so npm's child
+ * process is the server itself).
+ */
 async function startProcess(
-  script: string,
-  argv: string[],
+  command: { script: string; argv?: string[] } | { npm: string },
   env: Record<string, string>,
   options: { cwd?: string; nodeArgs?: string[] } = {},
 ) {
-  const loader = script.endsWith('.ts') ? ['--import', TSX] : [];
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, script, ...argv], {
+  const [file, argv] =
+    'npm' in command
+      ? ['npm', ['run', '-s', command.npm]]
+      : [
+          process.execPath,
+          [...(command.script.endsWith('.ts') ? ['--import', TSX] : []), command.script, ...(command.argv ?? [])],
+        ];
+  const child: ChildProcess = spawn(file, argv, {
     cwd: options.cwd ?? process.cwd(),
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...(options.nodeArgs ? { NODE_OPTIONS: options.nodeArgs.join(' ') } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
+    // The last few kilobytes only: under load the access log writes a line per request.
+    const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8192));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      keep(chunk);
       if (/listening/.test(output)) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`${script} exited (${code}):\n${output}`)));
+    });
+    child.stderr!.on('data', keep);
+    child.on('exit', (code) => reject(new Error(`${file} ${argv.join(' ')} exited (${code}):\n${output}`)));
   });
+  const pid =
+    'npm' in command
+      ? Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ')[0])
+      : child.pid!;
   return {
-    peakRssMb: () => rssMb(child.pid!, 'VmHWM'),
-    rssMb: () => rssMb(child.pid!, 'VmRSS'),
+    peakRssMb: () => rssMb(pid, 'VmHWM'),
+    rssMb: () => rssMb(pid, 'VmRSS'),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
-        child.kill('SIGTERM');
+        process.kill(pid, 'SIGTERM');
       }),
   };
 }
@@ -131,27 +152,24 @@ async function post(url: string, body: string, headers: Record<string, string>):
   return (await response.json()) as Record<string, unknown>;
 }
 
-/** `npm run build`: the production artifact, as `npm run start:prod` runs it. */
-function build(): string {
-  execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
-  return join(process.cwd(), 'dist/src/server/main.js');
-}
-
 async function gatehouse(
   label: string,
-  entry: string,
+  npmScript: 'start' | 'start:prod',
   databaseUrl: string,
   seed?: (count: number) => Promise<void>,
 ): Promise<void> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const cwd = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+  // An empty configuration file: a developer's own fides.toml in the checkout must not change the figures.
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+  const configPath = join(dir, 'fides.toml');
+  writeFileSync(configPath, '');
   const profileDir = args['cpu-prof'] ? resolve(args['cpu-prof'], label.replace(/\W+/g, '-')) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const server = await startProcess(
-    entry,
-    [],
+    { npm: npmScript },
     {
+      FIDES__CONFIG_PATH: configPath,
       PORT: String(port),
       FIDES__WEBSERVER__HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl,
@@ -164,7 +182,8 @@ async function gatehouse(
       FIDES__SECURITY__AUTH_IP_RATE_LIMIT: '1000000/second',
       LOG_LEVEL: 'info',
     },
-    { cwd, nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] },
+    // Setting NODE_OPTIONS replaces the scripts' default (package.json's config.node_options): keep it in.
+    { nodeArgs: profileDir ? [NODE_OPTIONS, '--cpu-prof', `--cpu-prof-dir=${profileDir}`] : undefined },
   );
   try {
     // Idle: started, migrated and ready, nothing asked yet, given a few seconds to settle.
@@ -297,7 +316,7 @@ async function gatehouse(
     });
   } finally {
     await server.stop();
-    rmSync(cwd, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -330,7 +349,10 @@ function seederFor(url: string) {
 /** oidc-provider with one client-credentials client, minting opaque or JWT access tokens. */
 async function oidcProvider(format: 'opaque' | 'jwt'): Promise<void> {
   const port = await freePort();
-  const server = await startProcess(join(process.cwd(), 'bench/peer-oidc-provider.ts'), [String(port), format], {});
+  const server = await startProcess(
+    { script: join(process.cwd(), 'bench/peer-oidc-provider.ts'), argv: [String(port), format] },
+    {},
+  );
   const origin = `http://127.0.0.1:${port}`;
   const credentials = { client_id: 'bench', client_secret: 'bench-secret-0123456789abcdef0123456789' };
   const grant = form({ grant_type: 'client_credentials', ...credentials, scope: 'api:read' });
@@ -358,7 +380,8 @@ async function oidcProvider(format: 'opaque' | 'jwt'): Promise<void> {
 }
 
 async function main() {
-  const compiledEntry = build();
+  // `npm run build`: the production artifact, as `npm run start:prod` runs it.
+  execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
   console.error(
     `Benchmarks: ${DURATION}s per run, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
   );
@@ -366,7 +389,7 @@ async function main() {
   // Ceiling.
   {
     const port = await freePort();
-    const server = await startProcess(join(process.cwd(), 'bench/peer-bare.ts'), [String(port)], {});
+    const server = await startProcess({ script: join(process.cwd(), 'bench/peer-bare.ts'), argv: [String(port)] }, {});
     await load('bare node:http', 'fixed JSON', server.peakRssMb, { url: `http://127.0.0.1:${port}/` });
     await server.stop();
   }
@@ -382,14 +405,14 @@ async function main() {
   const url = new URL(args.postgres!);
   url.pathname = `/${name}`;
   try {
-    await gatehouse('Gatehouse, PostgreSQL, compiled', compiledEntry, url.toString(), seederFor(url.toString()));
+    await gatehouse('Gatehouse, PostgreSQL, compiled', 'start:prod', url.toString(), seederFor(url.toString()));
   } finally {
     await admin.raw(`drop database if exists ${name} with (force)`);
     await admin.destroy();
   }
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-pglite-'));
   try {
-    await gatehouse('Gatehouse, PGlite, npm start', join(process.cwd(), 'src/server/main.ts'), `pglite://${dir}`);
+    await gatehouse('Gatehouse, PGlite, npm start', 'start', `pglite://${dir}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -27,8 +27,8 @@ const OTHER_SERVICES: Record<string, readonly string[]> = {
   haproxy: [],
 };
 
-/** Variables the image sets that are not Gatehouse configuration (none so far). */
-const IMAGE_VARIABLES: readonly string[] = [];
+/** Variables the image sets that are not Gatehouse configuration. */
+const IMAGE_VARIABLES: readonly string[] = ['NODE_OPTIONS'];
 
 /** Values whose committed form must be a `<…>` placeholder. */
 const SECRET_VARIABLES = [
@@ -350,6 +350,21 @@ describe('every environment variable the deployment files set', () => {
 });
 
 describe('the values the deployment files set', () => {
+  it('size V8’s heap in the image as `npm start` and `npm run start:prod` do', () => {
+    const packageJson = JSON.parse(read('package.json')) as {
+      config: { node_options: string };
+      scripts: Record<string, string>;
+    };
+    const fallback = 'NODE_OPTIONS="${NODE_OPTIONS:-$npm_package_config_node_options}" exec node ';
+    expect(packageJson.scripts.start).toContain(fallback);
+    expect(packageJson.scripts['start:prod']).toContain(fallback);
+    const set = finalStage
+      .filter(({ keyword }) => keyword === 'ENV')
+      .map(({ args }) => /^NODE_OPTIONS="([^"]*)"$/.exec(args)?.[1])
+      .filter((value) => value !== undefined);
+    expect(set).toEqual([packageJson.config.node_options]);
+  });
+
   const gatehouseEnvironments = (): { where: string; env: Env }[] => [
     ...gatehouseServices.map(([name, service]) => ({ where: `compose.yaml ${name}`, env: composeServiceEnv(service) })),
     {
