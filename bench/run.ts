@@ -33,8 +33,9 @@ const ROOT = { id: 'bench-root', secret: 'bench-root-secret-0123456789abcdef' };
 /** tsx's loader, resolved here: the servers run in other working directories. */
 const TSX = import.meta.resolve('tsx');
 /** The V8 options `npm start` and `npm run start:prod` give node unless NODE_OPTIONS is set. */
-const NODE_OPTIONS = (JSON.parse(readFileSync('package.json', 'utf8')) as { config: { node_options: string } }).config
-  .node_options;
+const NODE_OPTIONS =
+  (JSON.parse(readFileSync('package.json', 'utf8')) as { config?: { node_options?: string } }).config?.node_options ??
+  '';
 /** Every warm scenario runs at both; the cold ones (failed grants, each paying argon2id) at the first only. */
 const CONNECTIONS = [16, 64] as const;
 
