@@ -395,6 +395,16 @@ async function main() {
     await server.stop();
   }
 
+  // yoga alone (no plugins, its own health check): what any route served through yoga's fetch adapter starts from.
+  {
+    const port = await freePort();
+    const server = await startProcess({ script: join(process.cwd(), 'bench/peer-yoga.ts'), argv: [String(port)] }, {});
+    await load('graphql-yoga alone', 'GET /health (its own, empty)', server.peakRssMb, {
+      url: `http://127.0.0.1:${port}/health`,
+    });
+    await server.stop();
+  }
+
   // Peer, in both of its token formats.
   await oidcProvider('opaque');
   await oidcProvider('jwt');

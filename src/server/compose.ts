@@ -66,7 +66,7 @@ export async function composeSystem(config: Config, options: SystemOptions): Pro
   try {
     const keys = await openKeyStore(db.orm.em, config.security.appEncryptionKey);
     const settings = await createAuthSettings(config);
-    const limits = createLimits(config, { log });
+    const limits = await createLimits(config, { log });
     opened.push(limits);
     if (!(await limits.ready()))
       log.warn({}, 'Redis is not reachable yet: the throttles count in this process until it is');

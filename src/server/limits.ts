@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { createAuthThrottle, type AuthThrottle } from '../access/index.js';
 import type { Config } from '../config/index.js';
@@ -27,9 +26,17 @@ export interface Limits {
  * cannot be reached the limiters count in this process (their insurance limiter); `log` hears when that starts and
  * ends, once per outage.
  */
-export function createLimits(config: Pick<Config, 'security' | 'redis'>, options: { log?: Logger } = {}): Limits {
+export async function createLimits(
+  config: Pick<Config, 'security' | 'redis'>,
+  options: { log?: Logger } = {},
+): Promise<Limits> {
+  // Loaded only when configured: ioredis is about 5 MB of RSS that a server without Redis never uses.
   const redis = config.redis.url
-    ? new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
+    ? new (await import('ioredis')).Redis(config.redis.url, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        lazyConnect: false,
+      })
     : undefined;
   let shared = false;
   /** Whether the log last said that the counts are per process (an outage, or Redis missing at start). */

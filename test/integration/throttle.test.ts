@@ -313,7 +313,7 @@ describe('the throttle shared through Redis', () => {
         FIDES__REDIS__URL: 'redis://127.0.0.1:1',
       },
     });
-    const limits = createLimits(config);
+    const limits = await createLimits(config);
     try {
       expect(await limits.ready(300)).toBe(false);
       for (let i = 0; i < 3; i++) await limits.throttle.attempt('c', '192.0.2.1');
