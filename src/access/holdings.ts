@@ -14,6 +14,11 @@ export interface AccessRegistries {
   readonly roles: readonly Role[];
 }
 
+/** What the registry use cases read: the configured registries, and nothing else of the environment. */
+export interface RegistriesEnv {
+  readonly settings: AccessRegistries;
+}
+
 /** The scopes the named roles stand for (unknown names stand for none). */
 export function scopesOfRoles(registries: AccessRegistries, names: readonly string[]): Set<string> {
   const scopes = new Set<string>();

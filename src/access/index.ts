@@ -1,15 +1,7 @@
 export { effectiveHoldings, scopesHeld, type AccessRegistries, type Holdings } from './holdings.js';
 export { listRoles } from './list-roles.js';
 export { listScopes } from './list-scopes.js';
-export {
-  checkGrantableRoles,
-  checkGrantableScopes,
-  holdsScopes,
-  REQUIRED_SCOPES,
-  requireModifiable,
-  requireScopes,
-  type Operation,
-} from './permissions.js';
+export * from './permissions.js';
 export type { Principal } from './principal.js';
 export { ROLE_REGISTRY, ROOT_ROLES, type Role } from './role-registry.js';
 export { SCOPE_REGISTRY } from './scope-registry.js';

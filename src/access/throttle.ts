@@ -44,7 +44,6 @@ export type Lockout = 'pair' | 'address' | null;
 
 /** A refused attempt, with the key it locked out if it was the first one over the allowance. */
 export class ThrottledError extends RateLimitedError {
-  override name = 'ThrottledError';
   constructor(
     retryAfter: number,
     /** For the log only. */

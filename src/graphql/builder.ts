@@ -36,5 +36,8 @@ export const builder = new SchemaBuilder<{
   },
 });
 
+/** The schema types the builder was made with, which every ref and field builder carries, for typed helpers. */
+export type BuilderTypes = typeof builder extends { $inferSchemaTypes: infer S } ? S : never;
+
 builder.queryType({});
 builder.mutationType({});

@@ -13,9 +13,10 @@ import { PolicySchema, RuleSchema, RuleTargetSchema } from '../db/entities/index
 import { isDataCategory } from './data-categories.js';
 import { policyNotFound, ruleNotFoundOnPolicy, targetNotFound, targetNotFoundOnRule } from './messages.js';
 import type { BulkItem, BulkResult, RuleTargetView } from './model.js';
-import { findRule, targetView } from './read.js';
+import { findRule } from './read.js';
 import { saveTarget, writeItem } from './save.js';
 import { ItemError, validateTargetInput } from './validation.js';
+import { targetView } from './views.js';
 import { checkBulkSize, eachItem, keyExists } from './write.js';
 
 // A rule's targets on their own routes (Fides' `/dsr/policy/{policy_key}/rule/{rule_key}/target`).

@@ -5,7 +5,7 @@ import { ValidationError, type RequestEnv } from '../core/index.js';
 import { PolicySchema, RuleSchema } from '../db/entities/index.js';
 import { policyNotFound, ruleNotFound } from './messages.js';
 import { MAX_BULK_ITEMS, type BulkItem, type BulkResult, type PolicyView, type RuleView } from './model.js';
-import { policyViews, ruleViews } from './read.js';
+import { policyViews, ruleViews } from './views.js';
 import { savePolicy, saveRule, writeItem } from './save.js';
 import { ItemError, validatePolicyInput, validateRuleInput } from './validation.js';
 

@@ -15,10 +15,12 @@ import {
 } from '../clients/index.js';
 import { NotFoundError, ValidationError } from '../core/index.js';
 import { isoUtc, json, NO_STORE, readJson } from './http.js';
-import { jsonObject, locatedIn, optionalString, optionalStringList, pageQuery, stringList } from './input.js';
-import { PAGE_QUERY, ref } from './openapi-schemas.js';
+import { jsonObject, locatedIn, optionalString, optionalStringList, stringList } from './input.js';
+import { ref } from './openapi-schemas.js';
+import { callRoute, pagedListRoute } from './route-shapes.js';
 import type { Route } from './routes.js';
 
+const CLIENT = '/api/v1/oauth/client/{client_id}';
 const NOT_FOUND_DOC = {
   description: 'No client with that id.',
   schema: ref('Error'),
@@ -49,43 +51,28 @@ export const clientRoutes: Route[] = [
     handle: async ({ request, auth, principal }) => {
       const caller = await principal();
       const created = await locatedIn('body', createClient(auth, caller, toCreateClientInput(await readJson(request))));
-      return json(200, { client_id: created.clientId, client_secret: created.clientSecret }, NO_STORE);
+      return json(200, credentialsBody(created), NO_STORE);
     },
   },
-  {
-    method: 'GET',
-    path: '/api/v1/oauth/client',
-    doc: {
-      tag: 'Clients',
-      summary: 'List clients, newest first',
-      auth: { bearer: REQUIRED_SCOPES.readClient },
-      query: PAGE_QUERY,
-      responses: { 200: { description: 'A page of clients; never a secret.', schema: ref('ClientPage') } },
-    },
-    handle: async ({ url, auth, principal }) => {
-      const caller = await principal();
-      const page = await locatedIn('query', listClients(auth, caller, pageQuery(url)));
-      return json(200, { ...page, items: page.items.map(clientBody) });
-    },
-  },
-  {
-    method: 'GET',
-    path: '/api/v1/oauth/client/{client_id}',
-    doc: {
-      tag: 'Clients',
-      summary: 'Get a client',
-      auth: { bearer: REQUIRED_SCOPES.readClient },
-      responses: { 200: { description: 'The client.', schema: ref('Client') }, 404: NOT_FOUND_DOC },
-    },
-    handle: async ({ params, auth, principal }) => {
-      const client = await getClient(auth, await principal(), params.client_id!);
-      if (!client) throw new NotFoundError(CLIENT_NOT_FOUND);
-      return json(200, clientBody(client));
-    },
-  },
+  pagedListRoute('/api/v1/oauth/client', 'List clients, newest first', {
+    tag: 'Clients',
+    operation: 'readClient',
+    answer: { description: 'A page of clients; never a secret.', schema: ref('ClientPage') },
+    list: ({ auth }, caller, page) => listClients(auth, caller, page),
+    item: clientBody,
+  }),
+  callRoute('GET', CLIENT, 'Get a client', {
+    tag: 'Clients',
+    operation: 'readClient',
+    answer: { description: 'The client.', schema: ref('Client') },
+    notFound: NOT_FOUND_DOC,
+    call: ({ auth, params }, caller) => getClient(auth, caller, params.client_id!),
+    missing: () => new NotFoundError(CLIENT_NOT_FOUND),
+    body: clientBody,
+  }),
   {
     method: 'PUT',
-    path: '/api/v1/oauth/client/{client_id}',
+    path: CLIENT,
     doc: {
       tag: 'Clients',
       summary: 'Update a client’s name, description, scopes or roles',
@@ -119,7 +106,7 @@ export const clientRoutes: Route[] = [
   },
   {
     method: 'DELETE',
-    path: '/api/v1/oauth/client/{client_id}',
+    path: CLIENT,
     doc: {
       tag: 'Clients',
       summary: 'Delete a client',
@@ -135,61 +122,39 @@ export const clientRoutes: Route[] = [
       return json(200, null);
     },
   },
-  {
-    method: 'POST',
-    path: '/api/v1/oauth/client/{client_id}/secret',
-    doc: {
-      tag: 'Clients',
-      summary: 'Rotate a client’s secret',
-      description:
-        'The old secret stops working at once; tokens already issued stay valid (revoke them with `…/revoke`). A ' +
-        'non-root caller can only rotate the secret of a client whose scopes it holds itself (403 otherwise).',
-      auth: { bearer: REQUIRED_SCOPES.updateClient },
-      responses: {
-        200: { description: 'The new one-time secret (`Cache-Control: no-store`).', schema: ref('ClientCredentials') },
-        404: NOT_FOUND_DOC,
-      },
-    },
-    handle: async ({ params, auth, principal }) => {
-      const rotated = await rotateClientSecret(auth, await principal(), params.client_id!);
-      return json(200, { client_id: rotated.clientId, client_secret: rotated.clientSecret }, NO_STORE);
-    },
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/oauth/client/{client_id}/revoke',
-    doc: {
-      tag: 'Clients',
-      summary: 'Revoke every token issued to a client so far',
-      description:
-        'The containment step after a leak: every token the client was issued up to now (to the second) stops ' +
-        'working everywhere at once; new grants work from the next second. A non-root caller can only revoke the ' +
-        'tokens of a client whose scopes it holds itself (403 otherwise). The root client’s tokens are revoked with ' +
-        '`npm run cli -- clients revoke --root`.',
-      auth: { bearer: REQUIRED_SCOPES.revokeClientTokens },
-      responses: {
-        200: { description: 'When the revocation took effect.', schema: ref('ClientRevocation') },
-        404: NOT_FOUND_DOC,
-      },
-    },
-    handle: async ({ params, auth, principal }) => {
-      const revokedAt = await revokeClientTokens(auth, await principal(), params.client_id!);
-      return json(200, { revoked_before: isoUtc(revokedAt) });
-    },
-  },
-  {
-    method: 'GET',
-    path: '/api/v1/oauth/client/{client_id}/scope',
-    doc: {
-      tag: 'Clients',
-      summary: 'Get a client’s scopes',
-      description: '`[]` for an unknown id, as Fides answers.',
-      auth: { bearer: REQUIRED_SCOPES.readClient },
-      responses: { 200: { description: 'The scopes, in the order granted.', schema: ref('ScopeList') } },
-    },
-    handle: async ({ params, auth, principal }) =>
-      json(200, await getClientScopes(auth, await principal(), params.client_id!)),
-  },
+  callRoute('POST', `${CLIENT}/secret`, 'Rotate a client’s secret', {
+    tag: 'Clients',
+    description:
+      'The old secret stops working at once; tokens already issued stay valid (revoke them with `…/revoke`). A ' +
+      'non-root caller can only rotate the secret of a client whose scopes it holds itself (403 otherwise).',
+    operation: 'updateClient',
+    answer: { description: 'The new one-time secret (`Cache-Control: no-store`).', schema: ref('ClientCredentials') },
+    notFound: NOT_FOUND_DOC,
+    call: ({ auth, params }, caller) => rotateClientSecret(auth, caller, params.client_id!),
+    body: credentialsBody,
+    headers: NO_STORE,
+  }),
+  callRoute('POST', `${CLIENT}/revoke`, 'Revoke every token issued to a client so far', {
+    tag: 'Clients',
+    description:
+      'The containment step after a leak: every token the client was issued up to now (to the second) stops ' +
+      'working everywhere at once; new grants work from the next second. A non-root caller can only revoke the ' +
+      'tokens of a client whose scopes it holds itself (403 otherwise). The root client’s tokens are revoked with ' +
+      '`npm run cli -- clients revoke --root`.',
+    operation: 'revokeClientTokens',
+    answer: { description: 'When the revocation took effect.', schema: ref('ClientRevocation') },
+    notFound: NOT_FOUND_DOC,
+    call: ({ auth, params }, caller) => revokeClientTokens(auth, caller, params.client_id!),
+    body: (revokedAt) => ({ revoked_before: isoUtc(revokedAt) }),
+  }),
+  callRoute('GET', `${CLIENT}/scope`, 'Get a client’s scopes', {
+    tag: 'Clients',
+    description: '`[]` for an unknown id, as Fides answers.',
+    operation: 'readClient',
+    answer: { description: 'The scopes, in the order granted.', schema: ref('ScopeList') },
+    call: ({ auth, params }, caller) => getClientScopes(auth, caller, params.client_id!),
+    body: (scopes) => scopes,
+  }),
   {
     method: 'PUT',
     path: '/api/v1/oauth/client/{client_id}/scope',
@@ -212,31 +177,27 @@ export const clientRoutes: Route[] = [
       return json(200, null);
     },
   },
-  {
-    method: 'GET',
-    path: '/api/v1/oauth/scope',
-    doc: {
-      tag: 'Scopes',
-      summary: 'The scope registry, in order',
-      auth: { bearer: REQUIRED_SCOPES.readScopes },
-      responses: { 200: { description: 'Every scope a client may hold.', schema: ref('ScopeList') } },
-    },
-    handle: async ({ auth, principal }) => json(200, listScopes(auth, await principal())),
-  },
-  {
-    method: 'GET',
-    path: '/api/v1/oauth/role',
-    doc: {
-      tag: 'Scopes',
-      summary: 'The roles and the scopes each stands for',
-      description: 'An object from role name to its sorted scopes, in Fides’ order of roles, as Fides answers.',
-      auth: { bearer: REQUIRED_SCOPES.readRoles },
-      responses: { 200: { description: 'Every role a client may hold.', schema: ref('RoleMapping') } },
-    },
-    handle: async ({ auth, principal }) =>
-      json(200, Object.fromEntries(listRoles(auth, await principal()).map((role) => [role.name, role.scopes]))),
-  },
+  callRoute('GET', '/api/v1/oauth/scope', 'The scope registry, in order', {
+    tag: 'Scopes',
+    operation: 'readScopes',
+    answer: { description: 'Every scope a client may hold.', schema: ref('ScopeList') },
+    call: ({ auth }, caller) => listScopes(auth, caller),
+    body: (scopes) => scopes,
+  }),
+  callRoute('GET', '/api/v1/oauth/role', 'The roles and the scopes each stands for', {
+    tag: 'Scopes',
+    description: 'An object from role name to its sorted scopes, in Fides’ order of roles, as Fides answers.',
+    operation: 'readRoles',
+    answer: { description: 'Every role a client may hold.', schema: ref('RoleMapping') },
+    call: ({ auth }, caller) => listRoles(auth, caller),
+    body: (roles) => Object.fromEntries(roles.map((role) => [role.name, role.scopes])),
+  }),
 ];
+
+/** A client's id and its one-time secret, as creation and rotation answer them. */
+function credentialsBody(credentials: { clientId: string; clientSecret: string }) {
+  return { client_id: credentials.clientId, client_secret: credentials.clientSecret };
+}
 
 /**
  * A client on the wire: Fides' `{client_id, name, description, scopes}` and its `roles`; only its id to a caller it

@@ -26,33 +26,48 @@ export const PAGE_QUERY = [
   },
 ];
 
+/**
+ * An object schema: `type: 'object'`, then `head` (its `required` members and any of `additionalProperties` and
+ * `description`, in the order given, which is the document's), then its `properties`. Every object body is one.
+ */
+function objectSchema(head: Schema, properties: Record<string, unknown>): Schema {
+  return { type: 'object', ...head, properties };
+}
+
 function page(item: string): Schema {
-  return {
-    type: 'object',
-    required: ['items', 'total', 'page', 'size', 'pages'],
-    properties: {
+  return objectSchema(
+    { required: ['items', 'total', 'page', 'size', 'pages'] },
+    {
       items: { type: 'array', items: { $ref: `#/components/schemas/${item}` } },
       total: { type: 'integer' },
       page: { type: 'integer' },
       size: { type: 'integer' },
       pages: { type: 'integer' },
     },
-  };
+  );
 }
 
 function bulk(item: string): Schema {
-  return {
-    type: 'object',
-    required: ['succeeded', 'failed'],
-    properties: {
+  return objectSchema(
+    { required: ['succeeded', 'failed'] },
+    {
       succeeded: { type: 'array', items: { $ref: `#/components/schemas/${item}` } },
       failed: {
         type: 'array',
-        items: { type: 'object', required: ['message', 'data'], properties: { message: { type: 'string' }, data: {} } },
+        items: objectSchema({ required: ['message', 'data'] }, { message: { type: 'string' }, data: {} }),
       },
     },
-  };
+  );
 }
+
+/** The client's credentials in a form body, where the token, introspection and revocation endpoints take them. */
+const clientCredentialsInBody = {
+  client_id: { type: 'string', description: 'With client_secret, unless HTTP Basic is used.' },
+  client_secret: { type: 'string' },
+};
+
+/** A URL we answer with. */
+const uri: Schema = { type: 'string', format: 'uri' };
 
 const scopeList: Schema = { type: 'array', items: { type: 'string', examples: ['policy:read'] } };
 const roleNames = ROLE_REGISTRY.map((role) => role.name);
@@ -66,55 +81,48 @@ const clientName: Schema = {
 };
 
 export const components = {
-  Error: {
-    type: 'object',
-    required: ['detail'],
-    properties: {
+  Error: objectSchema(
+    { required: ['detail'] },
+    {
       detail: { type: 'string' },
       request_id: { type: 'string', description: 'On 5xx answers: quote it.' },
     },
-  },
-  ValidationError: {
-    type: 'object',
-    required: ['detail'],
-    properties: {
+  ),
+  ValidationError: objectSchema(
+    { required: ['detail'] },
+    {
       detail: {
         type: 'array',
-        items: {
-          type: 'object',
-          required: ['loc', 'msg', 'type'],
-          properties: {
+        items: objectSchema(
+          { required: ['loc', 'msg', 'type'] },
+          {
             loc: { type: 'array', items: { type: ['string', 'integer'] } },
             msg: { type: 'string' },
             type: { type: 'string' },
           },
-        },
+        ),
       },
     },
-  },
-  OAuthError: {
-    type: 'object',
-    required: ['detail', 'error', 'error_description'],
-    properties: {
+  ),
+  OAuthError: objectSchema(
+    { required: ['detail', 'error', 'error_description'] },
+    {
       detail: { type: 'string' },
       error: { type: 'string', enum: ['invalid_request', 'invalid_client', 'invalid_scope', 'unsupported_grant_type'] },
       error_description: { type: 'string' },
     },
-  },
-  TokenRequest: {
-    type: 'object',
-    required: ['grant_type'],
-    properties: {
+  ),
+  TokenRequest: objectSchema(
+    { required: ['grant_type'] },
+    {
       grant_type: { type: 'string', const: 'client_credentials' },
-      client_id: { type: 'string', description: 'With client_secret, unless HTTP Basic is used.' },
-      client_secret: { type: 'string' },
+      ...clientCredentialsInBody,
       scope: { type: 'string', description: 'Space-separated subset of the client’s scopes; all of them when absent.' },
     },
-  },
-  TokenResponse: {
-    type: 'object',
-    required: ['access_token', 'token_type', 'expires_in', 'expires_at', 'scope'],
-    properties: {
+  ),
+  TokenResponse: objectSchema(
+    { required: ['access_token', 'token_type', 'expires_in', 'expires_at', 'scope'] },
+    {
       access_token: { type: 'string', description: 'An RFC 9068 JWT (EdDSA).' },
       token_type: { type: 'string', const: 'Bearer' },
       expires_in: { type: 'integer', description: 'Seconds from now.' },
@@ -129,21 +137,18 @@ export const components = {
         description: 'Space-separated: every scope the token may use, its roles’ included.',
       },
     },
-  },
-  TokenParameter: {
-    type: 'object',
-    required: ['token'],
-    properties: {
+  ),
+  TokenParameter: objectSchema(
+    { required: ['token'] },
+    {
       token: { type: 'string' },
       token_type_hint: { type: 'string', description: 'Accepted and ignored: only access tokens exist.' },
-      client_id: { type: 'string', description: 'With client_secret, unless HTTP Basic is used.' },
-      client_secret: { type: 'string' },
+      ...clientCredentialsInBody,
     },
-  },
-  Introspection: {
-    type: 'object',
-    required: ['active'],
-    properties: {
+  ),
+  Introspection: objectSchema(
+    { required: ['active'] },
+    {
       active: { type: 'boolean' },
       scope: { type: 'string', description: 'Effective scopes: those of the token that its client still holds.' },
       client_id: { type: 'string' },
@@ -155,44 +160,43 @@ export const components = {
       jti: { type: 'string' },
       token_type: { type: 'string', const: 'Bearer' },
     },
-  },
+  ),
   ClientCreate: {
     oneOf: [
       { ...scopeList, description: 'A bare list of scopes, as Fides took it.' },
-      {
-        type: 'object',
-        properties: {
+      objectSchema(
+        {},
+        {
           scopes: scopeList,
           roles: { ...roleList, description: 'Roles, each standing for its scopes (see `GET /api/v1/oauth/role`).' },
           name: clientName,
           description: { type: ['string', 'null'], maxLength: DESCRIPTION_MAX_LENGTH },
         },
-      },
+      ),
     ],
   },
-  ClientUpdate: {
-    type: 'object',
-    description: 'What is left out stays as it is; null keeps the name, scopes and roles, and clears the description.',
-    properties: {
+  ClientUpdate: objectSchema(
+    {
+      description:
+        'What is left out stays as it is; null keeps the name, scopes and roles, and clears the description.',
+    },
+    {
       scopes: { oneOf: [scopeList, { type: 'null' }] },
       roles: { oneOf: [roleList, { type: 'null' }] },
       name: clientName,
       description: { type: ['string', 'null'], maxLength: DESCRIPTION_MAX_LENGTH },
     },
-  },
-  ClientCredentials: {
-    type: 'object',
-    required: ['client_id', 'client_secret'],
-    additionalProperties: false,
-    properties: {
+  ),
+  ClientCredentials: objectSchema(
+    { required: ['client_id', 'client_secret'], additionalProperties: false },
+    {
       client_id: { type: 'string' },
       client_secret: { type: 'string', description: 'Shown this once; only its hash is stored.' },
     },
-  },
-  Client: {
-    type: 'object',
-    required: ['client_id', 'name', 'description', 'scopes', 'roles'],
-    properties: {
+  ),
+  Client: objectSchema(
+    { required: ['client_id', 'name', 'description', 'scopes', 'roles'] },
+    {
       client_id: { type: 'string' },
       name: { type: ['string', 'null'] },
       description: { type: ['string', 'null'] },
@@ -205,12 +209,10 @@ export const components = {
         description: 'Its roles. Null only in an update answer to a caller without `client:read`.',
       },
     },
-  },
-  ClientRevocation: {
-    type: 'object',
-    required: ['revoked_before'],
-    additionalProperties: false,
-    properties: {
+  ),
+  ClientRevocation: objectSchema(
+    { required: ['revoked_before'], additionalProperties: false },
+    {
       revoked_before: {
         type: 'string',
         format: 'date-time',
@@ -219,13 +221,12 @@ export const components = {
         examples: ['2026-12-01T09:30:00.000+00:00'],
       },
     },
-  },
+  ),
   ClientPage: page('Client'),
   ScopeList: scopeList,
-  AuditEvent: {
-    type: 'object',
-    required: ['id', 'at', 'action', 'actor_client_id', 'client_id', 'ip', 'request_id', 'details'],
-    properties: {
+  AuditEvent: objectSchema(
+    { required: ['id', 'at', 'action', 'actor_client_id', 'client_id', 'ip', 'request_id', 'details'] },
+    {
       id: { type: 'string', format: 'uuid' },
       at: { type: 'string', format: 'date-time', description: 'ISO 8601 in UTC with a `+00:00` offset.' },
       action: { type: 'string', enum: [...AUDIT_ACTIONS] },
@@ -235,13 +236,11 @@ export const components = {
       request_id: { type: ['string', 'null'] },
       details: { type: 'object', description: 'What changed; never a secret or a token.' },
     },
-  },
+  ),
   AuditPage: page('AuditEvent'),
-  SigningKey: {
-    type: 'object',
-    required: ['kid', 'activates_at', 'state'],
-    additionalProperties: false,
-    properties: {
+  SigningKey: objectSchema(
+    { required: ['kid', 'activates_at', 'state'], additionalProperties: false },
+    {
       kid: { type: 'string' },
       activates_at: { type: 'string', format: 'date-time', description: 'When it signs (or began to sign) tokens.' },
       state: {
@@ -252,24 +251,21 @@ export const components = {
           'superseded, still verifies the tokens it signed.',
       },
     },
-  },
+  ),
   SigningKeyList: { type: 'array', items: { $ref: '#/components/schemas/SigningKey' } },
-  KeyRotate: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
+  KeyRotate: objectSchema(
+    { additionalProperties: false },
+    {
       activate_in_seconds: {
         type: ['integer', 'null'],
         minimum: 0,
         description: 'Seconds until the new key signs; 0 signs at once.',
       },
     },
-  },
-  KeyRotation: {
-    type: 'object',
-    required: ['kid', 'activates_at', 'removed', 'keys'],
-    additionalProperties: false,
-    properties: {
+  ),
+  KeyRotation: objectSchema(
+    { required: ['kid', 'activates_at', 'removed', 'keys'], additionalProperties: false },
+    {
       kid: { type: 'string', description: 'The new key.' },
       activates_at: { type: 'string', format: 'date-time' },
       removed: {
@@ -279,36 +275,34 @@ export const components = {
       },
       keys: { $ref: '#/components/schemas/SigningKeyList' },
     },
-  },
-  Start: {
-    type: 'object',
-    required: ['name', 'description', 'docs', 'openapi', 'graphql', 'metadata', 'token_endpoint'],
-    properties: {
+  ),
+  Start: objectSchema(
+    { required: ['name', 'description', 'docs', 'openapi', 'graphql', 'metadata', 'token_endpoint'] },
+    {
       name: { type: 'string' },
       description: { type: 'string' },
-      docs: { type: 'string', format: 'uri' },
-      openapi: { type: 'string', format: 'uri' },
-      graphql: { type: 'string', format: 'uri' },
-      metadata: { type: 'string', format: 'uri' },
-      token_endpoint: { type: 'string', format: 'uri' },
+      docs: uri,
+      openapi: uri,
+      graphql: uri,
+      metadata: uri,
+      token_endpoint: uri,
     },
-  },
-  RoleMapping: {
-    type: 'object',
-    description: 'Each role’s name, in Fides’ order, and the sorted scopes it stands for.',
-    required: roleNames,
-    additionalProperties: false,
-    properties: Object.fromEntries(roleNames.map((name) => [name, scopeList])),
-  },
-  Jwks: {
-    type: 'object',
-    required: ['keys'],
-    properties: { keys: { type: 'array', items: { type: 'object', additionalProperties: { type: 'string' } } } },
-  },
-  RuleTarget: {
-    type: 'object',
-    required: ['data_category'],
-    properties: {
+  ),
+  RoleMapping: objectSchema(
+    {
+      description: 'Each role’s name, in Fides’ order, and the sorted scopes it stands for.',
+      required: roleNames,
+      additionalProperties: false,
+    },
+    Object.fromEntries(roleNames.map((name) => [name, scopeList])),
+  ),
+  Jwks: objectSchema(
+    { required: ['keys'] },
+    { keys: { type: 'array', items: { type: 'object', additionalProperties: { type: 'string' } } } },
+  ),
+  RuleTarget: objectSchema(
+    { required: ['data_category'] },
+    {
       key: {
         type: 'string',
         description:
@@ -325,46 +319,42 @@ export const components = {
         examples: ['user.contact.email'],
       },
     },
-  },
-  MaskingStrategy: {
-    type: 'object',
-    required: ['strategy'],
-    description: 'As sent: the configuration is stored, and never answered.',
-    properties: { strategy: { type: 'string', examples: ['null_rewrite'] }, configuration: { type: 'object' } },
-  },
-  MaskingStrategyResponse: {
-    type: 'object',
-    required: ['strategy'],
-    additionalProperties: false,
-    description: 'The strategy’s name only, as Fides answers: its configuration may hold secrets.',
-    properties: { strategy: { type: 'string', examples: ['hmac'] } },
-  },
-  Rule: {
-    type: 'object',
-    required: ['key', 'name', 'action_type', 'masking_strategy', 'targets'],
-    properties: {
+  ),
+  MaskingStrategy: objectSchema(
+    { required: ['strategy'], description: 'As sent: the configuration is stored, and never answered.' },
+    { strategy: { type: 'string', examples: ['null_rewrite'] }, configuration: { type: 'object' } },
+  ),
+  MaskingStrategyResponse: objectSchema(
+    {
+      required: ['strategy'],
+      additionalProperties: false,
+      description: 'The strategy’s name only, as Fides answers: its configuration may hold secrets.',
+    },
+    { strategy: { type: 'string', examples: ['hmac'] } },
+  ),
+  Rule: objectSchema(
+    { required: ['key', 'name', 'action_type', 'masking_strategy', 'targets'] },
+    {
       key: { type: 'string' },
       name: { type: 'string' },
       action_type: { type: 'string', enum: [...SUPPORTED_ACTION_TYPES] },
       masking_strategy: { oneOf: [{ $ref: '#/components/schemas/MaskingStrategyResponse' }, { type: 'null' }] },
       targets: { type: 'array', items: { $ref: '#/components/schemas/RuleTarget' } },
     },
-  },
-  RuleInput: {
-    type: 'object',
-    required: ['name', 'action_type'],
-    properties: {
+  ),
+  RuleInput: objectSchema(
+    { required: ['name', 'action_type'] },
+    {
       key: { type: 'string', description: 'A FidesKey; without one the item creates, keyed by the snake-cased name.' },
       name: { type: 'string', maxLength: NAME_MAX_LENGTH },
       action_type: { type: 'string', enum: [...ACTION_TYPES] },
       masking_strategy: { oneOf: [{ $ref: '#/components/schemas/MaskingStrategy' }, { type: 'null' }] },
       targets: { type: 'array', items: { $ref: '#/components/schemas/RuleTarget' } },
     },
-  },
-  Policy: {
-    type: 'object',
-    required: ['key', 'name', 'drp_action', 'execution_timeframe'],
-    properties: {
+  ),
+  Policy: objectSchema(
+    { required: ['key', 'name', 'drp_action', 'execution_timeframe'] },
+    {
       key: { type: 'string' },
       name: { type: 'string' },
       drp_action: {
@@ -379,11 +369,10 @@ export const components = {
         description: 'Only for a caller holding rule:read.',
       },
     },
-  },
-  PolicyInput: {
-    type: 'object',
-    required: ['name'],
-    properties: {
+  ),
+  PolicyInput: objectSchema(
+    { required: ['name'] },
+    {
       key: { type: 'string', description: 'A FidesKey; without one the item creates, keyed by the snake-cased name.' },
       name: { type: 'string', maxLength: NAME_MAX_LENGTH },
       drp_action: {
@@ -403,7 +392,7 @@ export const components = {
         description: 'On create: these rules, with their targets. Not with `action_type`.',
       },
     },
-  },
+  ),
   PolicyPage: page('Policy'),
   RulePage: page('Rule'),
   RuleTargetPage: page('RuleTarget'),

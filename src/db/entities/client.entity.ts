@@ -1,12 +1,12 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
-import { timestamps } from './columns.js';
+import { identifier, timestamps } from './columns.js';
 
 /** A machine client created through the API. The root client lives in configuration, never here. */
 export const ClientSchema = defineEntity({
   name: 'Client',
   tableName: 'client',
   properties: (p) => ({
-    id: p.string().primary().length(64),
+    id: identifier().primary(),
     /** argon2id PHC string; the secret itself is shown once and never stored. */
     secretHash: p.text().lazy(true, false),
     /** In the order the creator gave them. */

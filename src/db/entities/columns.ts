@@ -2,12 +2,8 @@ import { p } from '@mikro-orm/core';
 
 // Columns several tables share, declared once.
 
-/** A uuid primary key made when the row is. */
-export const generatedId = () =>
-  p
-    .uuid()
-    .primary()
-    .onCreate(() => crypto.randomUUID());
+/** An id we make or check ourselves (a client id, a token's `jti`, a key's `kid`): at most 64 characters. */
+export const identifier = () => p.string().length(64);
 
 /** When a row was made and last changed. */
 export const timestamps = () => ({
@@ -18,11 +14,21 @@ export const timestamps = () => ({
     .onUpdate(() => new Date()),
 });
 
-/** A Fides resource's key and name: each unique across its whole table, as in Fides. */
-export const fidesKeyAndName = () => ({
+/**
+ * The columns of a Fides DSR resource (policy, rule, target) around its `own`: a uuid made with the row, the
+ * `parent` it is deleted with (none for a policy), its key and name (each unique across its whole table, as in
+ * Fides), the client that created it (null for the rows seeded with the database and those written before it was
+ * recorded), and its timestamps. The three tables keep one layout, in this order.
+ */
+export const fidesResource = <Own extends object, Parent extends object = object>(own: Own, parent?: Parent) => ({
+  id: p
+    .uuid()
+    .primary()
+    .onCreate(() => crypto.randomUUID()),
+  ...(parent as Parent),
   key: p.string().length(200).unique(),
   name: p.string().length(200).unique(),
+  ...own,
+  createdBy: identifier().nullable(),
+  ...timestamps(),
 });
-
-/** The client that created the row; null for rows seeded with the database. */
-export const createdBy = () => p.string().length(64).nullable();

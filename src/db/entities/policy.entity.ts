@@ -1,20 +1,16 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
-import { createdBy, fidesKeyAndName, generatedId, timestamps } from './columns.js';
+import { fidesResource } from './columns.js';
 
 /** A Fides DSR execution policy. Its rules (and their targets) go with it: the foreign keys cascade. */
 export const PolicySchema = defineEntity({
   name: 'Policy',
   tableName: 'policy',
-  properties: (p) => ({
-    id: generatedId(),
-    ...fidesKeyAndName(),
-    /** Fides' wire value (`access`, `sale:opt_out`, …); one policy per DRP action, as in Fides. */
-    drpAction: p.string().length(32).nullable().unique(),
-    executionTimeframe: p.integer().nullable(),
-    /** The client that created it; null for the policies seeded with the database. */
-    createdBy: createdBy(),
-    ...timestamps(),
-  }),
+  properties: (p) =>
+    fidesResource({
+      /** Fides' wire value (`access`, `sale:opt_out`, …); one policy per DRP action, as in Fides. */
+      drpAction: p.string().length(32).nullable().unique(),
+      executionTimeframe: p.integer().nullable(),
+    }),
   indexes: [{ properties: ['createdAt'] }],
 });
 

@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
-import { createdBy, fidesKeyAndName, generatedId, timestamps } from './columns.js';
+import { fidesResource } from './columns.js';
 import { RuleSchema } from './rule.entity.js';
 
 /**
@@ -9,15 +9,8 @@ import { RuleSchema } from './rule.entity.js';
 export const RuleTargetSchema = defineEntity({
   name: 'RuleTarget',
   tableName: 'rule_target',
-  properties: (p) => ({
-    id: generatedId(),
-    rule: p.manyToOne(RuleSchema).deleteRule('cascade'),
-    ...fidesKeyAndName(),
-    dataCategory: p.string().length(200),
-    /** The client that created it; null for the targets seeded with the database and those written before. */
-    createdBy: createdBy(),
-    ...timestamps(),
-  }),
+  properties: (p) =>
+    fidesResource({ dataCategory: p.string().length(200) }, { rule: p.manyToOne(RuleSchema).deleteRule('cascade') }),
   uniques: [{ properties: ['rule', 'dataCategory'] }],
 });
 

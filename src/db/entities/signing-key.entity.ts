@@ -1,12 +1,12 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
-import { timestamps } from './columns.js';
+import { identifier, timestamps } from './columns.js';
 
 /** A token-signing key pair. The private half is encrypted with `app_encryption_key`. */
 export const SigningKeySchema = defineEntity({
   name: 'SigningKey',
   tableName: 'signing_key',
   properties: (p) => ({
-    kid: p.string().primary().length(64),
+    kid: identifier().primary(),
     alg: p.string().length(16),
     publicJwk: p.json<Record<string, unknown>>(),
     /** AES-256-GCM of the private JWK with the kid as additional data: `v2.iv.ciphertext.tag`, parts base64url. */

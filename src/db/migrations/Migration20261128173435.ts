@@ -1,5 +1,32 @@
 import { Migration } from '@mikro-orm/migrations';
 
+/**
+ * One of the default policies Fides seeds a fresh database with (`default_{kind}_policy`, its one rule and that
+ * rule's one target): the two differ only in these values, so the statement is written once. Its text is what this
+ * migration has always run, to the byte.
+ */
+const seedPolicy = ({ kind, drpAction, masking, dataCategory }: {
+  kind: 'access' | 'erasure';
+  drpAction: string;
+  masking: string | null;
+  dataCategory: string;
+}) => {
+  const title = kind[0]!.toUpperCase() + kind.slice(1);
+  return `
+      with ${kind}_policy as (
+        insert into "policy" ("id", "key", "name", "drp_action", "execution_timeframe", "created_at", "updated_at")
+        values (gen_random_uuid(), 'default_${kind}_policy', 'Default ${title} Policy', '${drpAction}', 45, now(), now())
+        returning "id"
+      ), ${kind}_rule as (
+        insert into "rule" ("id", "policy_id", "key", "name", "action_type", ${masking === null ? '' : '"masking_strategy", '}"created_at", "updated_at")
+        select gen_random_uuid(), "id", 'default_${kind}_policy_rule', 'Default ${title} Rule', '${kind}',${masking === null ? '' : `
+          '${masking}'::jsonb,`} now(), now() from ${kind}_policy
+        returning "id"
+      )
+      insert into "rule_target" ("id", "rule_id", "key", "name", "data_category")
+      select gen_random_uuid(), "id", 'default_${kind}_target', 'Default ${title} Target', '${dataCategory}' from ${kind}_rule;`;
+};
+
 export class Migration20261128173435 extends Migration {
 
   override async up(): Promise<void> {
@@ -20,31 +47,8 @@ export class Migration20261128173435 extends Migration {
     this.addSql(`alter table "rule_target" add constraint "rule_target_rule_id_foreign" foreign key ("rule_id") references "rule" ("id") on update cascade on delete cascade;`);
 
     // The two policies Fides seeds a fresh database with.
-    this.addSql(`
-      with access_policy as (
-        insert into "policy" ("id", "key", "name", "drp_action", "execution_timeframe", "created_at", "updated_at")
-        values (gen_random_uuid(), 'default_access_policy', 'Default Access Policy', 'access', 45, now(), now())
-        returning "id"
-      ), access_rule as (
-        insert into "rule" ("id", "policy_id", "key", "name", "action_type", "created_at", "updated_at")
-        select gen_random_uuid(), "id", 'default_access_policy_rule', 'Default Access Rule', 'access', now(), now() from access_policy
-        returning "id"
-      )
-      insert into "rule_target" ("id", "rule_id", "key", "name", "data_category")
-      select gen_random_uuid(), "id", 'default_access_target', 'Default Access Target', 'user' from access_rule;`);
-    this.addSql(`
-      with erasure_policy as (
-        insert into "policy" ("id", "key", "name", "drp_action", "execution_timeframe", "created_at", "updated_at")
-        values (gen_random_uuid(), 'default_erasure_policy', 'Default Erasure Policy', 'deletion', 45, now(), now())
-        returning "id"
-      ), erasure_rule as (
-        insert into "rule" ("id", "policy_id", "key", "name", "action_type", "masking_strategy", "created_at", "updated_at")
-        select gen_random_uuid(), "id", 'default_erasure_policy_rule', 'Default Erasure Rule', 'erasure',
-          '{"strategy": "null_rewrite", "configuration": {}}'::jsonb, now(), now() from erasure_policy
-        returning "id"
-      )
-      insert into "rule_target" ("id", "rule_id", "key", "name", "data_category")
-      select gen_random_uuid(), "id", 'default_erasure_target', 'Default Erasure Target', 'user.name' from erasure_rule;`);
+    this.addSql(seedPolicy({ kind: 'access', drpAction: 'access', masking: null, dataCategory: 'user' }));
+    this.addSql(seedPolicy({ kind: 'erasure', drpAction: 'deletion', masking: '{"strategy": "null_rewrite", "configuration": {}}', dataCategory: 'user.name' }));
   }
 
   override async down(): Promise<void> {

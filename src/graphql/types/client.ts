@@ -13,8 +13,8 @@ import {
 } from '../../clients/index.js';
 import { NotFoundError } from '../../core/index.js';
 import { builder } from '../builder.js';
-import { needs, PAGING } from '../describe.js';
-import { pageOf } from './page.js';
+import { needs } from '../describe.js';
+import { pagedListQuery, pageOf } from './page.js';
 
 /**
  * A client's details are shown to whom the use case disclosed them (a caller holding `client:read`, or its
@@ -64,16 +64,7 @@ builder.queryField('client', (t) =>
   }),
 );
 
-builder.queryField('clients', (t) =>
-  t.field({
-    type: ClientPage,
-    nullable: true,
-    description: `Clients, newest first; ${PAGING}. ${needs('readClient')}.`,
-    authScopes: { requires: 'readClient' },
-    args: { page: t.arg.int(), size: t.arg.int() },
-    resolve: (_root, args, { auth, principal }) => listClients(auth, principal, args),
-  }),
-);
+pagedListQuery('clients', { type: ClientPage, what: 'Clients', requires: 'readClient', list: listClients });
 
 builder.mutationFields((t) => ({
   createClient: t.field({

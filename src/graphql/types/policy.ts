@@ -1,3 +1,4 @@
+import type { InputFieldBuilder, ObjectFieldBuilder, ObjectRef } from '@pothos/core';
 import {
   DEFAULT_ERASURE_MASKING_STRATEGY,
   deletePolicy,
@@ -18,15 +19,29 @@ import {
   type RuleTargetView,
   type RuleView,
 } from '../../policies/index.js';
-import { builder } from '../builder.js';
+import { builder, type BuilderTypes } from '../builder.js';
 import { needs, PAGING } from '../describe.js';
-import { pageOf } from './page.js';
+import { pagedListQuery, pageOf } from './page.js';
+
+/** A policy's, rule's or target's key and name, exposed alike on the three. */
+const keyAndName = (t: ObjectFieldBuilder<BuilderTypes, { readonly key: string; readonly name: string }>) => ({
+  key: t.exposeString('key'),
+  name: t.exposeString('name'),
+});
+
+/**
+ * A policy or rule input's key and name, which the domain reads alike: a key given updates `updates`, none creates;
+ * the name is required.
+ */
+const keyAndNameInput = (t: InputFieldBuilder<BuilderTypes, 'InputObject'>, updates: string) => ({
+  key: t.string({ description: `A FidesKey. With it the item updates ${updates}; without it the item creates one.` }),
+  name: t.string({ required: true }),
+});
 
 const RuleTarget = builder.objectRef<RuleTargetView>('RuleTarget').implement({
   description: 'A data category a rule applies to. Keys and names are unique across rules.',
   fields: (t) => ({
-    key: t.exposeString('key'),
-    name: t.exposeString('name'),
+    ...keyAndName(t),
     dataCategory: t.exposeString('dataCategory', { description: 'A category of Fides’ default taxonomy.' }),
   }),
 });
@@ -34,8 +49,7 @@ const RuleTarget = builder.objectRef<RuleTargetView>('RuleTarget').implement({
 const Rule = builder.objectRef<RuleView>('Rule').implement({
   description: 'A rule of a DSR policy.',
   fields: (t) => ({
-    key: t.exposeString('key'),
-    name: t.exposeString('name'),
+    ...keyAndName(t),
     actionType: t.exposeString('actionType', { description: `One of ${SUPPORTED_ACTION_TYPES.join(', ')}.` }),
     maskingStrategy: t.field({
       type: 'JSON',
@@ -52,8 +66,7 @@ const Rule = builder.objectRef<RuleView>('Rule').implement({
 const Policy = builder.objectRef<PolicyView>('Policy').implement({
   description: 'A Fides DSR execution policy.',
   fields: (t) => ({
-    key: t.exposeString('key'),
-    name: t.exposeString('name'),
+    ...keyAndName(t),
     drpAction: t.exposeString('drpAction', {
       nullable: true,
       description: `One of ${SUPPORTED_DRP_ACTIONS.join(', ')}; one policy per DRP action.`,
@@ -81,26 +94,19 @@ const BulkFailure = builder.objectRef<{ message: string; data: unknown }>('BulkF
   }),
 });
 
-const PolicyBulkResult = builder.objectRef<BulkResult<PolicyView>>('PolicyBulkResult').implement({
-  fields: (t) => ({
-    succeeded: t.field({ type: [Policy], resolve: (result) => [...result.succeeded] }),
-    failed: t.field({ type: [BulkFailure], resolve: (result) => [...result.failed] }),
-  }),
-});
+/** The answer to a bulk upsert of `item`s, named `name`: the three upserts answer alike. */
+function bulkResultOf<T>(name: string, item: ObjectRef<BuilderTypes, T>) {
+  return builder.objectRef<BulkResult<T>>(name).implement({
+    fields: (t) => ({
+      succeeded: t.field({ type: [item], resolve: (result) => [...result.succeeded] }),
+      failed: t.field({ type: [BulkFailure], resolve: (result) => [...result.failed] }),
+    }),
+  });
+}
 
-const RuleBulkResult = builder.objectRef<BulkResult<RuleView>>('RuleBulkResult').implement({
-  fields: (t) => ({
-    succeeded: t.field({ type: [Rule], resolve: (result) => [...result.succeeded] }),
-    failed: t.field({ type: [BulkFailure], resolve: (result) => [...result.failed] }),
-  }),
-});
-
-const RuleTargetBulkResult = builder.objectRef<BulkResult<RuleTargetView>>('RuleTargetBulkResult').implement({
-  fields: (t) => ({
-    succeeded: t.field({ type: [RuleTarget], resolve: (result) => [...result.succeeded] }),
-    failed: t.field({ type: [BulkFailure], resolve: (result) => [...result.failed] }),
-  }),
-});
+const PolicyBulkResult = bulkResultOf('PolicyBulkResult', Policy);
+const RuleBulkResult = bulkResultOf('RuleBulkResult', Rule);
+const RuleTargetBulkResult = bulkResultOf('RuleTargetBulkResult', RuleTarget);
 
 const RuleTargetInput = builder.inputType('RuleTargetInput', {
   fields: (t) => ({ key: t.string(), name: t.string(), dataCategory: t.string({ required: true }) }),
@@ -108,10 +114,7 @@ const RuleTargetInput = builder.inputType('RuleTargetInput', {
 
 const RuleInput = builder.inputType('RuleInput', {
   fields: (t) => ({
-    key: t.string({
-      description: 'A FidesKey. With it the item updates that rule of the policy; without it the item creates one.',
-    }),
-    name: t.string({ required: true }),
+    ...keyAndNameInput(t, 'that rule of the policy'),
     actionType: t.string({
       required: true,
       description: `One of ${SUPPORTED_ACTION_TYPES.join(', ')} (update is not supported).`,
@@ -129,10 +132,7 @@ const RuleInput = builder.inputType('RuleInput', {
 
 const PolicyInput = builder.inputType('PolicyInput', {
   fields: (t) => ({
-    key: t.string({
-      description: 'A FidesKey. With it the item updates that policy if there is one; without it the item creates one.',
-    }),
-    name: t.string({ required: true }),
+    ...keyAndNameInput(t, 'that policy if there is one'),
     drpAction: t.string({
       description: `One of ${DRP_ACTIONS.join(', ')}; only ${SUPPORTED_DRP_ACTIONS.join(' and ')} are supported. One policy per action.`,
     }),
@@ -161,14 +161,6 @@ builder.queryFields((t) => ({
     args: { key: t.arg.string({ required: true }) },
     resolve: (_root, args, { auth, principal }) => getPolicy(auth, principal, args.key),
   }),
-  policies: t.field({
-    type: PolicyPage,
-    nullable: true,
-    description: `Policies, newest first; ${PAGING}. ${needs('readPolicy')}.`,
-    authScopes: { requires: 'readPolicy' },
-    args: { page: t.arg.int(), size: t.arg.int() },
-    resolve: (_root, args, { auth, principal }) => listPolicies(auth, principal, args),
-  }),
   ruleTargets: t.field({
     type: RuleTargetPage,
     nullable: true,
@@ -183,6 +175,8 @@ builder.queryFields((t) => ({
     resolve: (_root, args, { auth, principal }) => listRuleTargets(auth, principal, args.policyKey, args.ruleKey, args),
   }),
 }));
+
+pagedListQuery('policies', { type: PolicyPage, what: 'Policies', requires: 'readPolicy', list: listPolicies });
 
 builder.mutationFields((t) => ({
   upsertPolicies: t.field({

@@ -47,6 +47,19 @@ const clientLines = (client: ClientBody) =>
 
 const idArg = { args: '<client_id>', positionals: { min: 1, max: 1 } } as const;
 
+/**
+ * The `run` of a command that calls one route of the client its `<client_id>` names and prints `text` of the
+ * answer: show, delete and rotate differ only in the route and the words.
+ */
+const onClient =
+  <T>(method: 'GET' | 'POST' | 'DELETE', suffix: string, text: (answer: T, id: string) => string) =>
+  async ({ positionals, out, api }: CommandContext): Promise<number> => {
+    const id = positionals[0]!;
+    const answer = await (await api()).call<T>(method, `${path(id)}${suffix}`);
+    out.answer(answer, () => text(answer, id));
+    return 0;
+  };
+
 export const clientCommands: Command[] = [
   {
     name: 'clients create',
@@ -110,11 +123,7 @@ export const clientCommands: Command[] = [
     summary: 'Show one client: name, description, scopes and roles (never its secret).',
     ...idArg,
     examples: ['clients show 2f6c…'],
-    async run({ positionals, out, api }) {
-      const client = await (await api()).call<ClientBody>('GET', path(positionals[0]!));
-      out.answer(client, () => clientLines(client));
-      return 0;
-    },
+    run: onClient<ClientBody>('GET', '', clientLines),
   },
   {
     name: 'clients update',
@@ -163,11 +172,11 @@ export const clientCommands: Command[] = [
     description: 'As DELETE /api/v1/oauth/client/{id}, which answers the same for an id that does not exist.',
     ...idArg,
     examples: ['clients delete 2f6c…'],
-    async run({ positionals, out, api }) {
-      const answer = await (await api()).call<null>('DELETE', path(positionals[0]!));
-      out.answer(answer, () => `deleted client ${positionals[0]} (if it existed); its tokens no longer work\n`);
-      return 0;
-    },
+    run: onClient<null>(
+      'DELETE',
+      '',
+      (_answer, id) => `deleted client ${id} (if it existed); its tokens no longer work\n`,
+    ),
   },
   {
     name: 'clients rotate',
@@ -176,11 +185,7 @@ export const clientCommands: Command[] = [
       'Tokens already issued stay valid: after a leak, run `clients revoke` on the client too (or rotate, then revoke).',
     ...idArg,
     examples: ['clients rotate 2f6c…'],
-    async run({ positionals, out, api }) {
-      const rotated = await (await api()).call<Credentials>('POST', `${path(positionals[0]!)}/secret`);
-      out.answer(rotated, () => credentialsLines('new secret for', rotated));
-      return 0;
-    },
+    run: onClient<Credentials>('POST', '/secret', (rotated) => credentialsLines('new secret for', rotated)),
   },
   {
     name: 'clients revoke',
