@@ -1,5 +1,5 @@
 import { REQUIRED_SCOPES, requireScopes, type Principal } from '../access/index.js';
-import { checkPage, toPage, ValidationError, type Page, type PageRequest, type RequestEnv } from '../core/index.js';
+import { findPage, ValidationError, type Page, type PageRequest, type RequestEnv } from '../core/index.js';
 import { AuditEventSchema, type AuditEvent } from '../db/entities/index.js';
 import { AUDIT_ACTIONS, type AuditAction } from './record.js';
 
@@ -29,7 +29,16 @@ export async function listAuditEvents(
   query: AuditQuery,
 ): Promise<Page<AuditEventView>> {
   requireScopes(principal, REQUIRED_SCOPES.readAudit);
-  const { page, size, offset } = checkPage(query);
+  return findPage(env.em, query, {
+    entity: AuditEventSchema,
+    where: () => auditFilter(query),
+    orderBy: { at: 'desc', id: 'desc' },
+    views: (rows) => rows.map(toView),
+  });
+}
+
+/** The filter the query's `clientId`, `action` and `since` make; 422 for an unknown action or an unreadable time. */
+function auditFilter(query: AuditQuery): Record<string, unknown> {
   const where: Record<string, unknown> = {};
   if (query.clientId) where.clientId = query.clientId;
   if (query.action) {
@@ -49,12 +58,7 @@ export async function listAuditEvents(
     }
     where.at = { $gte: since };
   }
-  const [rows, total] = await env.em.findAndCount(AuditEventSchema, where, {
-    orderBy: { at: 'desc', id: 'desc' },
-    limit: size,
-    offset,
-  });
-  return toPage(rows.map(toView), total, page, size);
+  return where;
 }
 
 function toView(event: AuditEvent): AuditEventView {

@@ -3,7 +3,7 @@ import { ClientRevocationSchema, ClientSchema, type Client } from '../db/entitie
 import { checkClientLabels, type ClientLabels } from './client-labels.js';
 import { toClientView, type ClientView } from './client-view.js';
 import type { CreatedClient } from './create-client.js';
-import { checkPage, hasNulCharacter, NotFoundError, toPage, type Page, type PageRequest } from '../core/index.js';
+import { findPage, hasNulCharacter, NotFoundError, type Page, type PageRequest } from '../core/index.js';
 import {
   checkGrantableRoles,
   checkGrantableScopes,
@@ -32,18 +32,12 @@ export async function listClients(
   request: PageRequest,
 ): Promise<Page<ClientView>> {
   requireScopes(principal, REQUIRED_SCOPES.readClient);
-  const { page, size, offset } = checkPage(request);
-  const [items, total] = await env.em.findAndCount(
-    ClientSchema,
-    {},
-    { orderBy: { createdAt: 'desc', id: 'asc' }, limit: size, offset },
-  );
-  return toPage(
-    items.map((client) => toClientView(client, true)),
-    total,
-    page,
-    size,
-  );
+  return findPage(env.em, request, {
+    entity: ClientSchema,
+    where: () => ({}),
+    orderBy: { createdAt: 'desc', id: 'asc' },
+    views: (rows) => rows.map((client) => toClientView(client, true)),
+  });
 }
 
 /** One client, or null when there is none with that id (the root client lives in configuration, not here). */

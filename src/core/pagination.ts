@@ -1,3 +1,4 @@
+import type { EntityManager, EntityName, FilterQuery, FindOptions } from '@mikro-orm/core';
 import { ValidationError, type ValidationIssue } from './errors.js';
 
 export interface PageRequest {
@@ -18,7 +19,7 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
 
 /** Checks `page` (≥ 1, default 1) and `size` (1–100, default 50); a bad value is a 422 naming the query parameter. */
-export function checkPage(request: PageRequest): { page: number; size: number; offset: number } {
+function checkPage(request: PageRequest): { page: number; size: number; offset: number } {
   const page = request.page ?? 1;
   const size = request.size ?? DEFAULT_PAGE_SIZE;
   const issues: ValidationIssue[] = [];
@@ -38,6 +39,27 @@ export function checkPage(request: PageRequest): { page: number; size: number; o
   return { page, size, offset: (page - 1) * size };
 }
 
-export function toPage<T>(items: readonly T[], total: number, page: number, size: number): Page<T> {
+function toPage<T>(items: readonly T[], total: number, page: number, size: number): Page<T> {
   return { items, total, page, size, pages: Math.ceil(total / size) };
+}
+
+/**
+ * One page of a paged list: checks `page` and `size` first (their 422 comes before anything else the list may
+ * refuse), then works out the filter (which may look something up and refuse with its own error), counts and
+ * fetches the rows in `orderBy` order, and makes them views.
+ */
+export async function findPage<Row extends object, View>(
+  em: EntityManager,
+  request: PageRequest,
+  query: {
+    readonly entity: EntityName<Row>;
+    readonly where: () => FilterQuery<Row> | Promise<FilterQuery<Row>>;
+    readonly orderBy: FindOptions<Row>['orderBy'];
+    readonly views: (rows: Row[]) => readonly View[] | Promise<readonly View[]>;
+  },
+): Promise<Page<View>> {
+  const { page, size, offset } = checkPage(request);
+  const where = await query.where();
+  const [rows, total] = await em.findAndCount(query.entity, where, { orderBy: query.orderBy, limit: size, offset });
+  return toPage(await query.views(rows), total, page, size);
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { REQUIRED_SCOPES, requireScopes, type Principal } from '../access/index.js';
-import { checkPage, toPage, type Page, type PageRequest, type RequestEnv } from '../core/index.js';
+import { findPage, type Page, type PageRequest, type RequestEnv } from '../core/index.js';
 import { PolicySchema, RuleSchema, type Rule } from '../db/entities/index.js';
 import { policyNotFound, ruleNotFound } from './messages.js';
 import type { PolicyView, RuleView } from './model.js';
@@ -13,13 +13,12 @@ export async function listPolicies(
   request: PageRequest,
 ): Promise<Page<PolicyView>> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.readPolicy);
-  const { page, size, offset } = checkPage(request);
-  const [rows, total] = await env.em.findAndCount(
-    PolicySchema,
-    {},
-    { orderBy: { createdAt: 'desc', key: 'asc' }, limit: size, offset },
-  );
-  return toPage(await policyViews(env.em, caller, rows), total, page, size);
+  return findPage(env.em, request, {
+    entity: PolicySchema,
+    where: () => ({}),
+    orderBy: { createdAt: 'desc', key: 'asc' },
+    views: (rows) => policyViews(env.em, caller, rows),
+  });
 }
 
 export async function getPolicy(env: RequestEnv, principal: Principal | null, key: string): Promise<PolicyView | null> {
@@ -36,15 +35,16 @@ export async function listRules(
   request: PageRequest,
 ): Promise<Page<RuleView>> {
   requireScopes(principal, REQUIRED_SCOPES.readRule);
-  const { page, size, offset } = checkPage(request);
-  const policy = await env.em.findOne(PolicySchema, { key: policyKey });
-  if (!policy) throw policyNotFound(policyKey);
-  const [rows, total] = await env.em.findAndCount(
-    RuleSchema,
-    { policy },
-    { orderBy: { createdAt: 'desc', key: 'asc' }, limit: size, offset },
-  );
-  return toPage(await ruleViews(env.em, rows), total, page, size);
+  return findPage(env.em, request, {
+    entity: RuleSchema,
+    where: async () => {
+      const policy = await env.em.findOne(PolicySchema, { key: policyKey });
+      if (!policy) throw policyNotFound(policyKey);
+      return { policy };
+    },
+    orderBy: { createdAt: 'desc', key: 'asc' },
+    views: (rows) => ruleViews(env.em, rows),
+  });
 }
 
 export async function getRule(

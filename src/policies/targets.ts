@@ -1,14 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import { REQUIRED_SCOPES, requireScopes, type Principal } from '../access/index.js';
 import { auditContext, recordAudit } from '../audit/index.js';
-import {
-  checkPage,
-  InvalidDataCategoriesError,
-  toPage,
-  type Page,
-  type PageRequest,
-  type RequestEnv,
-} from '../core/index.js';
+import { findPage, InvalidDataCategoriesError, type Page, type PageRequest, type RequestEnv } from '../core/index.js';
 import { PolicySchema, RuleSchema, RuleTargetSchema } from '../db/entities/index.js';
 import { isDataCategory } from './data-categories.js';
 import { policyNotFound, ruleNotFoundOnPolicy, targetNotFound, targetNotFoundOnRule } from './messages.js';
@@ -30,14 +23,12 @@ export async function listRuleTargets(
   request: PageRequest,
 ): Promise<Page<RuleTargetView>> {
   requireScopes(principal, REQUIRED_SCOPES.readRuleTarget);
-  const { page, size, offset } = checkPage(request);
-  const rule = await findRule(env.em, policyKey, ruleKey);
-  const [rows, total] = await env.em.findAndCount(
-    RuleTargetSchema,
-    { rule },
-    { orderBy: { createdAt: 'desc', key: 'asc' }, limit: size, offset },
-  );
-  return toPage(rows.map(targetView), total, page, size);
+  return findPage(env.em, request, {
+    entity: RuleTargetSchema,
+    where: async () => ({ rule: await findRule(env.em, policyKey, ruleKey) }),
+    orderBy: { createdAt: 'desc', key: 'asc' },
+    views: (rows) => rows.map(targetView),
+  });
 }
 
 export async function getRuleTarget(
