@@ -30,6 +30,22 @@ describe('guardHooks', () => {
     },
   );
 
+  it.each(['onRequest', 'onResponse'] as const)('answers a rejecting %s the same way', async (where) => {
+    const log = recordingLogger();
+    const rejecting: Plugin = { [where]: () => Promise.reject(new Error('later at /secret/path.ts:12')) };
+    const yoga = createYoga({ schema, plugins: [guardHooks(rejecting, log)] });
+    const response = await yoga.fetch('http://x/graphql?query={__typename}');
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ detail: 'Internal Server Error' });
+    expect(log.lines).toEqual([
+      {
+        level: 'error',
+        fields: { error: 'Error', message: 'later at /secret/path.ts:12' },
+        message: `unexpected error in a server plugin (${where})`,
+      },
+    ]);
+  });
+
   it('leaves a plugin that does not throw as it is', async () => {
     const yoga = createYoga({
       schema,

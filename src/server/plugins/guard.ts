@@ -14,14 +14,22 @@ export function guardHooks<P extends Plugin>(plugin: P, log: Logger): P {
   const guarded: Hooks = {};
   const fail = (error: unknown, hook: string) =>
     errorResponse(error, { log, unexpected: `unexpected error in a server plugin (${hook})` });
-  /** Runs a hook; if it throws, answers through `answer` (endResponse before the app, setResponse after it). */
+  /**
+   * Runs a hook; if it throws or rejects, answers through `answer` (endResponse before the app, setResponse after
+   * it). A hook that returns no promise stays synchronous: yoga runs the next one in the same tick, where an async
+   * wrapper cost every request a promise and a turn of the microtask queue per hook.
+   */
   const safely =
     <A>(hook: string, run: (payload: A) => unknown, answer: (payload: A, response: Response) => void) =>
-    async (payload: A) => {
+    (payload: A): Promise<void> | void => {
+      const failed = (error: unknown) => answer(payload, fail(error, hook));
       try {
-        await run(payload);
+        const result = run(payload);
+        if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+          return Promise.resolve(result).then(() => {}, failed);
+        }
       } catch (error) {
-        answer(payload, fail(error, hook));
+        failed(error);
       }
     };
   const { onRequest, onResponse } = plugin;
