@@ -91,21 +91,18 @@ export function targetRows(rows: readonly Row[]): TargetRow[] {
       150,
       find(rows, PGLITE, 'idle after start (current RSS, no request yet)')[0],
     ),
-    ratio(
-      'authenticated read ÷ the same read without a token (`{ __typename }`, PostgreSQL)',
-      '≥ 0.97',
-      0.97,
-      rows,
-      { target: POSTGRES, scenario: 'GraphQL { __typename }, with token' },
-      { target: POSTGRES, scenario: 'GraphQL { __typename }, no token' },
-    ),
-    ratio(
-      'authenticated read ÷ the same read without a token (`{ __typename }`, PGlite)',
-      '≥ 0.97',
-      0.97,
-      rows,
-      { target: PGLITE, scenario: 'GraphQL { __typename }, with token' },
-      { target: PGLITE, scenario: 'GraphQL { __typename }, no token' },
+    ...[
+      [POSTGRES, 'PostgreSQL'],
+      [PGLITE, 'PGlite'],
+    ].map(([target, database]) =>
+      ratio(
+        `authenticated read ÷ the same read without a token (\`{ __typename }\`, ${database})`,
+        '≥ 0.97',
+        0.97,
+        rows,
+        { target: target!, scenario: 'GraphQL { __typename }, with token' },
+        { target: target!, scenario: 'GraphQL { __typename }, no token' },
+      ),
     ),
     worst
       ? {

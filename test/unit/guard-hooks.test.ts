@@ -4,43 +4,32 @@ import { schema } from '../../src/graphql/schema.js';
 import { guardHooks } from '../../src/server/plugins/guard.js';
 import { recordingLogger } from '../helpers/test-app.js';
 
-// A plugin that throws where nobody expected it: without the guard, @whatwg-node answers with the stack.
-const throwing = (where: 'onRequest' | 'onResponse'): Plugin => ({
+// A plugin that fails where nobody expected it: without the guard, @whatwg-node answers with the stack. It may
+// throw at once, or return a promise that rejects later.
+const failing = (where: 'onRequest' | 'onResponse', how: 'throws' | 'rejects'): Plugin => ({
   [where]: () => {
-    throw new Error('boom at /secret/path.ts:12');
+    const error = new Error(`boom at /secret/path.ts:12 (${how})`);
+    if (how === 'rejects') return Promise.reject(error);
+    throw error;
   },
 });
 
 describe('guardHooks', () => {
-  it.each(['onRequest', 'onResponse'] as const)(
-    'answers a throwing %s with a bare JSON 500 and logs it safely',
-    async (where) => {
-      const log = recordingLogger();
-      const yoga = createYoga({ schema, plugins: [guardHooks(throwing(where), log)] });
-      const response = await yoga.fetch('http://x/graphql?query={__typename}');
-      expect(response.status).toBe(500);
-      expect(await response.json()).toEqual({ detail: 'Internal Server Error' });
-      expect(log.lines).toEqual([
-        {
-          level: 'error',
-          fields: { error: 'Error', message: 'boom at /secret/path.ts:12' },
-          message: `unexpected error in a server plugin (${where})`,
-        },
-      ]);
-    },
-  );
-
-  it.each(['onRequest', 'onResponse'] as const)('answers a rejecting %s the same way', async (where) => {
+  it.each([
+    ['onRequest', 'throws'],
+    ['onResponse', 'throws'],
+    ['onRequest', 'rejects'],
+    ['onResponse', 'rejects'],
+  ] as const)('answers a %s that %s with a bare JSON 500 and logs it safely', async (where, how) => {
     const log = recordingLogger();
-    const rejecting: Plugin = { [where]: () => Promise.reject(new Error('later at /secret/path.ts:12')) };
-    const yoga = createYoga({ schema, plugins: [guardHooks(rejecting, log)] });
+    const yoga = createYoga({ schema, plugins: [guardHooks(failing(where, how), log)] });
     const response = await yoga.fetch('http://x/graphql?query={__typename}');
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({ detail: 'Internal Server Error' });
     expect(log.lines).toEqual([
       {
         level: 'error',
-        fields: { error: 'Error', message: 'later at /secret/path.ts:12' },
+        fields: { error: 'Error', message: `boom at /secret/path.ts:12 (${how})` },
         message: `unexpected error in a server plugin (${where})`,
       },
     ]);
