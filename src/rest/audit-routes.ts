@@ -37,6 +37,9 @@ export const auditRoutes: Route[] = [
   }),
 ];
 
+/** An audit event on the wire. */
+export type AuditEventBody = ReturnType<typeof auditEventBody>;
+
 function auditEventBody(event: AuditEventView) {
   return {
     id: event.id,

@@ -194,6 +194,10 @@ export const clientRoutes: Route[] = [
   }),
 ];
 
+/** A client on the wire, and a client's id with its one-time secret. */
+export type ClientBody = ReturnType<typeof clientBody>;
+export type CredentialsBody = ReturnType<typeof credentialsBody>;
+
 /** A client's id and its one-time secret, as creation and rotation answer them. */
 function credentialsBody(credentials: { clientId: string; clientSecret: string }) {
   return { client_id: credentials.clientId, client_secret: credentials.clientSecret };

@@ -25,3 +25,7 @@ export { REST_API_VERSION } from './docs-routes.js';
 export { errorResponse } from './errors.js';
 export { json, MAX_BODY_BYTES } from './http.js';
 export { useRest, type RestOptions, type Route } from './plugin.js';
+// The wire shapes of the bodies the operator CLI reads: derived from the functions that write them.
+export type { AuditEventBody } from './audit-routes.js';
+export type { ClientBody, CredentialsBody } from './client-routes.js';
+export type { KeyBody, RotationBody } from './key-routes.js';

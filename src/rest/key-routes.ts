@@ -46,12 +46,7 @@ export const keyRoutes: Route[] = [
       const activateIn = activateInSeconds(await readJson(request));
       const result = await locatedIn('body', rotateKeys(auth, caller, activateIn));
       const keys = await listKeys(auth, caller);
-      return json(200, {
-        kid: result.kid,
-        activates_at: isoUtc(result.activatesAt),
-        removed: result.removed,
-        keys: keys.map(keyBody),
-      });
+      return json(200, rotationBody(result, keys));
     },
   },
 ];
@@ -68,6 +63,23 @@ function activateInSeconds(body: unknown): number {
   return value;
 }
 
+/** A signing key on the wire, and a rotation's answer. */
+export type KeyBody = ReturnType<typeof keyBody>;
+export type RotationBody = ReturnType<typeof rotationBody>;
+
 function keyBody(key: SigningKeyView) {
   return { kid: key.kid, activates_at: isoUtc(key.activatesAt), state: key.state };
+}
+
+/** The new key (its id, when it signs, the keys that went) and the keys as they are now. */
+function rotationBody(
+  result: { kid: string; activatesAt: Date; removed: readonly string[] },
+  keys: readonly SigningKeyView[],
+) {
+  return {
+    kid: result.kid,
+    activates_at: isoUtc(result.activatesAt),
+    removed: result.removed,
+    keys: keys.map(keyBody),
+  };
 }

@@ -1,25 +1,9 @@
 // `audit tail`: the newest audit events, oldest of them first, as `tail` prints a log; --follow keeps polling.
+import type { Page } from '../../core/index.js';
+import type { AuditEventBody } from '../../rest/index.js';
 import type { Command } from './command.js';
 import { wholeNumber } from './command.js';
 import { instant, table, UsageError } from './output.js';
-
-interface AuditEvent {
-  id: string;
-  at: string;
-  action: string;
-  actor_client_id: string | null;
-  client_id: string | null;
-  ip: string | null;
-  request_id: string | null;
-  details: Record<string, unknown>;
-}
-interface AuditPage {
-  items: AuditEvent[];
-  total: number;
-  page: number;
-  size: number;
-  pages: number;
-}
 
 /** How often --follow asks for new events. */
 const FOLLOW_INTERVAL_MS = 2000;
@@ -28,7 +12,7 @@ const DEFAULT_SIZE = 20;
 const MAX_SIZE = 100;
 
 const COLUMNS = ['AT', 'ACTION', 'ACTOR', 'CLIENT', 'IP', 'DETAILS'];
-const row = (event: AuditEvent) => [
+const row = (event: AuditEventBody) => [
   instant(event.at),
   event.action,
   event.actor_client_id ?? 'server',
@@ -71,7 +55,7 @@ export const auditCommands: Command[] = [
         const query = new URLSearchParams(filters);
         query.set('size', String(pageSize));
         if (since !== undefined) query.set('since', since);
-        return client.call<AuditPage>('GET', `/api/v1/oauth/audit?${query}`);
+        return client.call<Page<AuditEventBody>>('GET', `/api/v1/oauth/audit?${query}`);
       };
       const first = await read(typeof values.since === 'string' ? values.since : undefined, size);
       const events = [...first.items].reverse();
@@ -83,7 +67,7 @@ export const auditCommands: Command[] = [
       // Events are read again from the newest instant seen (the API's `since` is inclusive), and printed once each.
       const seen = new Set(events.map((event) => event.id));
       let since = events.at(-1)?.at ?? (typeof values.since === 'string' ? values.since : undefined);
-      const print = (event: AuditEvent) => out.line(event, () => `${row(event).join('  ')}\n`);
+      const print = (event: AuditEventBody) => out.line(event, () => `${row(event).join('  ')}\n`);
       events.forEach(print);
       let stopped = false;
       void interrupted.then(() => (stopped = true));

@@ -1,33 +1,16 @@
 // `clients …`: the REST client routes, as the root client. `clients revoke --root` is the exception: the API cannot
 // revoke the root client's tokens (SPEC §9), so it writes the revocation mark in the database itself.
+import type { Page } from '../../core/index.js';
+import type { ClientBody, CredentialsBody } from '../../rest/index.js';
 import type { Command, CommandContext, OptionValues } from './command.js';
 import { wholeNumber } from './command.js';
 import { instant, table, UsageError } from './output.js';
-
-interface ClientBody {
-  client_id: string;
-  name: string | null;
-  description: string | null;
-  scopes: string[] | null;
-  roles: string[] | null;
-}
-interface Credentials {
-  client_id: string;
-  client_secret: string;
-}
-interface ClientPage {
-  items: ClientBody[];
-  total: number;
-  page: number;
-  size: number;
-  pages: number;
-}
 
 const path = (id: string) => `/api/v1/oauth/client/${encodeURIComponent(id)}`;
 const list = (values: OptionValues, name: string) => (values[name] as string[] | undefined) ?? [];
 
 /** The one-time secret, said once and plainly. */
-const credentialsLines = (verb: string, credentials: Credentials) =>
+const credentialsLines = (verb: string, credentials: CredentialsBody) =>
   `${verb} client ${credentials.client_id}\n` +
   `client_id:     ${credentials.client_id}\n` +
   `client_secret: ${credentials.client_secret}\n` +
@@ -77,7 +60,7 @@ export const clientCommands: Command[] = [
     async run({ values, out, api }) {
       const created = await (
         await api()
-      ).call<Credentials>('POST', '/api/v1/oauth/client', {
+      ).call<CredentialsBody>('POST', '/api/v1/oauth/client', {
         scopes: list(values, 'scope'),
         roles: list(values, 'role'),
         ...(values.name !== undefined ? { name: values.name } : {}),
@@ -101,7 +84,7 @@ export const clientCommands: Command[] = [
       const size = wholeNumber(values, 'size', 1);
       if (page !== undefined) query.set('page', String(page));
       if (size !== undefined) query.set('size', String(size));
-      const answer = await (await api()).call<ClientPage>('GET', `/api/v1/oauth/client?${query}`);
+      const answer = await (await api()).call<Page<ClientBody>>('GET', `/api/v1/oauth/client?${query}`);
       out.answer(answer, () =>
         answer.items.length === 0
           ? `no clients (page ${answer.page}, ${answer.total} in all)\n`
@@ -185,7 +168,7 @@ export const clientCommands: Command[] = [
       'Tokens already issued stay valid: after a leak, run `clients revoke` on the client too (or rotate, then revoke).',
     ...idArg,
     examples: ['clients rotate 2f6c…'],
-    run: onClient<Credentials>('POST', '/secret', (rotated) => credentialsLines('new secret for', rotated)),
+    run: onClient<CredentialsBody>('POST', '/secret', (rotated) => credentialsLines('new secret for', rotated)),
   },
   {
     name: 'clients revoke',

@@ -2,6 +2,7 @@
 // `keys reencrypt` works on the database itself, with the server stopped, since a server cannot start on keys it
 // cannot decrypt.
 import { readFileSync } from 'node:fs';
+import type { KeyBody, RotationBody } from '../../rest/index.js';
 import type { Command } from './command.js';
 import { CliError, instant, UsageError } from './output.js';
 
@@ -10,18 +11,6 @@ import { CliError, instant, UsageError } from './output.js';
  * delay and the API applies its own. Said again here so `--help` loads no crypto module.
  */
 const DEFAULT_ACTIVATE_IN_SECONDS = 600;
-
-interface KeyBody {
-  kid: string;
-  activates_at: string;
-  state: 'signing' | 'pending' | 'verifying';
-}
-interface Rotation {
-  kid: string;
-  activates_at: string;
-  removed: string[];
-  keys: KeyBody[];
-}
 
 const keyLines = (keys: readonly KeyBody[]) =>
   keys.map((key) => `${key.kid}  ${instant(key.activates_at)}  ${key.state}\n`).join('');
@@ -68,7 +57,7 @@ export const keyCommands: Command[] = [
       }
       const rotation = await (
         await api()
-      ).call<Rotation>(
+      ).call<RotationBody>(
         'POST',
         '/api/v1/oauth/keys',
         activateIn === undefined ? {} : { activate_in_seconds: activateIn },
