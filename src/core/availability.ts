@@ -27,9 +27,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (current instanceof ConnectionException) return true;
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    // pg says `timeout expired`, and nothing else, when a new connection is not up within connectionTimeoutMillis
+    // (a database that accepts and does not answer, or an event loop too busy to hear it).
     if (
       current.name === 'KnexTimeoutError' ||
-      /Connection terminated|Timeout acquiring a connection/i.test(current.message)
+      /Connection terminated|Timeout acquiring a connection|^timeout expired$/i.test(current.message)
     )
       return true;
     current = (current as { cause?: unknown; previous?: unknown }).previous ?? (current as { cause?: unknown }).cause;
