@@ -12,3 +12,4 @@ export {
   type RateLimit,
   type ThrottleLimits,
 } from './throttle.js';
+export { pagedList } from './paged-list.js';

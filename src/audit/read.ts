@@ -1,5 +1,5 @@
-import { REQUIRED_SCOPES, requireScopes, type Principal } from '../access/index.js';
-import { findPage, ValidationError, type Page, type PageRequest, type RequestEnv } from '../core/index.js';
+import { pagedList } from '../access/index.js';
+import { ValidationError, type PageRequest, type RequestEnv } from '../core/index.js';
 import { AuditEventSchema, type AuditEvent } from '../db/entities/index.js';
 import { AUDIT_ACTIONS, type AuditAction } from './record.js';
 
@@ -23,19 +23,15 @@ export interface AuditQuery extends PageRequest {
 }
 
 /** The audit trail, newest first, filtered by subject client, action and time. Needs `client:read`. */
-export async function listAuditEvents(
-  env: RequestEnv,
-  principal: Principal | null,
-  query: AuditQuery,
-): Promise<Page<AuditEventView>> {
-  requireScopes(principal, REQUIRED_SCOPES.readAudit);
-  return findPage(env.em, query, {
-    entity: AuditEventSchema,
+export const listAuditEvents = pagedList(
+  'readAudit',
+  AuditEventSchema,
+  (_env: RequestEnv, _caller, query: AuditQuery) => ({
     where: () => auditFilter(query),
     orderBy: { at: 'desc', id: 'desc' },
     views: (rows) => rows.map(toView),
-  });
-}
+  }),
+);
 
 /** The filter the query's `clientId`, `action` and `since` make; 422 for an unknown action or an unreadable time. */
 function auditFilter(query: AuditQuery): Record<string, unknown> {

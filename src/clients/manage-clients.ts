@@ -3,11 +3,12 @@ import { ClientRevocationSchema, ClientSchema, type Client } from '../db/entitie
 import { checkClientLabels, type ClientLabels } from './client-labels.js';
 import { toClientView, type ClientView } from './client-view.js';
 import type { CreatedClient } from './create-client.js';
-import { findPage, hasNulCharacter, NotFoundError, type Page, type PageRequest } from '../core/index.js';
+import { hasNulCharacter, NotFoundError, type PageRequest } from '../core/index.js';
 import {
   checkGrantableRoles,
   checkGrantableScopes,
   holdsScopes,
+  pagedList,
   REQUIRED_SCOPES,
   requireModifiable,
   requireScopes,
@@ -26,19 +27,11 @@ export const CLIENT_NOT_FOUND = 'No client found with that id';
 const MAX_CLIENT_ID_LENGTH = 64;
 
 /** Clients, newest first. Never includes a secret or its hash. */
-export async function listClients(
-  env: ClientsEnv,
-  principal: Principal | null,
-  request: PageRequest,
-): Promise<Page<ClientView>> {
-  requireScopes(principal, REQUIRED_SCOPES.readClient);
-  return findPage(env.em, request, {
-    entity: ClientSchema,
-    where: () => ({}),
-    orderBy: { createdAt: 'desc', id: 'asc' },
-    views: (rows) => rows.map((client) => toClientView(client, true)),
-  });
-}
+export const listClients = pagedList('readClient', ClientSchema, (_env: ClientsEnv, _caller, _query: PageRequest) => ({
+  where: () => ({}),
+  orderBy: { createdAt: 'desc', id: 'asc' },
+  views: (rows) => rows.map((client) => toClientView(client, true)),
+}));
 
 /** One client, or null when there is none with that id (the root client lives in configuration, not here). */
 export async function getClient(

@@ -1,7 +1,14 @@
 export { databaseUnavailable, isDatabaseUnavailable } from './availability.js';
 export * from './errors.js';
 export { safeErrorFields, type Logger } from './logger.js';
-export { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, type Page, type PageRequest } from './pagination.js';
+export {
+  DEFAULT_PAGE_SIZE,
+  findPage,
+  MAX_PAGE_SIZE,
+  type Page,
+  type PageQuery,
+  type PageRequest,
+} from './pagination.js';
 export type { RequestEnv } from './request-env.js';
 export {
   NO_TELEMETRY,

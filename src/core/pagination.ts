@@ -43,23 +43,27 @@ function toPage<T>(items: readonly T[], total: number, page: number, size: numbe
   return { items, total, page, size, pages: Math.ceil(total / size) };
 }
 
+/** What a paged list reads of its rows' entity: the filter, the order, and how the rows become views. */
+export interface PageQuery<Row extends object, View> {
+  /** Worked out after the page is checked; it may look something up and refuse with its own error. */
+  readonly where: () => FilterQuery<Row> | Promise<FilterQuery<Row>>;
+  readonly orderBy: FindOptions<Row>['orderBy'];
+  readonly views: (rows: Row[]) => readonly View[] | Promise<readonly View[]>;
+}
+
 /**
- * One page of a paged list: checks `page` and `size` first (their 422 comes before anything else the list may
+ * One page of `entity`'s rows: checks `page` and `size` first (their 422 comes before anything else the list may
  * refuse), then works out the filter (which may look something up and refuse with its own error), counts and
  * fetches the rows in `orderBy` order, and makes them views.
  */
 export async function findPage<Row extends object, View>(
   em: EntityManager,
   request: PageRequest,
-  query: {
-    readonly entity: EntityName<Row>;
-    readonly where: () => FilterQuery<Row> | Promise<FilterQuery<Row>>;
-    readonly orderBy: FindOptions<Row>['orderBy'];
-    readonly views: (rows: Row[]) => readonly View[] | Promise<readonly View[]>;
-  },
+  entity: EntityName<Row>,
+  query: PageQuery<Row, View>,
 ): Promise<Page<View>> {
   const { page, size, offset } = checkPage(request);
   const where = await query.where();
-  const [rows, total] = await em.findAndCount(query.entity, where, { orderBy: query.orderBy, limit: size, offset });
+  const [rows, total] = await em.findAndCount(entity, where, { orderBy: query.orderBy, limit: size, offset });
   return toPage(await query.views(rows), total, page, size);
 }

@@ -1,25 +1,17 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { REQUIRED_SCOPES, requireScopes, type Principal } from '../access/index.js';
-import { findPage, type Page, type PageRequest, type RequestEnv } from '../core/index.js';
+import { pagedList, REQUIRED_SCOPES, requireScopes, type Principal } from '../access/index.js';
+import type { PageRequest, RequestEnv } from '../core/index.js';
 import { PolicySchema, RuleSchema, type Rule } from '../db/entities/index.js';
 import { policyNotFound, ruleNotFound } from './messages.js';
 import type { PolicyView, RuleView } from './model.js';
 import { policyViews, ruleViews } from './views.js';
 
 /** Policies, newest first; with their rules for a caller that also holds `rule:read`. */
-export async function listPolicies(
-  env: RequestEnv,
-  principal: Principal | null,
-  request: PageRequest,
-): Promise<Page<PolicyView>> {
-  const caller = requireScopes(principal, REQUIRED_SCOPES.readPolicy);
-  return findPage(env.em, request, {
-    entity: PolicySchema,
-    where: () => ({}),
-    orderBy: { createdAt: 'desc', key: 'asc' },
-    views: (rows) => policyViews(env.em, caller, rows),
-  });
-}
+export const listPolicies = pagedList('readPolicy', PolicySchema, (env: RequestEnv, caller, _query: PageRequest) => ({
+  where: () => ({}),
+  orderBy: { createdAt: 'desc', key: 'asc' },
+  views: (rows) => policyViews(env.em, caller, rows),
+}));
 
 export async function getPolicy(env: RequestEnv, principal: Principal | null, key: string): Promise<PolicyView | null> {
   const caller = requireScopes(principal, REQUIRED_SCOPES.readPolicy);
@@ -27,25 +19,21 @@ export async function getPolicy(env: RequestEnv, principal: Principal | null, ke
   return row ? (await policyViews(env.em, caller, [row]))[0]! : null;
 }
 
-/** A policy's rules, newest first. 404 for an unknown policy. */
-export async function listRules(
-  env: RequestEnv,
-  principal: Principal | null,
-  policyKey: string,
-  request: PageRequest,
-): Promise<Page<RuleView>> {
-  requireScopes(principal, REQUIRED_SCOPES.readRule);
-  return findPage(env.em, request, {
-    entity: RuleSchema,
-    where: async () => {
-      const policy = await env.em.findOne(PolicySchema, { key: policyKey });
-      if (!policy) throw policyNotFound(policyKey);
-      return { policy };
-    },
-    orderBy: { createdAt: 'desc', key: 'asc' },
-    views: (rows) => ruleViews(env.em, rows),
-  });
+/** Which policy's rules, and which page of them. */
+export interface RuleQuery extends PageRequest {
+  readonly policyKey: string;
 }
+
+/** A policy's rules, newest first. 404 for an unknown policy. */
+export const listRules = pagedList('readRule', RuleSchema, (env: RequestEnv, _caller, { policyKey }: RuleQuery) => ({
+  where: async () => {
+    const policy = await env.em.findOne(PolicySchema, { key: policyKey });
+    if (!policy) throw policyNotFound(policyKey);
+    return { policy };
+  },
+  orderBy: { createdAt: 'desc', key: 'asc' },
+  views: (rows) => ruleViews(env.em, rows),
+}));
 
 export async function getRule(
   env: RequestEnv,

@@ -1,7 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
-import { REQUIRED_SCOPES, requireScopes, type Principal } from '../access/index.js';
+import { pagedList, REQUIRED_SCOPES, requireScopes, type Principal } from '../access/index.js';
 import { auditContext, recordAudit } from '../audit/index.js';
-import { findPage, InvalidDataCategoriesError, type Page, type PageRequest, type RequestEnv } from '../core/index.js';
+import { InvalidDataCategoriesError, type PageRequest, type RequestEnv } from '../core/index.js';
 import { PolicySchema, RuleSchema, RuleTargetSchema } from '../db/entities/index.js';
 import { isDataCategory } from './data-categories.js';
 import { policyNotFound, ruleNotFoundOnPolicy, targetNotFound, targetNotFoundOnRule } from './messages.js';
@@ -14,22 +14,22 @@ import { checkBulkSize, eachItem, keyExists } from './write.js';
 
 // A rule's targets on their own routes (Fides' `/dsr/policy/{policy_key}/rule/{rule_key}/target`).
 
-/** A rule's targets, newest first. */
-export async function listRuleTargets(
-  env: RequestEnv,
-  principal: Principal | null,
-  policyKey: string,
-  ruleKey: string,
-  request: PageRequest,
-): Promise<Page<RuleTargetView>> {
-  requireScopes(principal, REQUIRED_SCOPES.readRuleTarget);
-  return findPage(env.em, request, {
-    entity: RuleTargetSchema,
+/** Which rule's targets, and which page of them. */
+export interface RuleTargetQuery extends PageRequest {
+  readonly policyKey: string;
+  readonly ruleKey: string;
+}
+
+/** A rule's targets, newest first. 404 for an unknown policy or rule. */
+export const listRuleTargets = pagedList(
+  'readRuleTarget',
+  RuleTargetSchema,
+  (env: RequestEnv, _caller, { policyKey, ruleKey }: RuleTargetQuery) => ({
     where: async () => ({ rule: await findRule(env.em, policyKey, ruleKey) }),
     orderBy: { createdAt: 'desc', key: 'asc' },
     views: (rows) => rows.map(targetView),
-  });
-}
+  }),
+);
 
 export async function getRuleTarget(
   env: RequestEnv,

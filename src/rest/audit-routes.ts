@@ -1,13 +1,12 @@
 import { AUDIT_ACTIONS, listAuditEvents, type AuditEventView } from '../audit/index.js';
 import { isoUtc } from './http.js';
 import { ref } from './openapi-schemas.js';
-import { pagedListRoute } from './route-shapes.js';
+import { routeShapes } from './route-shapes.js';
 import type { Route } from './routes.js';
 
 /** The audit trail (SPEC §9): who changed which client, policy or key, when and from where. */
 export const auditRoutes: Route[] = [
-  pagedListRoute('/api/v1/oauth/audit', 'The audit trail, newest first', {
-    tag: 'Clients',
+  routeShapes('Clients').pagedList('/api/v1/oauth/audit', 'The audit trail, newest first', {
     description:
       'Client changes, revocations, lockouts, signing-key rotations and policy changes, each written in the same ' +
       'transaction as the change it records, kept `[audit] retention_days`. Never a secret or a token.',

@@ -27,13 +27,11 @@ import {
 import { json, readJson } from './http.js';
 import { locatedIn } from './input.js';
 import { ref, type Schema } from './openapi-schemas.js';
-import { callRoute, pagedListRoute, shapeDoc, type ShapeDoc } from './route-shapes.js';
+import { routeShapes, shapeDoc, type ShapeDoc } from './route-shapes.js';
 import type { Route, RouteContext, RouteDoc } from './routes.js';
 
 // Fides' DSR policy paths. Bodies are snake_case on the wire, camelCase in the domain; these routes translate.
 
-const NOT_FOUND = { description: 'No such policy (or rule).', schema: ref('Error') };
-const TARGET_NOT_FOUND = { description: 'No such policy, rule or target.', schema: ref('Error') };
 const BULK_ANSWER = 'What succeeded and what failed, and why.';
 const POLICIES = '/api/v1/dsr/policy';
 const POLICY = `${POLICIES}/{policy_key}`;
@@ -42,9 +40,10 @@ const RULE = `${RULES}/{rule_key}`;
 const TARGETS = `${RULE}/target`;
 const TARGET = `${TARGETS}/{rule_target_key}`;
 
+const policies = routeShapes('Policies', notFoundAt);
+
 export const policyRoutes: Route[] = [
-  pagedListRoute(POLICIES, 'List policies, newest first', {
-    tag: 'Policies',
+  policies.pagedList(POLICIES, 'List policies, newest first', {
     description: 'Each policy carries its `rules` only for a caller that also holds `rule:read`.',
     operation: 'readPolicy',
     answer: { description: 'A page of policies.', schema: ref('PolicyPage') },
@@ -66,26 +65,21 @@ export const policyRoutes: Route[] = [
     upsert: ({ auth }, caller, items) => upsertPolicies(auth, caller, items),
     item: policyBody,
   }),
-  callRoute('GET', POLICY, 'Get a policy', {
-    tag: 'Policies',
+  policies.call('GET', POLICY, 'Get a policy', {
     operation: 'readPolicy',
     answer: { description: 'The policy.', schema: ref('Policy') },
-    notFound: NOT_FOUND,
     call: ({ auth, params }, caller) => getPolicy(auth, caller, params.policy_key!),
     missing: (params) => policyNotFound(params.policy_key!),
     body: policyBody,
   }),
   deleteRoute(POLICY, 'Delete a policy with its rules', {
     operation: 'deletePolicy',
-    notFound: NOT_FOUND,
     remove: ({ auth, params }, caller) => deletePolicy(auth, caller, params.policy_key!),
   }),
-  pagedListRoute(RULES, 'List a policy’s rules, newest first', {
-    tag: 'Policies',
+  policies.pagedList(RULES, 'List a policy’s rules, newest first', {
     operation: 'readRule',
     answer: { description: 'A page of rules.', schema: ref('RulePage') },
-    notFound: NOT_FOUND,
-    list: ({ auth, params }, caller, page) => listRules(auth, caller, params.policy_key!, page),
+    list: ({ auth, params }, caller, page) => listRules(auth, caller, { ...page, policyKey: params.policy_key! }),
     item: ruleBody,
   }),
   bulkUpsertRoute(RULES, 'Create or update a policy’s rules by key', {
@@ -98,29 +92,24 @@ export const policyRoutes: Route[] = [
     operation: 'upsertRule',
     input: ref('RuleInput'),
     answer: { description: BULK_ANSWER, schema: ref('RuleBulkResult') },
-    notFound: NOT_FOUND,
     upsert: ({ auth, params }, caller, items) => upsertRules(auth, caller, params.policy_key!, items),
     item: ruleBody,
   }),
-  callRoute('GET', RULE, 'Get a rule', {
-    tag: 'Policies',
+  policies.call('GET', RULE, 'Get a rule', {
     operation: 'readRule',
     answer: { description: 'The rule.', schema: ref('Rule') },
-    notFound: NOT_FOUND,
     call: ({ auth, params }, caller) => getRule(auth, caller, params.policy_key!, params.rule_key!),
     body: ruleBody,
   }),
   deleteRoute(RULE, 'Delete a rule', {
     operation: 'deleteRule',
-    notFound: NOT_FOUND,
     remove: ({ auth, params }, caller) => deleteRule(auth, caller, params.policy_key!, params.rule_key!),
   }),
-  pagedListRoute(TARGETS, 'List a rule’s targets, newest first', {
-    tag: 'Policies',
+  policies.pagedList(TARGETS, 'List a rule’s targets, newest first', {
     operation: 'readRuleTarget',
     answer: { description: 'A page of targets.', schema: ref('RuleTargetPage') },
-    notFound: NOT_FOUND,
-    list: ({ auth, params }, caller, page) => listRuleTargets(auth, caller, params.policy_key!, params.rule_key!, page),
+    list: ({ auth, params }, caller, page) =>
+      listRuleTargets(auth, caller, { ...page, policyKey: params.policy_key!, ruleKey: params.rule_key! }),
     item: targetBody,
   }),
   bulkUpsertRoute(TARGETS, 'Create or update a rule’s targets by key', {
@@ -134,7 +123,6 @@ export const policyRoutes: Route[] = [
     operation: 'upsertRuleTarget',
     input: ref('RuleTarget'),
     answer: { description: BULK_ANSWER, schema: ref('RuleTargetBulkResult') },
-    notFound: NOT_FOUND,
     invalid: {
       description:
         'Data categories outside the taxonomy (`{"detail": "Invalid data categories: [x]"}`), or a body that is not a ' +
@@ -145,25 +133,32 @@ export const policyRoutes: Route[] = [
       upsertRuleTargets(auth, caller, params.policy_key!, params.rule_key!, items),
     item: targetBody,
   }),
-  callRoute('GET', TARGET, 'Get a rule’s target', {
-    tag: 'Policies',
+  policies.call('GET', TARGET, 'Get a rule’s target', {
     operation: 'readRuleTarget',
     answer: { description: 'The target.', schema: ref('RuleTarget') },
-    notFound: TARGET_NOT_FOUND,
     call: ({ auth, params }, caller) =>
       getRuleTarget(auth, caller, params.policy_key!, params.rule_key!, params.rule_target_key!),
     body: targetBody,
   }),
   deleteRoute(TARGET, 'Delete a rule’s target', {
     operation: 'deleteRuleTarget',
-    notFound: TARGET_NOT_FOUND,
     remove: ({ auth, params }, caller) =>
       deleteRuleTarget(auth, caller, params.policy_key!, params.rule_key!, params.rule_target_key!),
   }),
 ];
 
-/** What the routes of one kind say of themselves; the tag is always Policies. */
-type PolicyShapeDoc = Omit<ShapeDoc, 'tag'>;
+/**
+ * The 404 of a path of the policy tree: whichever of the policy, the rule and the target it names may be missing.
+ * None for the paths that name none.
+ */
+function notFoundAt(path: string): RouteDoc['responses'][number] | undefined {
+  const named = (['policy', 'rule', 'rule_target'] as const).filter((name) => path.includes(`{${name}_key}`));
+  if (named.length === 0) return undefined;
+  const names = named.map((name) => (name === 'rule_target' ? 'target' : name));
+  const last = names.pop()!;
+  const which = names.length === 0 ? last : `${names.join(', ')} or ${last}`;
+  return { description: `No such ${which}.`, schema: ref('Error') };
+}
 
 /**
  * `PATCH path`: a JSON array of items created or updated by key, each succeeding or failing on its own; each saved
@@ -172,7 +167,7 @@ type PolicyShapeDoc = Omit<ShapeDoc, 'tag'>;
 function bulkUpsertRoute<T>(
   path: string,
   summary: string,
-  options: PolicyShapeDoc & {
+  options: Omit<ShapeDoc, 'notFound'> & {
     readonly input: Schema;
     readonly invalid?: RouteDoc['responses'][number];
     readonly upsert: (context: RouteContext, caller: Principal | null, items: BulkItem[]) => Promise<BulkResult<T>>;
@@ -184,8 +179,9 @@ function bulkUpsertRoute<T>(
     method: 'PATCH',
     path,
     doc: shapeDoc(
+      'Policies',
       summary,
-      { ...options, tag: 'Policies' },
+      { ...options, notFound: notFoundAt(path) },
       {
         body: {
           required: true,
@@ -207,7 +203,7 @@ function bulkUpsertRoute<T>(
 function deleteRoute(
   path: string,
   summary: string,
-  options: Omit<PolicyShapeDoc, 'answer' | 'status'> & {
+  options: Omit<ShapeDoc, 'answer' | 'status' | 'notFound'> & {
     readonly remove: (context: RouteContext, caller: Principal | null) => Promise<unknown>;
   },
 ): Route {
@@ -215,7 +211,12 @@ function deleteRoute(
   return {
     method: 'DELETE',
     path,
-    doc: shapeDoc(summary, { ...options, tag: 'Policies', answer: { description: 'Deleted.' }, status: 204 }),
+    doc: shapeDoc('Policies', summary, {
+      ...options,
+      answer: { description: 'Deleted.' },
+      status: 204,
+      notFound: notFoundAt(path),
+    }),
     handle: async (context) => {
       await remove(context, await context.principal());
       return new YogaResponse(null, { status: 204 });
@@ -249,10 +250,14 @@ function camel(value: unknown): unknown {
   );
 }
 
+/** What every level of the policy tree is on the wire: a Fides key and a name. */
+function keyAndName(resource: { readonly key: string; readonly name: string }) {
+  return { key: resource.key, name: resource.name };
+}
+
 function policyBody(policy: PolicyView) {
   return {
-    key: policy.key,
-    name: policy.name,
+    ...keyAndName(policy),
     drp_action: policy.drpAction,
     execution_timeframe: policy.executionTimeframe,
     ...(policy.rules ? { rules: policy.rules.map(ruleBody) } : {}),
@@ -261,8 +266,7 @@ function policyBody(policy: PolicyView) {
 
 function ruleBody(rule: RuleView) {
   return {
-    key: rule.key,
-    name: rule.name,
+    ...keyAndName(rule),
     action_type: rule.actionType,
     masking_strategy: rule.maskingStrategy,
     targets: rule.targets.map(targetBody),
@@ -270,5 +274,5 @@ function ruleBody(rule: RuleView) {
 }
 
 function targetBody(target: RuleTargetView) {
-  return { key: target.key, name: target.name, data_category: target.dataCategory };
+  return { ...keyAndName(target), data_category: target.dataCategory };
 }

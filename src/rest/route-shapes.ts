@@ -12,20 +12,20 @@ type ResponseDoc = RouteDoc['responses'][number];
 
 /** What a route of these shapes says of itself in the document; `operation` names the scopes it needs. */
 export interface ShapeDoc {
-  readonly tag: RouteDoc['tag'];
   readonly description?: string;
   readonly operation: Operation;
   /** The success response: 200, or 204 for one without a body. */
   readonly answer: ResponseDoc;
   readonly status?: 200 | 204;
   /** The 404, for a path that names something that may not exist. */
-  readonly notFound?: ResponseDoc;
+  readonly notFound?: ResponseDoc | undefined;
 }
 
-/** The route's document: its scopes from the one table (access/permissions.ts), its 200 and any 404. */
+/** The route's document, filed under `tag`: its scopes from the one table (access/permissions.ts), its 200 and any 404. */
 export function shapeDoc(
+  tag: RouteDoc['tag'],
   summary: string,
-  { tag, description, operation, answer, status = 200, notFound }: ShapeDoc,
+  { description, operation, answer, status = 200, notFound }: ShapeDoc,
   more: Pick<RouteDoc, 'query' | 'body'> = {},
   moreResponses: RouteDoc['responses'] = {},
 ): RouteDoc {
@@ -41,57 +41,64 @@ export function shapeDoc(
   };
 }
 
-/**
- * `GET path`, `summary`: a page of a list, newest first, from the `page` and `size` query parameters (and any `filters`, which
- * `list` reads from the URL itself); each item on the wire as `item` shapes it.
- */
-export function pagedListRoute<T>(
-  path: string,
-  summary: string,
-  options: ShapeDoc & {
-    readonly filters?: RouteDoc['query'];
-    readonly list: (context: RouteContext, caller: Principal | null, page: PageRequest) => Promise<Page<T>>;
-    readonly item: (item: T) => unknown;
-  },
-): Route {
-  const { filters = [], list, item } = options;
-  return {
-    method: 'GET',
-    path,
-    doc: shapeDoc(summary, options, { query: [...PAGE_QUERY, ...filters] }),
-    handle: async (context) => {
-      const caller = await context.principal();
-      const request = pageQuery(context.url);
-      const page = await locatedIn('query', list(context, caller, request));
-      return json(200, { ...page, items: page.items.map(item) });
-    },
-  };
-}
+/** A page of a list, newest first; each item on the wire as `item` shapes it. */
+export type PagedListOptions<T> = ShapeDoc & {
+  /** Query parameters beyond `page` and `size`; `list` reads them from the URL itself. */
+  readonly filters?: RouteDoc['query'];
+  readonly list: (context: RouteContext, caller: Principal | null, page: PageRequest) => Promise<Page<T>>;
+  readonly item: (item: T) => unknown;
+};
+
+/** One use case, called with the caller; its result answered 200 as `body` shapes it. */
+export type CallOptions<T> = ShapeDoc & {
+  /** The request body's document, for a route that reads one (`call` reads it from the context). */
+  readonly input?: RouteDoc['body'];
+  readonly call: (context: RouteContext, caller: Principal | null) => Promise<T | null> | T;
+  /** For a use case that answers null for nothing there: the 404 it becomes. */
+  readonly missing?: (params: RouteContext['params']) => Error;
+  readonly body: (result: T) => unknown;
+  readonly headers?: Record<string, string>;
+};
 
 /**
- * `method path`, `summary`: one use case, called with the caller, its result answered 200 as `body` shapes it. A use case
- * that answers null for nothing there becomes the 404 `missing` makes.
+ * The two shapes, for routes filed under `tag` in the document. `notFoundAt` gives the 404 a path's routes share,
+ * where they share one; a route's own `notFound` comes first.
  */
-export function callRoute<T>(
-  method: Route['method'],
-  path: string,
-  summary: string,
-  options: ShapeDoc & {
-    readonly call: (context: RouteContext, caller: Principal | null) => Promise<T | null> | T;
-    readonly missing?: (params: RouteContext['params']) => Error;
-    readonly body: (result: T) => unknown;
-    readonly headers?: Record<string, string>;
-  },
-): Route {
-  const { call, missing, body, headers } = options;
+export function routeShapes(
+  tag: RouteDoc['tag'],
+  notFoundAt: (path: string) => ResponseDoc | undefined = () => undefined,
+) {
+  const docOf = (path: string, summary: string, options: ShapeDoc, more?: Pick<RouteDoc, 'query' | 'body'>) =>
+    shapeDoc(tag, summary, { ...options, notFound: options.notFound ?? notFoundAt(path) }, more);
   return {
-    method,
-    path,
-    doc: shapeDoc(summary, options),
-    handle: async (context) => {
-      const result = await call(context, await context.principal());
-      if (result === null && missing) throw missing(context.params);
-      return json(200, body(result as T), headers);
+    /** `GET path`, `summary`: a page of a list from the `page` and `size` query parameters (and any `filters`). */
+    pagedList<T>(path: string, summary: string, options: PagedListOptions<T>): Route {
+      const { filters = [], list, item } = options;
+      return {
+        method: 'GET',
+        path,
+        doc: docOf(path, summary, options, { query: [...PAGE_QUERY, ...filters] }),
+        handle: async (context) => {
+          const caller = await context.principal();
+          const request = pageQuery(context.url);
+          const page = await locatedIn('query', list(context, caller, request));
+          return json(200, { ...page, items: page.items.map(item) });
+        },
+      };
+    },
+    /** `method path`, `summary`: one use case, called with the caller. */
+    call<T>(method: Route['method'], path: string, summary: string, options: CallOptions<T>): Route {
+      const { input, call, missing, body, headers } = options;
+      return {
+        method,
+        path,
+        doc: docOf(path, summary, options, input ? { body: input } : {}),
+        handle: async (context) => {
+          const result = await call(context, await context.principal());
+          if (result === null && missing) throw missing(context.params);
+          return json(200, body(result as T), headers);
+        },
+      };
     },
   };
 }

@@ -172,7 +172,7 @@ builder.queryFields((t) => ({
       page: t.arg.int(),
       size: t.arg.int(),
     },
-    resolve: (_root, args, { auth, principal }) => listRuleTargets(auth, principal, args.policyKey, args.ruleKey, args),
+    resolve: (_root, args, { auth, principal }) => listRuleTargets(auth, principal, args),
   }),
 }));
 
