@@ -4,7 +4,7 @@ import { REQUIRED_SCOPES, requireScopes, type Operation } from './permissions.js
 import type { Principal } from './principal.js';
 
 /**
- * A paged-list use case, `(env, principal, query) => page`: it checks the scopes `operation` needs (403 before
+ * A paged-list use case, `(env, principal, query) => page`: it checks the scopes `operation` needs (401 or 403 before
  * anything else), then answers the page `query` asks for of `entity`'s rows, filtered, ordered and made views as
  * `read` says. The query carries the page and whatever names the list (a policy's key, the audit's filters).
  */
