@@ -14,12 +14,15 @@ export interface ClientSecrets {
    */
   check(clientId: string, secretHash: string, secret: string, address: string): Promise<boolean>;
   /**
-   * Whether `secret` was verified against exactly `secretHash` before, without argon2 and without a fallback to it:
-   * counted as a cache hit when it was. `verifiedHash` says first, without the stored hash, whether it can be.
+   * The hash this secret was verified against, if it was (see `VerifiedSecrets.verifiedHash`); counts nothing. The
+   * secret is good without argon2 only if that is still the client's stored hash: `confirm` says.
    */
-  remembers(clientId: string, secretHash: string, secret: string): boolean;
-  /** The hash this secret was verified against, if it was (see `VerifiedSecrets.verifiedHash`); counts nothing. */
   verifiedHash(clientId: string, secret: string): string | null;
+  /**
+   * Whether the hash `verifiedHash` answered is the client's current one, `secretHash`: then the secret is good
+   * without argon2, counted as a cache hit. Computes nothing from the secret again.
+   */
+  confirm(clientId: string, verifiedHash: string, secretHash: string): boolean;
   /** argon2 alone, never remembered: the dummy verification that makes an unknown id cost what a wrong secret does. */
   verify(secretHash: string, secret: string, address: string): Promise<boolean>;
   /** Drops what is remembered of a client's secret (it changed, or the client is gone). */
@@ -42,12 +45,13 @@ export function createClientSecrets(options: { bounds?: Argon2Bounds; telemetry?
       if (ok) verified.remember(clientId, secretHash, secret);
       return ok;
     },
-    remembers(clientId, secretHash, secret) {
-      const remembered = verified.matches(clientId, secretHash, secret);
-      if (remembered) telemetry.cacheLookup('verified_secret', true);
-      return remembered;
-    },
     verifiedHash: (clientId, secret) => verified.verifiedHash(clientId, secret),
+    confirm(clientId, verifiedHash, secretHash) {
+      if (verifiedHash !== secretHash) return false;
+      verified.touch(clientId, secretHash);
+      telemetry.cacheLookup('verified_secret', true);
+      return true;
+    },
     verify: (secretHash, secret, address) => argon2.verify(secretHash, secret, address),
     forget: (clientId) => verified.forget(clientId),
     argon2Load: () => argon2.load(),

@@ -16,9 +16,12 @@ export interface VerifiedSecrets {
   matches(clientId: string, secretHash: string, secret: string): boolean;
   /**
    * The stored hash this secret was verified against, if it was (constant-time in the secret); null otherwise. For a
-   * caller that must know whether a secret is already known good before it has read the client's row.
+   * caller that must know whether a secret is already known good before it has read the client's row: once it has,
+   * the secret is good only if this is still the row's hash (then `touch` it).
    */
   verifiedHash(clientId: string, secret: string): string | null;
+  /** Marks the client's entry, if it is still for `secretHash`, as the most recently used. */
+  touch(clientId: string, secretHash: string): void;
   /** Records a secret that argon2 has just verified against `secretHash`. */
   remember(clientId: string, secretHash: string, secret: string): void;
   forget(clientId: string): void;
@@ -48,6 +51,12 @@ export function createVerifiedSecrets(maxEntries = 10_000): VerifiedSecrets {
     verifiedHash(clientId, secret) {
       const entry = entries.get(clientId);
       return entry && timingSafeEqual(entry.digest, digest(secret)) ? entry.secretHash : null;
+    },
+    touch(clientId, secretHash) {
+      const entry = entries.get(clientId);
+      if (!entry || entry.secretHash !== secretHash) return;
+      entries.delete(clientId);
+      entries.set(clientId, entry);
     },
     remember(clientId, secretHash, secret) {
       entries.delete(clientId);

@@ -99,15 +99,16 @@ async function recordLockout(env: AuthEnv, clientId: string, limit: 'pair' | 'ad
 async function rememberedClient(env: AuthEnv, credentials: ClientCredentials): Promise<AuthenticatedClient | null> {
   const { settings } = env;
   const { clientId, clientSecret } = credentials;
-  const hash = env.secrets.verifiedHash(clientId, clientSecret);
-  if (hash === null) return null;
+  // One HMAC of the secret: the hash it was verified against, then only a comparison with the current one.
+  const verified = env.secrets.verifiedHash(clientId, clientSecret);
+  if (verified === null) return null;
   if (clientId === settings.root.clientId) {
-    if (!env.secrets.remembers(clientId, settings.root.secretHash, clientSecret)) return null;
+    if (!env.secrets.confirm(clientId, verified, settings.root.secretHash)) return null;
     const { tokensRevokedAt } = await env.caches.tokenStates.readClient(env, clientId);
     return { clientId, isRoot: true, scopes: settings.root.scopes, roles: settings.root.roles, tokensRevokedAt };
   }
   const state = await env.caches.tokenStates.readClient(env, clientId);
-  if (!state.row || !env.secrets.remembers(clientId, state.row.secretHash, clientSecret)) return null;
+  if (!state.row || !env.secrets.confirm(clientId, verified, state.row.secretHash)) return null;
   const { scopes, roles } = state.row;
   return { clientId, isRoot: false, scopes, roles, tokensRevokedAt: state.tokensRevokedAt };
 }

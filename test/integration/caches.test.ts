@@ -103,6 +103,25 @@ describe('the verified-secret cache', () => {
     secrets.forget('a');
     expect(secrets.matches('a', 'hash-1', 's3cret')).toBe(false);
   });
+
+  it('answers which hash a secret was verified against, and keeps a confirmed entry as the most recent', () => {
+    const secrets = createVerifiedSecrets(2);
+    secrets.remember('a', 'hash-1', 's3cret');
+    secrets.remember('b', 'hash-b', 'x');
+    expect(secrets.verifiedHash('a', 's3cret')).toBe('hash-1');
+    expect(secrets.verifiedHash('a', 's3cret!')).toBe(null);
+    expect(secrets.verifiedHash('c', 's3cret')).toBe(null);
+    // A touch for another hash (the secret was rotated since) keeps 'a' the least recently used: 'c' evicts it.
+    secrets.touch('a', 'hash-2');
+    secrets.remember('c', 'hash-c', 'y');
+    expect(secrets.verifiedHash('a', 's3cret')).toBe(null);
+    expect(secrets.verifiedHash('b', 'x')).toBe('hash-b');
+    // A touch for its own hash makes 'b' the most recent: 'd' evicts 'c' instead.
+    secrets.touch('b', 'hash-b');
+    secrets.remember('d', 'hash-d', 'z');
+    expect(secrets.verifiedHash('c', 'y')).toBe(null);
+    expect(secrets.verifiedHash('b', 'x')).toBe('hash-b');
+  });
 });
 
 describe('the verified-token and token-state caches', () => {
